@@ -1,0 +1,68 @@
+/* tmpl: templates compiled once at start-up, rendered many times.
+ *
+ * A template is a well-formed XML file under templates/ (parsed by libxml2
+ * with XML_PARSE_NONET only: no entity expansion, no DTD loading, no
+ * XInclude).  tmpl_load() compiles it into a flat list of operations;
+ * tmpl_render() walks that list and writes HTML5 itself, so a request never
+ * touches a DOM and the output is HTML5-correct (void elements, escaping).
+ *
+ * The directives (namespace xmlns:t="urn:symposium:template"):
+ *
+ *   ${name}            in text: the value, HTML-escaped for text.
+ *                      in an attribute: escaped for a quoted attribute; in a
+ *                      URL attribute (href, src, action, ...) additionally
+ *                      percent-encoded where needed and checked against the
+ *                      scheme allow-list (http, https, mailto, tel, or a
+ *                      relative URL); a refused URL renders as "#".
+ *   ${name?}           as the whole value of an attribute: the attribute is
+ *                      left out when the value is empty.
+ *   t:if="name"        on an element: render it only if name is a non-empty
+ *                      value other than "0", or a non-empty list.
+ *   t:unless="name"    the opposite.
+ *   t:each="list"      repeat the element once per row of the list; inside,
+ *                      the row's names shadow the outer ones.
+ *   t:raw="name_html"  replace the element's content with the value as is.
+ *                      The only raw output there is; the name must end in
+ *                      "_html", and only HTML the project sanitised itself
+ *                      (lib/md.c) is ever stored under such a name.
+ *   <t:block>          renders only its content (a carrier for t:if/t:each).
+ *   <t:include src="_part.xml"/>  the other template, inlined at compile time.
+ *
+ * Compile errors ("file:line: message") cover: malformed XML, an unknown t:
+ * directive, a bad ${...}, t:raw on a name not ending in _html, content in a
+ * void element, inline <script>/<style> content, on* and style attributes
+ * (the Content-Security-Policy forbids them), and include loops. */
+#ifndef TMPL_H
+#define TMPL_H
+
+#include <stddef.h>
+#include "buf.h"
+
+struct tmpl;            /* a compiled template */
+struct tmpl_vars;       /* the names one render sees: values and lists */
+
+/* Compile dir/file; NULL on error with "file:line: message" in err. */
+struct tmpl *tmpl_load(const char *dir, const char *file, char *err, size_t errsz);
+void tmpl_free(struct tmpl *t);
+
+/* Append the rendering to out. */
+void tmpl_render(const struct tmpl *t, const struct tmpl_vars *v, struct buf *out);
+
+/* A root scope.  All memory of a scope tree is freed (or recycled by
+ * tmpl_vars_clear) at once. */
+struct tmpl_vars *tmpl_vars_new(void);
+void tmpl_vars_clear(struct tmpl_vars *v);     /* empty the root, keep memory */
+void tmpl_vars_free(struct tmpl_vars *v);
+
+/* Set a value (name and value are copied; NULL value means ""). */
+void tmpl_set(struct tmpl_vars *v, const char *name, const char *value);
+void tmpl_setn(struct tmpl_vars *v, const char *name, const char *value, size_t len);
+void tmpl_seti(struct tmpl_vars *v, const char *name, long long value);
+
+/* Append a row to the list `list` of v; the row sees v's names too. */
+struct tmpl_vars *tmpl_add(struct tmpl_vars *v, const char *list);
+
+/* Lookup, mostly for tests and handlers: NULL when unset. */
+const char *tmpl_get(const struct tmpl_vars *v, const char *name);
+
+#endif

@@ -1,0 +1,154 @@
+-- The symposium site's database.  Version 1.
+--
+-- Conventions: dates are ISO 8601 text ('2023-12-05'); times are Unix
+-- seconds; long texts are kept twice, as the Markdown an admin writes
+-- (*_md) and as the HTML lib/md.c made of it (*_html, CommonMark with raw
+-- HTML refused) - the only HTML the templates print unescaped.
+-- Rows that an admin deletes get deleted_at set (the trash) and are left
+-- out of every public query until restored or purged.
+
+PRAGMA foreign_keys = ON;
+
+-- One row: what every page shows around the edition.
+CREATE TABLE site (
+	id              INTEGER PRIMARY KEY CHECK (id = 1),
+	name            TEXT NOT NULL,              -- 'DigiMed Bayern Symposium'
+	background_md   TEXT NOT NULL DEFAULT '',   -- about the programme
+	background_html TEXT NOT NULL DEFAULT '',
+	contact_name    TEXT NOT NULL DEFAULT '',
+	contact_role    TEXT NOT NULL DEFAULT '',
+	contact_phone   TEXT NOT NULL DEFAULT '',
+	contact_email   TEXT NOT NULL DEFAULT '',
+	imprint_md      TEXT NOT NULL DEFAULT '',
+	imprint_html    TEXT NOT NULL DEFAULT '',
+	privacy_md      TEXT NOT NULL DEFAULT '',
+	privacy_html    TEXT NOT NULL DEFAULT '',
+	changed_at      INTEGER NOT NULL            -- last change anywhere: Last-Modified
+);
+
+CREATE TABLE edition (
+	id          INTEGER PRIMARY KEY,
+	year        INTEGER NOT NULL UNIQUE CHECK (year BETWEEN 1900 AND 9999),
+	title       TEXT NOT NULL,
+	starts      TEXT,                          -- NULL: date not announced yet
+	ends        TEXT,                          -- NULL: one day
+	venue       TEXT NOT NULL DEFAULT '',      -- 'TranslaTUM' or 'Online'
+	address     TEXT NOT NULL DEFAULT '',
+	headline    TEXT NOT NULL DEFAULT '',      -- the motto, 'Big Data - Big Outcome?'
+	summary     TEXT NOT NULL DEFAULT '',      -- one plain sentence for lists and <meta>
+	review_md   TEXT NOT NULL DEFAULT '',
+	review_html TEXT NOT NULL DEFAULT '',
+	next_md     TEXT NOT NULL DEFAULT '',      -- note on the next edition
+	next_html   TEXT NOT NULL DEFAULT '',
+	published   INTEGER NOT NULL DEFAULT 0 CHECK (published IN (0, 1))
+);
+
+-- Every stored file: named by the SHA-256 of its content, never by anything
+-- a client sent.  path is relative to the media root (served as /media/).
+CREATE TABLE media (
+	id         INTEGER PRIMARY KEY,
+	sha256     TEXT NOT NULL UNIQUE,
+	path       TEXT NOT NULL UNIQUE,           -- 'ab/ab12...ef.pdf'
+	mime       TEXT NOT NULL,                  -- 'application/pdf', 'image/jpeg'
+	bytes      INTEGER NOT NULL CHECK (bytes >= 0),
+	pages      INTEGER,                        -- PDFs
+	width      INTEGER,                        -- images
+	height     INTEGER,
+	created_at INTEGER NOT NULL
+);
+
+CREATE TABLE photo (
+	id         INTEGER PRIMARY KEY,
+	edition_id INTEGER NOT NULL REFERENCES edition(id) ON DELETE CASCADE,
+	position   INTEGER NOT NULL,
+	in_gallery INTEGER NOT NULL DEFAULT 1 CHECK (in_gallery IN (0, 1)),  -- 0: press photo only
+	published  INTEGER NOT NULL DEFAULT 1 CHECK (published IN (0, 1)),
+	thumb_id   INTEGER NOT NULL REFERENCES media(id),   -- small, for the grid
+	web_id     INTEGER NOT NULL REFERENCES media(id),   -- large, linked from it
+	alt        TEXT NOT NULL DEFAULT '',
+	decorative INTEGER NOT NULL DEFAULT 0 CHECK (decorative IN (0, 1)),
+	caption    TEXT NOT NULL DEFAULT '',
+	credit     TEXT NOT NULL DEFAULT '',
+	created_at INTEGER NOT NULL,
+	deleted_at INTEGER,
+	CHECK (decorative = 1 OR alt <> '')
+);
+CREATE INDEX photo_order ON photo(edition_id, position);
+
+CREATE TABLE press (
+	id            INTEGER PRIMARY KEY,
+	edition_id    INTEGER NOT NULL REFERENCES edition(id) ON DELETE CASCADE,
+	lang          TEXT NOT NULL CHECK (lang IN ('en', 'de')),
+	released      TEXT NOT NULL,               -- date of the release
+	title         TEXT NOT NULL,
+	subtitle      TEXT NOT NULL DEFAULT '',
+	body_md       TEXT NOT NULL DEFAULT '',
+	body_html     TEXT NOT NULL DEFAULT '',
+	photo_id      INTEGER REFERENCES photo(id) ON DELETE SET NULL,
+	photo_caption TEXT NOT NULL DEFAULT '',
+	photo_credit  TEXT NOT NULL DEFAULT '',
+	UNIQUE (edition_id, lang)
+);
+
+-- A talk's slides.  slug is fixed when the talk is created: the public file
+-- /media/talks/YEAR-SLUG.pdf stays the same when the PDF is replaced.
+CREATE TABLE presentation (
+	id          INTEGER PRIMARY KEY,
+	edition_id  INTEGER NOT NULL REFERENCES edition(id) ON DELETE CASCADE,
+	position    INTEGER NOT NULL,
+	slug        TEXT NOT NULL CHECK (slug GLOB '[a-z0-9]*' AND slug NOT GLOB '*[^a-z0-9-]*'),
+	title       TEXT NOT NULL,
+	speakers    TEXT NOT NULL,
+	affiliation TEXT NOT NULL DEFAULT '',
+	media_id    INTEGER REFERENCES media(id),  -- NULL: no slides
+	created_at  INTEGER NOT NULL,
+	deleted_at  INTEGER,
+	UNIQUE (edition_id, slug)
+);
+CREATE INDEX presentation_order ON presentation(edition_id, position);
+
+CREATE TABLE video (
+	id         INTEGER PRIMARY KEY,
+	edition_id INTEGER NOT NULL REFERENCES edition(id) ON DELETE CASCADE,
+	position   INTEGER NOT NULL,
+	title      TEXT NOT NULL,
+	url        TEXT NOT NULL CHECK (url GLOB 'https://*'),
+	created_at INTEGER NOT NULL,
+	deleted_at INTEGER
+);
+CREATE INDEX video_order ON video(edition_id, position);
+
+-- Administration.
+CREATE TABLE admin (
+	id         INTEGER PRIMARY KEY,
+	name       TEXT NOT NULL UNIQUE,
+	pwhash     TEXT NOT NULL,                  -- crypto_pwhash_str (argon2id)
+	created_at INTEGER NOT NULL
+);
+
+CREATE TABLE session (
+	id_hash    BLOB PRIMARY KEY,               -- hash of the cookie's id; the id itself is never stored
+	admin_id   INTEGER NOT NULL REFERENCES admin(id) ON DELETE CASCADE,
+	csrf       TEXT NOT NULL,
+	created_at INTEGER NOT NULL,
+	seen_at    INTEGER NOT NULL
+);
+
+CREATE TABLE login_failure (
+	at   INTEGER NOT NULL,
+	addr TEXT NOT NULL,
+	name TEXT NOT NULL
+);
+CREATE INDEX login_failure_addr ON login_failure(addr, at);
+CREATE INDEX login_failure_name ON login_failure(name, at);
+
+CREATE TABLE audit (
+	id     INTEGER PRIMARY KEY,
+	at     INTEGER NOT NULL,
+	admin  TEXT NOT NULL,
+	action TEXT NOT NULL,                      -- 'create', 'update', 'delete', 'restore', ...
+	object TEXT NOT NULL,                      -- 'presentation 12'
+	detail TEXT NOT NULL DEFAULT ''
+);
+
+PRAGMA user_version = 1;
