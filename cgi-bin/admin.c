@@ -1,0 +1,94 @@
+/* admin: the administration program.
+ *
+ * On the command line it runs one of the commands below; as a FastCGI or
+ * CGI program (no arguments) it will serve the admin pages.  main() is a
+ * dispatch table: a command is a name, a function and a usage line. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "demo.h"
+
+#define ADMIN_EXIT_USAGE 2      /* as the shells' builtins use it */
+#define ADMIN_ERR_MAX    512
+
+struct admin_cmd {
+	const char *name;
+	int (*run)(int argc, char **argv);   /* argv[0] is the command name */
+	const char *usage;
+};
+
+static const char *env_or(const char *name, const char *dflt)
+{
+	const char *v = getenv(name);
+	return v && *v ? v : dflt;
+}
+
+/* init VARDIR [--empty]: a new site; see lib/demo.h. */
+static int cmd_init(int argc, char **argv)
+{
+	const char *vardir = NULL;
+	int empty = 0;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--empty") == 0)
+			empty = 1;
+		else if (argv[i][0] == '-' || vardir)
+			return -1;
+		else
+			vardir = argv[i];
+	}
+	if (!vardir || !*vardir)
+		return -1;
+
+	const char *schema = env_or("SITE_SCHEMA", "schema.sql");
+	const char *content = empty ? NULL : env_or("SITE_DEMO", "deploy/demo/content.xml");
+	struct demo_report r;
+	char err[ADMIN_ERR_MAX] = "";
+	int rc = demo_init(vardir, schema, content, &r, err, sizeof err);
+	if (rc < 0) {
+		fprintf(stderr, "admin init: %s\n", err);
+		return 1;
+	}
+	if (rc == 1) {
+		printf("%s/site.db exists already: nothing done\n", vardir);
+		return 0;
+	}
+	printf("created %s/site.db from %s%s%s\n", vardir, schema,
+			content ? " with " : " (empty site)", content ? content : "");
+	printf("  directories: media/ media/tmp/ run/ log/\n");
+	if (content)
+		printf("  rows: editions %d, press releases %d, presentations %d, "
+				"videos %d, photos %d\n  media: %d files in %s/media\n",
+				r.editions, r.press, r.presentations, r.videos, r.photos,
+				r.media, vardir);
+	return 0;
+}
+
+static const struct admin_cmd commands[] = {
+	{ "init", cmd_init, "init VARDIR [--empty]   create VARDIR and its site (demo content unless --empty)" },
+};
+
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+static int usage(void)
+{
+	fputs("usage: admin COMMAND [ARGS]\n", stderr);
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		fprintf(stderr, "  admin %s\n", commands[i].usage);
+	fputs("environment: SITE_SCHEMA (default schema.sql), "
+	      "SITE_DEMO (default deploy/demo/content.xml)\n", stderr);
+	return ADMIN_EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage();
+	for (size_t i = 0; i < N_COMMANDS; i++) {
+		if (strcmp(argv[1], commands[i].name) != 0)
+			continue;
+		int rc = commands[i].run(argc - 1, argv + 1);
+		return rc < 0 ? usage() : rc;
+	}
+	return usage();
+}
