@@ -1,0 +1,98 @@
+/* db_auth: the SQL behind lib/auth.c - admin accounts, sessions, login
+ * failures, and the audit log (tables admin, session, login_failure, audit
+ * of schema.sql).
+ *
+ * Policy (who may log in, when a session has expired, what is throttled)
+ * lives in lib/auth.c; these functions only store and fetch.  Every
+ * statement is prepared once through db_prepare() and only ever bound.
+ * Nothing here opens a transaction, so a caller may wrap several of these
+ * calls (and its own writes) in db_begin()/db_commit().
+ *
+ * Return values, unless a function says otherwise: 0 done, 1/0 found or
+ * not, -1 a database error (logged to stderr). */
+#ifndef DB_AUTH_H
+#define DB_AUTH_H
+
+#include <time.h>
+#include "tmpl.h"
+
+#define DB_AUTH_NAME_MAX    64     /* bytes of admin.name (auth.c checks the charset) */
+#define DB_AUTH_PWHASH_MAX  128    /* crypto_pwhash_STRBYTES, with room to spare */
+#define DB_AUTH_HASH_BYTES  32     /* session.id_hash: crypto_generichash output */
+#define DB_AUTH_CSRF_MAX    64     /* session.csrf text */
+#define DB_AUTH_AUDIT_MAX   1000   /* most rows db_auth_audit_list returns */
+
+struct db_auth_admin {
+	long long id;
+	char name[DB_AUTH_NAME_MAX + 1];
+	char pwhash[DB_AUTH_PWHASH_MAX];
+	time_t created_at;
+};
+
+struct db_auth_session {
+	long long admin_id;
+	char admin[DB_AUTH_NAME_MAX + 1];  /* the admin's name */
+	char csrf[DB_AUTH_CSRF_MAX + 1];
+	time_t created_at;
+	time_t seen_at;
+};
+
+/* ---- admin accounts ---- */
+
+/* 0 added, 1 the name is taken, -1 error. */
+int db_auth_user_add(const char *name, const char *pwhash, time_t now);
+/* 1 changed, 0 no such admin, -1 error. */
+int db_auth_user_passwd(const char *name, const char *pwhash);
+/* Delete the admin and every session of theirs (explicitly, so it does not
+ * depend on PRAGMA foreign_keys).  Their audit entries stay.
+ * 1 deleted, 0 no such admin, -1 error. */
+int db_auth_user_del(const char *name);
+/* 1 found (into *out), 0 not, -1 error. */
+int db_auth_user_get(const char *name, struct db_auth_admin *out);
+/* All admins by name into `list` of v.  Each row sets: id, name,
+ * created_at (Unix seconds), created_utc ("2024-05-01 09:30 UTC").
+ * Count, or -1. */
+int db_auth_user_list(struct tmpl_vars *v, const char *list);
+/* How many admins there are, or -1. */
+int db_auth_user_count(void);
+
+/* ---- login failures (throttling) ---- */
+
+int db_auth_failure_add(const char *addr, const char *name, time_t at);
+/* Forget failures at or before `before`. */
+int db_auth_failure_prune(time_t before);
+/* The time of the n-th newest failure (n from 1) from addr, or on name,
+ * later than `since`: 1 found (into *at), 0 fewer than n such failures. */
+int db_auth_failure_nth_addr(const char *addr, time_t since, int n, time_t *at);
+int db_auth_failure_nth_name(const char *name, time_t since, int n, time_t *at);
+
+/* ---- sessions, keyed by the hash of the cookie's id ---- */
+
+int db_auth_session_add(const unsigned char hash[DB_AUTH_HASH_BYTES],
+			long long admin_id, const char *csrf, time_t now);
+/* 1 found (with the admin's name, into *out), 0 not, -1 error. */
+int db_auth_session_get(const unsigned char hash[DB_AUTH_HASH_BYTES],
+			struct db_auth_session *out);
+int db_auth_session_touch(const unsigned char hash[DB_AUTH_HASH_BYTES], time_t now);
+/* 1 deleted, 0 there was none, -1 error. */
+int db_auth_session_del(const unsigned char hash[DB_AUTH_HASH_BYTES]);
+/* Every session of one admin (after a password change). Count, or -1. */
+int db_auth_session_del_admin(long long admin_id);
+/* Delete sessions last seen at or before idle_before, or created at or
+ * before created_before.  Count, or -1. */
+int db_auth_session_prune(time_t idle_before, time_t created_before);
+
+/* ---- the audit log ---- */
+
+/* One entry: who (an admin's name, or a fixed word such as "cli"), what
+ * ("create", "update", "delete", "login", ...), on which object
+ * ("presentation 12", "admin alice"), and free text.  NULL detail: "". */
+int db_auth_audit(const char *admin, const char *action, const char *object,
+		  const char *detail, time_t now);
+/* The newest n entries (n is clamped to 1..DB_AUTH_AUDIT_MAX), newest
+ * first, into `list` of v.  Each row sets: id, at (Unix seconds), at_utc
+ * ("2024-05-01 09:30:12 UTC"), admin, action, object, detail.
+ * Count, or -1. */
+int db_auth_audit_list(struct tmpl_vars *v, const char *list, int n);
+
+#endif
