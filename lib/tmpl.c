@@ -1,0 +1,1336 @@
+/* tmpl: XML templates compiled once into a flat list of operations, then
+ * rendered as HTML5 without touching libxml2 again.  The language is in
+ * tmpl.h; the choices it leaves open are made here:
+ *
+ *  - On one element, t:each is outermost, then t:if, then t:unless: the
+ *    condition is evaluated once per row, so a row can carry its own flag
+ *    (<li t:each="talks" t:if="published">).
+ *  - A t:raw element must have no content of its own in the template
+ *    (whitespace and comments aside); anything else is a compile error, so
+ *    nothing written there is silently lost.
+ *  - A name that is not set renders as "" and counts as false.
+ *  - Whitespace-only text between elements becomes one "\n" (or one " " if
+ *    it had no line break), except inside <pre> and <textarea>.
+ *  - After the start tag of <pre> and <textarea> a "\n" is always written:
+ *    the HTML parser drops one newline right there (HTML Living Standard,
+ *    13.1.2.5 "Restrictions on content models"), so a value or text that
+ *    starts with a newline keeps it.
+ *  - In a URL attribute only an interpolation that can decide the scheme
+ *    (no ':', '/', '?' or '#' in the static text before it) triggers the
+ *    scheme check; href="/talks/${slug}" cannot become javascript:.  Leading
+ *    spaces and controls of such a value are dropped, as a browser would.
+ *  - <t:include src="..."/> names a file relative to the template
+ *    directory: no leading '/', no "." or ".." segments, only
+ *    [A-Za-z0-9_.-/]; at most TMPL_MAX_INCLUDE_DEPTH levels; a file that
+ *    includes itself, directly or not, is an error.  It may carry
+ *    t:if/t:unless/t:each like any element.
+ *  - Prefixed attributes other than t: (xml:lang too) are errors; the
+ *    XHTML default namespace is accepted and, like xmlns:t, not written.
+ */
+#include "tmpl.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/SAX2.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlversion.h>
+
+#define TMPL_NS  "urn:symposium:template"
+#define XHTML_NS "http://www.w3.org/1999/xhtml"
+
+enum {
+	TMPL_MAX_INCLUDE_DEPTH = 8,
+	TMPL_MAX_FILE_BYTES = 1 << 20,   /* a template is markup, not data */
+	TMPL_MAX_PATH = 512,
+	TMPL_MAX_NAME = 64,
+	TMPL_RENDER_SLACK = 1024,        /* reserve beyond the static bytes */
+	VARS_CHUNK = 8192,
+};
+
+/* libxml2 2.12 made the structured error argument const. */
+#if LIBXML_VERSION >= 21200
+typedef const xmlError xml_error;
+#else
+typedef xmlError xml_error;
+#endif
+
+/* ---- compiled form ---------------------------------------------------- */
+
+enum op_kind {
+	OP_LIT,         /* pool[off, off+len) as is */
+	OP_TEXT,        /* value of name, escaped for text */
+	OP_RAW,         /* value of name, as is (t:raw) */
+	OP_ATTR,        /* ` name="` at pool[off]; the next `arg` ops are parts */
+	OP_PLIT,        /* attribute part: static text, already escaped */
+	OP_PVAR,        /* attribute part: a value */
+	OP_IF,          /* name; arg = index of the op after the body */
+	OP_UNLESS,
+	OP_EACH,
+};
+
+enum { A_URL = 1, A_OPTIONAL = 2, A_CHECK = 4 };
+
+struct op {
+	uint64_t key;           /* name_key() of the name, for ops with a name */
+	uint32_t off, len;      /* literal or name in the pool */
+	uint32_t arg;
+	uint8_t kind, flags;
+};
+
+struct tmpl {
+	struct op *ops;
+	size_t nops;
+	char *pool;
+	size_t static_bytes;    /* what a render writes at least, roughly */
+};
+
+/* ---- variables -------------------------------------------------------- */
+
+/* One arena per root scope: every scope, name and value of a request lives
+ * in its chunks, and tmpl_vars_clear() rewinds them, so a worker reaches a
+ * steady state where rendering a page does no malloc at all. */
+struct chunk {
+	struct chunk *next;
+	size_t cap, used;
+	max_align_t mem[];
+};
+
+struct arena {
+	struct chunk *first, *cur;
+};
+
+enum { ENT_VALUE, ENT_LIST };
+
+struct ent {
+	struct ent *next;
+	uint64_t key;           /* name_key(): hash and length in one compare */
+	const char *name;
+	int kind;
+	union {
+		struct { const char *s; size_t len; } val;
+		struct { struct tmpl_vars *first, *last; size_t n; } list;
+	};
+};
+
+/* A scope hashes its names into a few buckets, each a newest-first list
+ * (so a later set wins).  Scopes are small -- a row's columns, a page's
+ * few dozen values -- so a bucket is a step or two long and the table costs
+ * 64 bytes per row. */
+enum { SCOPE_BUCKETS = 8 };
+
+struct tmpl_vars {
+	struct ent *bucket[SCOPE_BUCKETS];
+	struct ent *last_list;          /* tmpl_add() appends in bursts */
+	struct tmpl_vars *parent;       /* NULL for the root */
+	struct tmpl_vars *next_row;
+	struct arena *arena;
+};
+
+struct root {
+	struct tmpl_vars v;             /* first: a root scope is a struct root */
+	struct arena a;
+};
+
+/* FNV-1a hash in the high half, length in the low half: a scope scan
+ * compares one word per entry and the bytes only on a hit. */
+static uint64_t name_key(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return (uint64_t)h << 32 | (uint32_t)n;
+}
+
+static inline bool same_name(const char *a, const char *b, uint64_t key)
+{
+	return memcmp(a, b, (uint32_t)key) == 0;
+}
+
+static void *arena_alloc(struct arena *a, size_t n, size_t align)
+{
+	for (;;) {
+		struct chunk *ch = a->cur;
+		if (ch) {
+			size_t at = (ch->used + align - 1) & ~(align - 1);
+			if (at <= ch->cap && n <= ch->cap - at) {
+				ch->used = at + n;
+				return (char *)ch->mem + at;
+			}
+			if (ch->next) {         /* recycled chunk from an earlier request */
+				a->cur = ch->next;
+				a->cur->used = 0;
+				continue;
+			}
+		}
+		size_t cap = n + align > VARS_CHUNK ? n + align : VARS_CHUNK;
+		struct chunk *nc = xmalloc(sizeof *nc + cap);
+		nc->next = NULL;
+		nc->cap = cap;
+		nc->used = 0;
+		if (ch)
+			ch->next = nc;
+		else
+			a->first = nc;
+		a->cur = nc;
+	}
+}
+
+static char *arena_strndup(struct arena *a, const char *s, size_t n)
+{
+	char *d = arena_alloc(a, n + 1, 1);
+	if (n)
+		memcpy(d, s, n);
+	d[n] = '\0';
+	return d;
+}
+
+struct tmpl_vars *tmpl_vars_new(void)
+{
+	struct root *r = xcalloc(1, sizeof *r);
+	r->v.arena = &r->a;
+	return &r->v;
+}
+
+void tmpl_vars_clear(struct tmpl_vars *v)
+{
+	if (!v)
+		return;
+	memset(v->bucket, 0, sizeof v->bucket);
+	v->last_list = NULL;
+	if (v->parent)
+		return;                 /* a row's memory belongs to its root */
+	v->arena->cur = v->arena->first;
+	if (v->arena->cur)
+		v->arena->cur->used = 0;
+}
+
+void tmpl_vars_free(struct tmpl_vars *v)
+{
+	if (!v || v->parent)
+		return;                 /* rows go with their root */
+	struct chunk *ch = v->arena->first;
+	while (ch) {
+		struct chunk *next = ch->next;
+		free(ch);
+		ch = next;
+	}
+	free((struct root *)v);
+}
+
+static struct ent *new_ent(struct tmpl_vars *v, const char *name, int kind)
+{
+	size_t n = strlen(name);
+	struct ent *e = arena_alloc(v->arena, sizeof *e, _Alignof(struct ent));
+	memset(e, 0, sizeof *e);
+	e->name = arena_strndup(v->arena, name, n);
+	e->key = name_key(name, n);
+	e->kind = kind;
+	struct ent **head = &v->bucket[(e->key >> 32) % SCOPE_BUCKETS];
+	e->next = *head;
+	*head = e;
+	return e;
+}
+
+void tmpl_setn(struct tmpl_vars *v, const char *name, const char *value, size_t len)
+{
+	if (!value)
+		len = 0;
+	struct ent *e = new_ent(v, name, ENT_VALUE);
+	e->val.s = arena_strndup(v->arena, value ? value : "", len);
+	e->val.len = len;
+}
+
+void tmpl_set(struct tmpl_vars *v, const char *name, const char *value)
+{
+	tmpl_setn(v, name, value, value ? strlen(value) : 0);
+}
+
+void tmpl_seti(struct tmpl_vars *v, const char *name, long long value)
+{
+	char b[24];
+	int n = snprintf(b, sizeof b, "%lld", value);
+	tmpl_setn(v, name, b, (size_t)n);
+}
+
+static const struct ent *find_in(const struct tmpl_vars *s, uint64_t key,
+                                 const char *name)
+{
+	for (const struct ent *e = s->bucket[(key >> 32) % SCOPE_BUCKETS]; e; e = e->next)
+		if (e->key == key && same_name(e->name, name, key))
+			return e;
+	return NULL;
+}
+
+static struct ent *find_list(struct tmpl_vars *v, const char *name, size_t n)
+{
+	uint64_t key = name_key(name, n);
+	struct ent *e = v->last_list;
+	if (e && e->key == key && same_name(e->name, name, key))
+		return e;
+	for (e = v->bucket[(key >> 32) % SCOPE_BUCKETS]; e; e = e->next)
+		if (e->kind == ENT_LIST && e->key == key && same_name(e->name, name, key))
+			return e;
+	return NULL;
+}
+
+struct tmpl_vars *tmpl_add(struct tmpl_vars *v, const char *list)
+{
+	struct ent *e = find_list(v, list, strlen(list));
+	if (!e)
+		e = new_ent(v, list, ENT_LIST);
+	v->last_list = e;
+	struct tmpl_vars *row = arena_alloc(v->arena, sizeof *row,
+	                                    _Alignof(struct tmpl_vars));
+	memset(row, 0, sizeof *row);
+	row->parent = v;
+	row->arena = v->arena;
+	if (e->list.last)
+		e->list.last->next_row = row;
+	else
+		e->list.first = row;
+	e->list.last = row;
+	e->list.n++;
+	return row;
+}
+
+const char *tmpl_get(const struct tmpl_vars *v, const char *name)
+{
+	uint64_t key = name_key(name, strlen(name));
+	for (; v; v = v->parent) {
+		const struct ent *e = find_in(v, key, name);
+		if (e)
+			return e->kind == ENT_VALUE ? e->val.s : NULL;
+	}
+	return NULL;
+}
+
+/* ---- escaping --------------------------------------------------------- */
+
+#define REPLACEMENT_CHAR "\xEF\xBF\xBD"   /* what HTML makes of a NUL anyway */
+
+/* Append without a function call per piece: rendering is a few thousand
+ * small appends, and buf_put's call, reserve and NUL cost more than the
+ * copy.  The NUL buf.h promises is written once, at the end of a render. */
+static inline void put(struct buf *b, const void *p, size_t n)
+{
+	if (b->cap - b->len <= n)
+		buf_reserve(b, n);
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
+}
+
+/* Byte classes: which bytes each context must not copy as they are.
+ *   E_TEXT  text:  & < > and NUL
+ *   E_ATTR  double-quoted attribute: also "
+ *   E_URL   a value inside a URL attribute: & (as &amp;) and everything
+ *           that cannot stand raw in a URL (RFC 3986 section 2; the WHATWG
+ *           C0 control set plus space " < > ` and non-ASCII), which is
+ *           percent-encoded.  '%' stays, so an already encoded value is not
+ *           encoded twice. */
+enum { E_TEXT = 1, E_ATTR = 2, E_URL = 4 };
+
+static const unsigned char esc_class[256] = {
+	/* 0x00 */ 7,4,4,4,4,4,4,4, 4,4,4,4,4,4,4,4,
+	/* 0x10 */ 4,4,4,4,4,4,4,4, 4,4,4,4,4,4,4,4,
+	/* 0x20    sp ! " # $ % & ' ( ) * + , - . / */
+	           4,0,6,0,0,0,7,0, 0,0,0,0,0,0,0,0,
+	/* 0x30    0-9 : ; < = > ? */
+	           0,0,0,0,0,0,0,0, 0,0,0,0,7,0,7,0,
+	/* 0x40 */ 0,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,0,
+	/* 0x50 */ 0,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,0,
+	/* 0x60    ` */
+	           4,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,0,
+	/* 0x70    DEL */
+	           0,0,0,0,0,0,0,0, 0,0,0,0,0,0,0,4,
+	/* 0x80 */ 4,4,4,4,4,4,4,4, 4,4,4,4,4,4,4,4,
+	/* 0x90 */ 4,4,4,4,4,4,4,4, 4,4,4,4,4,4,4,4,
+	/* 0xa0 */ 4,4,4,4,4,4,4,4, 4,4,4,4,4,4,4,4,
+	/* 0xb0 */ 4,4,4,4,4,4,4,4, 4,4,4,4,4,4,4,4,
+	/* 0xc0 */ 4,4,4,4,4,4,4,4, 4,4,4,4,4,4,4,4,
+	/* 0xd0 */ 4,4,4,4,4,4,4,4, 4,4,4,4,4,4,4,4,
+	/* 0xe0 */ 4,4,4,4,4,4,4,4, 4,4,4,4,4,4,4,4,
+	/* 0xf0 */ 4,4,4,4,4,4,4,4, 4,4,4,4,4,4,4,4,
+};
+
+/* The first byte at or after i of class `mask`, or n. */
+static inline size_t scan(const unsigned char *s, size_t i, size_t n, unsigned mask)
+{
+	while (i + 4 <= n && !((esc_class[s[i]] | esc_class[s[i + 1]] |
+	                        esc_class[s[i + 2]] | esc_class[s[i + 3]]) & mask))
+		i += 4;
+	while (i < n && !(esc_class[s[i]] & mask))
+		i++;
+	return i;
+}
+
+static void put_special(struct buf *out, unsigned char c, unsigned mask)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	if (mask == E_URL && c != '&') {
+		char pct[3] = { '%', hex[c >> 4], hex[c & 15] };
+		put(out, pct, 3);
+		return;
+	}
+	switch (c) {
+	case '&': put(out, "&amp;", 5); break;
+	case '<': put(out, "&lt;", 4); break;
+	case '>': put(out, "&gt;", 4); break;
+	case '"': put(out, "&quot;", 6); break;
+	default: put(out, REPLACEMENT_CHAR, 3); break;     /* NUL */
+	}
+}
+
+/* s[0, n) for the context `mask` (E_TEXT, E_ATTR or E_URL). */
+static void put_esc(struct buf *out, const char *str, size_t n, unsigned mask)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+	for (;;) {
+		size_t j = scan(s, i, n, mask);
+		put(out, s + i, j - i);
+		if (j == n)
+			return;
+		put_special(out, s[j], mask);
+		i = j + 1;
+	}
+}
+
+/* The scheme of a URL assembled from parts: leading C0 controls and spaces
+ * are ignored (a browser strips them, WHATWG URL "basic URL parser"), and a
+ * ':' before any of "/?#" ends a scheme, which must then be on the list.
+ * Anything odd before the ':' (a browser would drop a tab or newline there)
+ * just fails the comparison.  No scheme at all is a relative URL: fine. */
+struct scheme_scan {
+	char s[8];
+	size_t n;
+	bool started, too_long;
+	int verdict;            /* -1 undecided, 0 refused, 1 allowed */
+};
+
+static int scheme_allowed(const struct scheme_scan *sc)
+{
+	static const char *const ok[] = { "http", "https", "mailto", "tel" };
+	if (sc->too_long)
+		return 0;
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+		if (strlen(ok[i]) == sc->n && memcmp(ok[i], sc->s, sc->n) == 0)
+			return 1;
+	return 0;
+}
+
+static void scheme_feed(struct scheme_scan *sc, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n && sc->verdict < 0; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if (!sc->started && c <= 0x20)
+			continue;
+		sc->started = true;
+		if (c == ':')
+			sc->verdict = scheme_allowed(sc);
+		else if (c == '/' || c == '?' || c == '#')
+			sc->verdict = 1;
+		else if (sc->n < sizeof sc->s)
+			sc->s[sc->n++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		else
+			sc->too_long = true;
+	}
+}
+
+/* ---- rendering -------------------------------------------------------- */
+
+/* The scopes a render sees, innermost first: each t:each pushes its row. */
+struct chain {
+	const struct tmpl_vars *s;
+	const struct chain *up;
+};
+
+static const struct ent *lookup(const struct tmpl *t, const struct op *o,
+                                const struct chain *c)
+{
+	const char *name = t->pool + o->off;
+	for (; c; c = c->up) {
+		const struct tmpl_vars *s = c->s;
+		if (!s)
+			continue;
+		const struct ent *e = find_in(s, o->key, name);
+		if (e)
+			return e;
+		if (!c->up)     /* the scope given to tmpl_render sees its parents */
+			for (s = s->parent; s; s = s->parent)
+				if ((e = find_in(s, o->key, name)))
+					return e;
+	}
+	return NULL;
+}
+
+static const char *value_of(const struct tmpl *t, const struct op *o,
+                            const struct chain *c, size_t *len)
+{
+	const struct ent *e = lookup(t, o, c);
+	if (!e || e->kind != ENT_VALUE) {
+		*len = 0;
+		return "";
+	}
+	*len = e->val.len;
+	return e->val.s;
+}
+
+static bool truthy(const struct ent *e)
+{
+	if (!e)
+		return false;
+	if (e->kind == ENT_LIST)
+		return e->list.n > 0;
+	return e->val.len > 0 && !(e->val.len == 1 && e->val.s[0] == '0');
+}
+
+static bool url_allowed(const struct tmpl *t, const struct op *p,
+                        const struct op *end, const struct chain *c)
+{
+	struct scheme_scan sc = { .verdict = -1 };
+	for (; p < end && sc.verdict < 0; p++) {
+		size_t n = p->len;
+		const char *s = t->pool + p->off;
+		if (p->kind == OP_PVAR)
+			s = value_of(t, p, c, &n);
+		scheme_feed(&sc, s, n);
+	}
+	return sc.verdict != 0;
+}
+
+static void render_attr(const struct tmpl *t, const struct op *a,
+                        const struct chain *c, struct buf *out)
+{
+	const struct op *p = a + 1, *end = a + 1 + a->arg;
+	size_t n;
+	if ((a->flags & A_OPTIONAL) && (value_of(t, p, c, &n), n == 0))
+		return;
+	put(out, t->pool + a->off, a->len);
+	if ((a->flags & A_CHECK) && !url_allowed(t, p, end, c)) {
+		put(out, "#\"", 2);
+		return;
+	}
+	for (; p < end; p++) {
+		if (p->kind == OP_PLIT) {
+			put(out, t->pool + p->off, p->len);
+			continue;
+		}
+		const char *s = value_of(t, p, c, &n);
+		if ((a->flags & A_CHECK) && p == a + 1)
+			while (n && (unsigned char)*s <= 0x20) {
+				s++;    /* what the scheme check skipped */
+				n--;
+			}
+		put_esc(out, s, n, a->flags & A_URL ? E_URL : E_ATTR);
+	}
+	put(out, "\"", 1);
+}
+
+static void run(const struct tmpl *t, size_t i, size_t end,
+                const struct chain *c, struct buf *out)
+{
+	while (i < end) {
+		const struct op *o = &t->ops[i];
+		const char *s;
+		size_t n;
+		switch (o->kind) {
+		case OP_LIT:
+			put(out, t->pool + o->off, o->len);
+			i++;
+			break;
+		case OP_TEXT:
+			s = value_of(t, o, c, &n);
+			put_esc(out, s, n, E_TEXT);
+			i++;
+			break;
+		case OP_RAW:
+			s = value_of(t, o, c, &n);
+			put(out, s, n);
+			i++;
+			break;
+		case OP_ATTR:
+			render_attr(t, o, c, out);
+			i += 1 + o->arg;
+			break;
+		case OP_IF:
+			i = truthy(lookup(t, o, c)) ? i + 1 : o->arg;
+			break;
+		case OP_UNLESS:
+			i = truthy(lookup(t, o, c)) ? o->arg : i + 1;
+			break;
+		case OP_EACH: {
+			const struct ent *e = lookup(t, o, c);
+			if (e && e->kind == ENT_LIST)
+				for (const struct tmpl_vars *r = e->list.first; r; r = r->next_row) {
+					struct chain rc = { r, c };
+					run(t, i + 1, o->arg, &rc, out);
+				}
+			i = o->arg;
+			break;
+		}
+		default:        /* attribute parts are consumed by OP_ATTR */
+			i++;
+			break;
+		}
+	}
+}
+
+void tmpl_render(const struct tmpl *t, const struct tmpl_vars *v, struct buf *out)
+{
+	struct chain c = { v, NULL };
+	buf_reserve(out, t->static_bytes + TMPL_RENDER_SLACK);
+	run(t, 0, t->nops, &c, out);
+	if (out->data)
+		out->data[out->len] = '\0';   /* put() always leaves room */
+}
+
+void tmpl_free(struct tmpl *t)
+{
+	if (!t)
+		return;
+	free(t->ops);
+	free(t->pool);
+	free(t);
+}
+
+/* ---- compiling -------------------------------------------------------- */
+
+struct cc {
+	const char *dir;
+	struct op *ops;
+	size_t nops, cap;
+	struct buf pool;
+	bool merge;             /* the last op is a literal ending the pool */
+	int keep_ws;            /* inside <pre> or <textarea> */
+	const char *files[TMPL_MAX_INCLUDE_DEPTH + 1];  /* the include chain */
+	int depth;
+	char *err;
+	size_t errsz;
+	bool failed;
+};
+
+static int fail(struct cc *c, long line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(struct cc *c, long line, const char *fmt, ...)
+{
+	if (c->failed)
+		return -1;
+	c->failed = true;
+	if (!c->err || !c->errsz)
+		return -1;
+	int n = snprintf(c->err, c->errsz, "%s:%ld: ", c->files[c->depth], line);
+	if (n >= 0 && (size_t)n < c->errsz) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(c->err + n, c->errsz - (size_t)n, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+static bool streq(const void *a, const char *b)
+{
+	return a && strcmp((const char *)a, b) == 0;
+}
+
+static bool is_t_ns(const xmlNs *ns)
+{
+	return ns && streq(ns->href, TMPL_NS);
+}
+
+static size_t push(struct cc *c, int kind)
+{
+	if (c->nops == c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 64;
+		c->ops = xrealloc(c->ops, c->cap * sizeof *c->ops);
+	}
+	struct op *o = &c->ops[c->nops];
+	memset(o, 0, sizeof *o);
+	o->kind = (uint8_t)kind;
+	c->merge = false;
+	return c->nops++;
+}
+
+/* Make what was appended to the pool since `start` a literal, merged into
+ * the previous literal when nothing came between them. */
+static void lit_from(struct cc *c, size_t start)
+{
+	size_t n = c->pool.len - start;
+	if (!n)
+		return;
+	if (c->merge) {
+		c->ops[c->nops - 1].len += (uint32_t)n;
+		return;
+	}
+	size_t i = push(c, OP_LIT);
+	c->ops[i].off = (uint32_t)start;
+	c->ops[i].len = (uint32_t)n;
+	c->merge = true;
+}
+
+static void lit(struct cc *c, const char *s)
+{
+	size_t start = c->pool.len;
+	buf_puts(&c->pool, s);
+	lit_from(c, start);
+}
+
+static void lit_text(struct cc *c, const char *s, size_t n)
+{
+	size_t start = c->pool.len;
+	put_esc(&c->pool, s, n, E_TEXT);
+	lit_from(c, start);
+}
+
+static size_t push_name(struct cc *c, int kind, const char *name, size_t n)
+{
+	size_t off = c->pool.len;
+	buf_put(&c->pool, name, n);
+	size_t i = push(c, kind);
+	c->ops[i].off = (uint32_t)off;
+	c->ops[i].len = (uint32_t)n;
+	c->ops[i].key = name_key(name, n);
+	return i;
+}
+
+static void close_block(struct cc *c, size_t i)
+{
+	c->ops[i].arg = (uint32_t)c->nops;
+	c->merge = false;       /* the next literal is a jump target */
+}
+
+static bool name_start(char ch)
+{
+	return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || ch == '_';
+}
+
+static bool name_char(char ch)
+{
+	return name_start(ch) || (ch >= '0' && ch <= '9');
+}
+
+static bool valid_name(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n == 0 || n > TMPL_MAX_NAME || !name_start(s[0]))
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (!name_char(s[i]))
+			return false;
+	return true;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && memcmp(s + n - m, suffix, m) == 0;
+}
+
+static bool all_space(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+			return false;
+	return true;
+}
+
+static long count_nl(const char *s, size_t n)
+{
+	long k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += s[i] == '\n';
+	return k;
+}
+
+/* A reference "${name}" or "${name?}" at s (s[0] == '$', s[1] == '{').
+ * Returns the bytes it takes, 0 after reporting an error. */
+struct ref {
+	const char *name;
+	size_t len;
+	bool optional;
+};
+
+static size_t parse_ref(struct cc *c, long line, const char *s, size_t n,
+                        struct ref *r)
+{
+	size_t i = 2;
+	if (i < n && name_start(s[i]))
+		while (i < n && name_char(s[i]))
+			i++;
+	r->name = s + 2;
+	r->len = i - 2;
+	r->optional = i < n && s[i] == '?';
+	if (r->optional)
+		i++;
+	if (r->len == 0 || r->len > TMPL_MAX_NAME) {
+		fail(c, line, "bad ${...}: expected a name of letters, digits and _");
+		return 0;
+	}
+	if (i >= n) {
+		fail(c, line, "bad ${%.*s: missing '}'", (int)r->len, r->name);
+		return 0;
+	}
+	if (s[i] != '}') {
+		fail(c, line, "bad ${%.*s...}: unexpected '%c'", (int)r->len, r->name, s[i]);
+		return 0;
+	}
+	return i + 1;
+}
+
+static bool is_ref_start(const char *s, size_t i, size_t n)
+{
+	return s[i] == '$' && i + 1 < n && s[i + 1] == '{';
+}
+
+static int compile_text(struct cc *c, xmlNode *node)
+{
+	const char *s = (const char *)node->content;
+	size_t n = s ? strlen(s) : 0;
+	if (n == 0)
+		return 0;
+	if (!c->keep_ws && all_space(s, n)) {
+		lit(c, memchr(s, '\n', n) ? "\n" : " ");
+		return 0;
+	}
+	long line = xmlGetLineNo(node);
+	size_t run = 0, i = 0;
+	while (i < n) {
+		if (!is_ref_start(s, i, n)) {
+			line += s[i++] == '\n';
+			continue;
+		}
+		struct ref r;
+		size_t used = parse_ref(c, line, s + i, n - i, &r);
+		if (!used)
+			return -1;
+		if (r.optional)
+			return fail(c, line, "${%.*s?} is only allowed as a whole attribute value",
+			            (int)r.len, r.name);
+		lit_text(c, s + run, i - run);
+		push_name(c, OP_TEXT, r.name, r.len);
+		i += used;
+		run = i;
+	}
+	lit_text(c, s + run, n - run);
+	return 0;
+}
+
+static bool in_list(const char *s, const char *const *list)
+{
+	for (; *list; list++)
+		if (strcmp(s, *list) == 0)
+			return true;
+	return false;
+}
+
+static bool is_void(const char *name)
+{
+	static const char *const v[] = { "area", "base", "br", "col", "embed", "hr",
+		"img", "input", "link", "meta", "source", "track", "wbr", NULL };
+	return in_list(name, v);
+}
+
+/* Attributes whose value is a URL (HTML attribute index), where a value
+ * could otherwise smuggle in javascript: or data:. */
+static bool is_url_attr(const char *name)
+{
+	static const char *const u[] = { "href", "src", "action", "formaction",
+		"poster", "cite", "srcset", "data", "background", "longdesc",
+		"manifest", "ping", "icon", "codebase", NULL };
+	return in_list(name, u);
+}
+
+static bool starts_with_ci(const char *s, const char *prefix)
+{
+	for (; *prefix; s++, prefix++) {
+		char ch = *s >= 'A' && *s <= 'Z' ? (char)(*s + 32) : *s;
+		if (ch != *prefix)
+			return false;
+	}
+	return true;
+}
+
+static bool eq_ci(const char *a, const char *b)
+{
+	return strlen(a) == strlen(b) && starts_with_ci(a, b);
+}
+
+/* Text, comments and processing instructions aside, does el hold anything? */
+static bool has_content(const xmlNode *el)
+{
+	for (const xmlNode *n = el->children; n; n = n->next) {
+		if (n->type == XML_COMMENT_NODE || n->type == XML_PI_NODE)
+			continue;
+		if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) &&
+		    all_space((const char *)n->content, strlen((const char *)n->content)))
+			continue;
+		return true;
+	}
+	return false;
+}
+
+/* The value of an attribute as parsed: a single text node when it holds no
+ * entity reference, which is all a template needs. */
+static const char *attr_value(const xmlAttr *a)
+{
+	const xmlNode *n = a->children;
+	if (!n)
+		return "";
+	if (n->type != XML_TEXT_NODE || n->next)
+		return NULL;
+	return n->content ? (const char *)n->content : "";
+}
+
+/* ${...} in an attribute value: OP_ATTR followed by its parts. */
+static int compile_dyn_attr(struct cc *c, const char *name, const char *v, long line)
+{
+	size_t n = strlen(v), a = c->pool.len;
+	buf_printf(&c->pool, " %s=\"", name);
+	size_t ai = push(c, OP_ATTR);
+	c->ops[ai].off = (uint32_t)a;
+	c->ops[ai].len = (uint32_t)(c->pool.len - a);
+	uint8_t flags = is_url_attr(name) ? A_URL : 0;
+	bool before_var = true, scheme_fixed = false;
+	size_t run = 0, i = 0, parts = 0;
+	while (i <= n) {
+		if (i < n && !is_ref_start(v, i, n)) {
+			i++;
+			continue;
+		}
+		if (i > run) {          /* the static text before this point */
+			size_t p = c->pool.len;
+			put_esc(&c->pool, v + run, i - run, E_ATTR);
+			size_t k = push(c, OP_PLIT);
+			c->ops[k].off = (uint32_t)p;
+			c->ops[k].len = (uint32_t)(c->pool.len - p);
+			parts++;
+			if (before_var && strcspn(v + run, ":/?#") < i - run)
+				scheme_fixed = true;
+		}
+		if (i == n)
+			break;
+		struct ref r;
+		size_t used = parse_ref(c, line, v + i, n - i, &r);
+		if (!used)
+			return -1;
+		if (r.optional && (i != 0 || used != n))
+			return fail(c, line, "${%.*s?} must be the whole value of %s=",
+			            (int)r.len, r.name, name);
+		if (r.optional)
+			flags |= A_OPTIONAL;
+		if (before_var && !scheme_fixed && (flags & A_URL))
+			flags |= A_CHECK;
+		before_var = false;
+		push_name(c, OP_PVAR, r.name, r.len);
+		parts++;
+		i += used;
+		run = i;
+	}
+	c->ops[ai].flags = flags;
+	c->ops[ai].arg = (uint32_t)parts;
+	return 0;
+}
+
+static int compile_attr(struct cc *c, const xmlAttr *a, long line)
+{
+	const char *name = (const char *)a->name;
+	if (a->ns)
+		return fail(c, line, "attribute %s:%s: unknown namespace prefix",
+		            a->ns->prefix ? (const char *)a->ns->prefix : "", name);
+	if (starts_with_ci(name, "on"))
+		return fail(c, line, "event handler attribute %s= is not allowed "
+		            "(the Content-Security-Policy forbids inline script)", name);
+	if (eq_ci(name, "style"))
+		return fail(c, line, "style= is not allowed "
+		            "(the Content-Security-Policy forbids inline style)");
+	const char *v = attr_value(a);
+	if (!v)
+		return fail(c, line, "attribute %s=: entity references are not supported", name);
+	if (!strstr(v, "${")) {
+		size_t start = c->pool.len;
+		buf_printf(&c->pool, " %s=\"", name);
+		put_esc(&c->pool, v, strlen(v), E_ATTR);
+		buf_putc(&c->pool, '"');
+		lit_from(c, start);
+		return 0;
+	}
+	/* srcdoc is parsed as a whole HTML document: escaping cannot help. */
+	if (eq_ci(name, "srcdoc"))
+		return fail(c, line, "srcdoc= cannot take ${...}");
+	return compile_dyn_attr(c, name, v, line);
+}
+
+/* The t: attributes of one element. */
+struct dirs {
+	const char *each, *ifn, *unless, *raw;
+};
+
+static int directive_name(struct cc *c, const xmlAttr *a, const char **slot, long line)
+{
+	const char *v = attr_value(a);
+	if (!valid_name(v))
+		return fail(c, line, "t:%s=\"%s\": expected a name of letters, digits and _",
+		            (const char *)a->name, v ? v : "");
+	*slot = v;
+	return 0;
+}
+
+static int get_dirs(struct cc *c, const xmlNode *el, struct dirs *d, long line)
+{
+	memset(d, 0, sizeof *d);
+	for (const xmlAttr *a = el->properties; a; a = a->next) {
+		if (!is_t_ns(a->ns))
+			continue;
+		const char *k = (const char *)a->name;
+		const char **slot = streq(k, "each") ? &d->each : streq(k, "if") ? &d->ifn :
+			streq(k, "unless") ? &d->unless : streq(k, "raw") ? &d->raw : NULL;
+		if (!slot)
+			return fail(c, line, "unknown directive t:%s", k);
+		if (directive_name(c, a, slot, line))
+			return -1;
+	}
+	if (d->raw && !ends_with(d->raw, "_html"))
+		return fail(c, line, "t:raw=\"%s\": the name must end in _html", d->raw);
+	return 0;
+}
+
+static int compile_children(struct cc *c, xmlNode *first);
+static int compile_file(struct cc *c, const char *file, long line, bool top);
+
+static int compile_raw(struct cc *c, const xmlNode *el, const char *raw, long line)
+{
+	if (has_content(el))
+		return fail(c, line, "t:raw=\"%s\": the element must be empty in the template", raw);
+	push_name(c, OP_RAW, raw, strlen(raw));
+	return 0;
+}
+
+static bool clean_path(const char *p)
+{
+	size_t n = strlen(p);
+	if (n == 0 || n >= TMPL_MAX_PATH || p[0] == '/')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!name_char(p[i]) && p[i] != '-' && p[i] != '.' && p[i] != '/')
+			return false;
+	/* no empty, "." or ".." segment: one spelling per file keeps loop
+	 * detection a string compare */
+	for (const char *s = p; *s; ) {
+		size_t k = strcspn(s, "/");
+		if (k == 0 || (k == 1 && s[0] == '.') || (k == 2 && s[0] == '.' && s[1] == '.'))
+			return false;
+		s += k;
+		if (*s == '/' && !*++s)
+			return false;
+	}
+	return true;
+}
+
+static int compile_include(struct cc *c, const xmlNode *el, const struct dirs *d, long line)
+{
+	const char *src = NULL;
+	for (const xmlAttr *a = el->properties; a; a = a->next) {
+		if (is_t_ns(a->ns))
+			continue;
+		if (a->ns || !streq(a->name, "src"))
+			return fail(c, line, "<t:include> takes only src=");
+		src = attr_value(a);
+	}
+	if (d->raw)
+		return fail(c, line, "<t:include> cannot take t:raw");
+	if (!src)
+		return fail(c, line, "<t:include> needs src=");
+	if (has_content(el))
+		return fail(c, line, "<t:include> must be empty");
+	if (!clean_path(src))
+		return fail(c, line, "include \"%s\": not a plain relative path inside "
+		            "the template directory", src);
+	for (int k = 0; k <= c->depth; k++)
+		if (strcmp(c->files[k], src) == 0)
+			return fail(c, line, "include loop: \"%s\" includes itself "
+			            "(via \"%s\")", src, c->files[c->depth]);
+	if (c->depth >= TMPL_MAX_INCLUDE_DEPTH)
+		return fail(c, line, "include \"%s\": nested deeper than %d",
+		            src, TMPL_MAX_INCLUDE_DEPTH);
+	return compile_file(c, src, line, false);
+}
+
+static int compile_t_element(struct cc *c, xmlNode *el, const struct dirs *d, long line)
+{
+	const char *name = (const char *)el->name;
+	if (streq(name, "include"))
+		return compile_include(c, el, d, line);
+	if (!streq(name, "block"))
+		return fail(c, line, "unknown directive element <t:%s>", name);
+	for (const xmlAttr *a = el->properties; a; a = a->next)
+		if (!is_t_ns(a->ns))
+			return fail(c, line, "<t:block> takes only t: directives");
+	if (d->raw)
+		return compile_raw(c, el, d->raw, line);
+	return compile_children(c, el->children);
+}
+
+static int compile_html_element(struct cc *c, xmlNode *el, const struct dirs *d, long line)
+{
+	const char *name = (const char *)el->name;
+	if (el->ns && (el->ns->prefix || !streq(el->ns->href, XHTML_NS)))
+		return fail(c, line, "element <%s%s%s>: unknown namespace",
+		            el->ns->prefix ? (const char *)el->ns->prefix : "",
+		            el->ns->prefix ? ":" : "", name);
+	if (eq_ci(name, "style"))
+		return fail(c, line, "<style> is not allowed (the Content-Security-Policy "
+		            "forbids inline style; use a stylesheet)");
+	bool script = eq_ci(name, "script"), vd = is_void(name);
+	if (script && has_content(el))
+		return fail(c, line, "<script> must be empty (the Content-Security-Policy "
+		            "forbids inline script; use src=)");
+	if (vd && has_content(el))
+		return fail(c, line, "<%s> is a void element and must be empty", name);
+	if (vd && d->raw)
+		return fail(c, line, "t:raw on the void element <%s>", name);
+	lit(c, "<");
+	lit(c, name);
+	for (const xmlAttr *a = el->properties; a; a = a->next)
+		if (!is_t_ns(a->ns) && compile_attr(c, a, line))
+			return -1;
+	lit(c, ">");
+	if (vd)
+		return 0;
+	bool ws = streq(name, "pre") || streq(name, "textarea");
+	if (ws) {
+		lit(c, "\n");
+		c->keep_ws++;
+	}
+	int rc = d->raw ? compile_raw(c, el, d->raw, line) :
+		script ? 0 : compile_children(c, el->children);
+	if (ws)
+		c->keep_ws--;
+	if (rc)
+		return -1;
+	lit(c, "</");
+	lit(c, name);
+	lit(c, ">");
+	return 0;
+}
+
+/* t:each wraps t:if wraps t:unless wraps the element (see the top). */
+static int compile_element(struct cc *c, xmlNode *el)
+{
+	long line = xmlGetLineNo(el);
+	struct dirs d;
+	if (get_dirs(c, el, &d, line))
+		return -1;
+	size_t be = d.each ? push_name(c, OP_EACH, d.each, strlen(d.each)) : 0;
+	size_t bi = d.ifn ? push_name(c, OP_IF, d.ifn, strlen(d.ifn)) : 0;
+	size_t bu = d.unless ? push_name(c, OP_UNLESS, d.unless, strlen(d.unless)) : 0;
+	int rc = is_t_ns(el->ns) ? compile_t_element(c, el, &d, line) :
+		compile_html_element(c, el, &d, line);
+	if (rc)
+		return -1;
+	if (d.unless)
+		close_block(c, bu);
+	if (d.ifn)
+		close_block(c, bi);
+	if (d.each)
+		close_block(c, be);
+	return 0;
+}
+
+static int compile_children(struct cc *c, xmlNode *first)
+{
+	for (xmlNode *n = first; n; n = n->next) {
+		int rc = 0;
+		switch (n->type) {
+		case XML_ELEMENT_NODE:
+			rc = compile_element(c, n);
+			break;
+		case XML_TEXT_NODE:
+		case XML_CDATA_SECTION_NODE:
+			rc = compile_text(c, n);
+			break;
+		case XML_COMMENT_NODE:
+		case XML_PI_NODE:
+			break;
+		default:
+			rc = fail(c, xmlGetLineNo(n), "unsupported XML node "
+			          "(entity references are not expanded)");
+			break;
+		}
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- parsing ---------------------------------------------------------- */
+
+struct xerr {
+	bool set;
+	long line;
+	char msg[256];
+};
+
+static void on_xml_error(void *user, xml_error *e)
+{
+	xmlParserCtxt *ctxt = user;
+	struct xerr *x = ctxt->_private;
+	if (x->set || e->level < XML_ERR_ERROR)
+		return;
+	x->set = true;
+	x->line = e->line;
+	snprintf(x->msg, sizeof x->msg, "%s", e->message ? e->message : "malformed XML");
+	x->msg[strcspn(x->msg, "\n")] = '\0';
+}
+
+/* libxml2 stamps a text node with the line where its first chunk ended;
+ * re-stamp it with the line it starts on, so errors in text point at the
+ * right line. */
+static void on_characters(void *user, const xmlChar *ch, int len)
+{
+	xmlParserCtxt *ctxt = user;
+	xmlNode *parent = ctxt->node;
+	xmlNode *before = parent ? parent->last : NULL;
+	xmlSAX2Characters(user, ch, len);
+	xmlNode *n = parent ? parent->last : NULL;
+	if (n && n != before && n->type == XML_TEXT_NODE && ctxt->input) {
+		long line = ctxt->input->line - count_nl((const char *)ch, (size_t)len);
+		n->line = (unsigned short)(line < 1 ? 1 : line > 65535 ? 65535 : line);
+	}
+}
+
+/* An element is stamped with the line its start tag ends on; errors read
+ * better at the line of its '<'.  The tag's raw bytes are still in the input
+ * buffer, and '<' cannot occur inside it (XML 1.0, 3.1 AttValue). */
+static void on_start(void *user, const xmlChar *name, const xmlChar *prefix,
+                     const xmlChar *uri, int nns, const xmlChar **ns, int nattr,
+                     int ndef, const xmlChar **attrs)
+{
+	xmlParserCtxt *ctxt = user;
+	xmlSAX2StartElementNs(user, name, prefix, uri, nns, ns, nattr, ndef, attrs);
+	xmlNode *n = ctxt->node;
+	const xmlParserInput *in = ctxt->input;
+	if (!n || !in || !in->cur || !in->base || n->line == 0 || n->line == 65535)
+		return;
+	long nl = 0;
+	for (const xmlChar *p = in->cur; p > in->base && *p != '<'; p--)
+		nl += *p == '\n';
+	if (nl < n->line)
+		n->line = (unsigned short)(n->line - nl);
+}
+
+static xmlDoc *parse(struct cc *c, const char *data, size_t n, const char *file)
+{
+	xmlParserCtxt *ctxt = xmlNewParserCtxt();
+	if (!ctxt) {
+		fail(c, 0, "out of memory");
+		return NULL;
+	}
+	struct xerr x = { 0 };
+	ctxt->_private = &x;
+	ctxt->sax->serror = on_xml_error;       /* errors to us, not stderr */
+	ctxt->sax->characters = on_characters;
+	ctxt->sax->startElementNs = on_start;
+	/* NONET only: no entity substitution, no DTD loading, no XInclude. */
+	xmlDoc *doc = xmlCtxtReadMemory(ctxt, data, (int)n, file, NULL, XML_PARSE_NONET);
+	xmlFreeParserCtxt(ctxt);
+	if (x.set || !doc || !xmlDocGetRootElement(doc)) {
+		xmlFreeDoc(doc);
+		fail(c, x.set ? x.line : 0, "%s", x.set ? x.msg : "not a template");
+		return NULL;
+	}
+	return doc;
+}
+
+/* Read a template whole; a missing include is reported where it is
+ * included, a missing top-level file as line 0 of itself. */
+static int read_file(struct cc *c, const char *path, const char *file,
+                     long line, struct buf *b)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return line ? fail(c, line, "include \"%s\": %s", file, strerror(errno)) :
+			fail(c, 0, "cannot read template: %s", strerror(errno));
+	char chunk[8192];
+	size_t n;
+	int rc = 0;
+	while (!rc && (n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		if (b->len + n > TMPL_MAX_FILE_BYTES)
+			rc = fail(c, line, "\"%s\" is larger than %d bytes", file,
+			          TMPL_MAX_FILE_BYTES);
+		else
+			buf_put(b, chunk, n);
+	}
+	if (!rc && ferror(f))
+		rc = fail(c, line, "\"%s\": read error", file);
+	fclose(f);
+	return rc;
+}
+
+static bool is_html_root(const xmlNode *root)
+{
+	return streq(root->name, "html") &&
+	       (!root->ns || (!root->ns->prefix && streq(root->ns->href, XHTML_NS)));
+}
+
+/* Compile dir/file in place.  `line` is where it was included (0 for the
+ * top), where a missing file is reported. */
+static int compile_file(struct cc *c, const char *file, long line, bool top)
+{
+	char path[TMPL_MAX_PATH * 2 + 2];
+	int k = snprintf(path, sizeof path, "%s/%s", c->dir, file);
+	if (k < 0 || (size_t)k >= sizeof path)
+		return fail(c, line, "path too long");
+	struct buf data = BUF_INIT;
+	if (read_file(c, path, file, line, &data)) {
+		buf_free(&data);
+		return -1;
+	}
+	c->files[top ? 0 : ++c->depth] = file;
+	xmlDoc *doc = parse(c, data.data ? data.data : "", data.len, file);
+	buf_free(&data);
+	int rc = -1;
+	if (doc) {
+		xmlNode *root = xmlDocGetRootElement(doc);
+		if (top && is_html_root(root))
+			lit(c, "<!DOCTYPE html>\n");
+		rc = compile_element(c, root);
+		xmlFreeDoc(doc);
+	}
+	if (!top)
+		c->depth--;
+	return rc;
+}
+
+struct tmpl *tmpl_load(const char *dir, const char *file, char *err, size_t errsz)
+{
+	struct cc c = { .dir = dir, .err = err, .errsz = errsz };
+	c.files[0] = file;
+	if (err && errsz)
+		err[0] = '\0';
+	if (!clean_path(file)) {
+		fail(&c, 0, "not a plain relative path inside the template directory");
+		return NULL;
+	}
+	if (compile_file(&c, file, 0, true)) {
+		free(c.ops);
+		buf_free(&c.pool);
+		return NULL;
+	}
+	struct tmpl *t = xcalloc(1, sizeof *t);
+	t->ops = c.ops;
+	t->nops = c.nops;
+	t->pool = c.pool.data ? c.pool.data : xstrdup("");
+	for (size_t i = 0; i < c.nops; i++)
+		if (c.ops[i].kind == OP_LIT || c.ops[i].kind == OP_PLIT || c.ops[i].kind == OP_ATTR)
+			t->static_bytes += c.ops[i].len;
+	return t;
+}
