@@ -43,7 +43,67 @@ int db_begin(void);
 int db_commit(void);
 void db_rollback(void);
 
-/* ---- the public pages' queries (lib/db.c) ---- */
+/* ---- the public pages' queries (lib/db.c) ----
+ *
+ * Each sets the names listed into v (or into each row of `list`), and
+ * returns 1/0 (found or not) for single rows, a count for lists, -1 on a
+ * database error (logged).  Only published editions are ever found, and
+ * rows in the trash (deleted_at set) are never listed.  Presentation text
+ * (dates, sizes, labels, URLs) is made in SQL by the functions db_open
+ * registers: fmt_date(iso, lang), fmt_date_range(starts, ends, lang),
+ * fmt_size(bytes). */
 
+/* The site row.  Sets: site_name, background_html, contact_name,
+ * contact_role, contact_phone, contact_tel (the phone as a tel: URI, RFC
+ * 3966), contact_email, contact_mailto, imprint_html, privacy_html. */
+int db_site(struct tmpl_vars *v);
+
+/* Published editions, newest first, into `list`.  Each row sets: year,
+ * title, date_text, summary, venue, and nav_current: `mark` for the row
+ * whose year is `current`, "" for every other row. */
+int db_editions(struct tmpl_vars *v, const char *list, int current,
+		const char *mark);
+
+/* The newest published edition's year; 0 when there is none, -1 on error. */
+int db_latest_year(void);
+
+/* One published edition.  Sets: year, title, starts, ends, date_text
+ * ("5 December 2023", "16–18 March 2021"; "" while not announced) and
+ * date_text_de ("16.–18. März 2021"), venue, address, headline, summary,
+ * review_html, next_html, press_en and press_de (1 or 0), press_count,
+ * presentation_count, video_count, photo_count (gallery photos),
+ * has_content (1 when any of these is there), presentations_text
+ * ("2 talks"), videos_text ("1 session recording"), photos_text, and
+ * upcoming (1 while the edition has not ended or has no date yet). */
+int db_edition(struct tmpl_vars *v, int year);
+
+/* The press release of a published edition in lang ("en" or "de").  Sets:
+ * press_lang, press_title, press_subtitle, released (ISO), released_text,
+ * body_html, photo_url (large version), photo_width, photo_height,
+ * photo_thumb_url, photo_alt, photo_caption, photo_credit (all "" without a
+ * photo), other_lang ("de" or "en"), other_exists (1 or 0). */
+int db_press(struct tmpl_vars *v, int year, const char *lang);
+
+/* Whether a published edition has a press release in lang: 1, 0, -1. */
+int db_press_exists(int year, const char *lang);
+
+/* Presentations in the admin's order, into `list`.  Each row sets: title,
+ * speakers, affiliation, slug, file_url ("/media/talks/2023-slug.pdf") and
+ * file_label ("PDF, 2.4 MB, 18 pages"), both "" without slides. */
+int db_presentations(struct tmpl_vars *v, int year, const char *list);
+
+/* Session videos in order, into `list`.  Each row sets: title, url. */
+int db_videos(struct tmpl_vars *v, int year, const char *list);
+
+/* Gallery photos (published, in the gallery, not deleted) in order, `limit`
+ * of them from `offset`, into `list`.  Each row sets: thumb_url,
+ * thumb_width, thumb_height, web_url, web_width, web_height, alt ("" for a
+ * decorative photo), decorative (1 or 0), caption, credit. */
+int db_gallery(struct tmpl_vars *v, int year, int limit, int offset,
+	       const char *list);
+
+/* How many photos db_gallery can list for the edition (the return value).
+ * Sets: gallery_count, gallery_credit (the distinct credits, joined). */
+int db_gallery_count(struct tmpl_vars *v, int year);
 
 #endif

@@ -1,0 +1,61 @@
+/* gallery: an edition's photos, GALLERY_PAGE_SIZE per page,
+ * /YEAR/gallery?page=N. */
+#include <string.h>
+
+#include "db.h"
+#include "page.h"
+#include "serve.h"
+
+/* ?page=N: 1 when absent; -1 when malformed, not canonical ("01", "+1")
+ * or repeated junk - all answered 404, as a page that does not exist. */
+static int page_param(const struct http_req *r)
+{
+	char s[16];
+	int rc = http_query_get(r->query, "page", s, sizeof s);
+	if (rc < 0)
+		return -1;
+	return rc == 0 ? 1 : page_number(s);
+}
+
+static void handle(struct http_req *r, struct http_resp *w)
+{
+	const char *rest;
+	int year = page_year(r->path + 1, &rest);
+	int page = page_param(r);
+
+	if (r->path[0] != '/' || year < 0 || strcmp(rest, "/gallery") != 0 || page < 0) {
+		page_error(r, w, 404);
+		return;
+	}
+	struct tmpl_vars *v = page_vars();
+	int rc = page_edition(v, year, PAGE_GALLERY, "en");
+	int count = rc == 1 ? db_gallery_count(v, year) : 0;
+	int pages = count > 0 ? (count + GALLERY_PAGE_SIZE - 1) / GALLERY_PAGE_SIZE : 1;
+	if (rc == 1 && count < 0)
+		rc = -1;
+	else if (rc == 1 && page > pages)
+		rc = 0;
+	if (rc == 1 && db_gallery(v, year, GALLERY_PAGE_SIZE,
+				  (page - 1) * GALLERY_PAGE_SIZE, "photos") < 0)
+		rc = -1;
+	if (rc <= 0) {
+		page_error(r, w, rc == 0 ? 404 : 500);
+		return;
+	}
+	page_pager(v, year, page, pages);
+	page_render(w, "gallery.xml", v);
+}
+
+static const struct serve_page gallery = {
+	.name = "gallery",
+	.init = page_init,
+	.open = page_open,
+	.handle = handle,
+	.error = page_error,
+	.version = page_version,
+};
+
+int main(int argc, char **argv)
+{
+	return serve_main(argc, argv, &gallery);
+}

@@ -1,0 +1,84 @@
+/* home: an edition's home page (/YEAR/, and / for the newest), the
+ * imprint and privacy pages, and the 404 for every address nobody else
+ * answers. */
+#include <stdio.h>
+#include <string.h>
+
+#include "db.h"
+#include "page.h"
+#include "serve.h"
+
+static void edition(struct http_req *r, struct http_resp *w, int year)
+{
+	struct tmpl_vars *v = page_vars();
+	int rc = year ? page_edition(v, year, PAGE_OVERVIEW, "en")
+		      : page_layout(v, 0, PAGE_OVERVIEW, "en") + 1;
+	if (rc <= 0) {
+		page_error(r, w, rc == 0 ? 404 : 500);
+		return;
+	}
+	page_render(w, "home.xml", v);
+}
+
+static void text_page(struct http_req *r, struct http_resp *w, enum page_section sec)
+{
+	struct tmpl_vars *v = page_vars();
+	if (page_layout(v, 0, sec, "en") < 0) {
+		page_error(r, w, 500);
+		return;
+	}
+	page_render(w, "page.xml", v);
+}
+
+/* /YEAR names a directory-like resource: send it to /YEAR/ so relative
+ * links and the cache see one address (RFC 9110 15.4.2). */
+static void redirect(struct http_req *r, struct http_resp *w, int year)
+{
+	char loc[16];
+	int rc = db_edition(page_vars(), year);
+	if (rc <= 0) {
+		page_error(r, w, rc == 0 ? 404 : 500);
+		return;
+	}
+	snprintf(loc, sizeof loc, "/%04d/", year);
+	w->status = 301;
+	http_resp_header(w, "Location", loc);
+}
+
+static void handle(struct http_req *r, struct http_resp *w)
+{
+	const char *p = r->path, *rest;
+	int year;
+
+	if (strcmp(p, "/") == 0) {
+		year = db_latest_year();
+		if (year < 0)
+			page_error(r, w, 500);
+		else
+			edition(r, w, year);
+	} else if (strcmp(p, "/imprint") == 0) {
+		text_page(r, w, PAGE_IMPRINT);
+	} else if (strcmp(p, "/privacy") == 0) {
+		text_page(r, w, PAGE_PRIVACY);
+	} else if ((year = page_year(p + 1, &rest)) >= 0 && strcmp(rest, "/") == 0) {
+		edition(r, w, year);
+	} else if (year >= 0 && *rest == '\0') {
+		redirect(r, w, year);
+	} else {
+		page_error(r, w, 404);
+	}
+}
+
+static const struct serve_page home = {
+	.name = "home",
+	.init = page_init,
+	.open = page_open,
+	.handle = handle,
+	.error = page_error,
+	.version = page_version,
+};
+
+int main(int argc, char **argv)
+{
+	return serve_main(argc, argv, &home);
+}

@@ -1,0 +1,66 @@
+/* press: an edition's press release, /YEAR/press (English) and
+ * /YEAR/press/de (German). */
+#include <string.h>
+
+#include "db.h"
+#include "page.h"
+#include "serve.h"
+
+/* A release missing in the asked language while the other exists: a 404
+ * that says so and links across, in the language asked for. */
+static void missing(struct http_req *r, struct http_resp *w,
+		    struct tmpl_vars *v, int year, const char *lang)
+{
+	const char *other = strcmp(lang, "en") == 0 ? "de" : "en";
+	int rc = db_press_exists(year, other);
+	if (rc <= 0) {
+		page_error(r, w, rc == 0 ? 404 : 500);
+		return;
+	}
+	tmpl_set(v, "missing", "1");
+	tmpl_set(v, "cur_press", "");   /* the tab links the other language */
+	w->status = 404;
+	page_render(w, "press.xml", v);
+}
+
+static void handle(struct http_req *r, struct http_resp *w)
+{
+	const char *rest, *lang = NULL;
+	int year = page_year(r->path + 1, &rest);
+
+	if (year >= 0 && strcmp(rest, "/press") == 0)
+		lang = "en";
+	else if (year >= 0 && strcmp(rest, "/press/de") == 0)
+		lang = "de";
+	if (r->path[0] != '/' || !lang) {
+		page_error(r, w, 404);
+		return;
+	}
+	struct tmpl_vars *v = page_vars();
+	int rc = page_edition(v, year, PAGE_PRESS, lang);
+	if (rc == 1) {
+		rc = db_press(v, year, lang);
+		if (rc == 0) {
+			missing(r, w, v, year, lang);
+			return;
+		}
+	}
+	if (rc <= 0)
+		page_error(r, w, rc == 0 ? 404 : 500);
+	else
+		page_render(w, "press.xml", v);
+}
+
+static const struct serve_page press = {
+	.name = "press",
+	.init = page_init,
+	.open = page_open,
+	.handle = handle,
+	.error = page_error,
+	.version = page_version,
+};
+
+int main(int argc, char **argv)
+{
+	return serve_main(argc, argv, &press);
+}

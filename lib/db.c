@@ -1,0 +1,571 @@
+/* db: the connection, statement slots, result-to-template mapping, the
+ * SQL functions that format presentation text, and the public queries. */
+#include "db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+
+/* How long a reader waits for a writer's lock before giving up (ms).  In
+ * WAL mode readers rarely wait at all; this covers checkpoints. */
+#define DB_BUSY_TIMEOUT_MS 5000
+/* Statement slots one process may register (every db_prepare call site;
+ * the admin program has about a hundred). */
+#define DB_SLOTS_MAX 192
+
+static sqlite3 *db;
+static char *db_path;
+static sqlite3_stmt **slots[DB_SLOTS_MAX];
+static int nslots;
+
+static void db_log(const char *what)
+{
+	fprintf(stderr, "database %s: %s: %s\n", db_path ? db_path : "(none)",
+		what, db ? sqlite3_errmsg(db) : "not open");
+}
+
+/* ---- SQL functions: presentation text made where the data is ---- */
+
+static const char *const month_name[2][12] = {
+	{ "January", "February", "March", "April", "May", "June", "July",
+	  "August", "September", "October", "November", "December" },
+	{ "Januar", "Februar", "M\xc3\xa4rz", "April", "Mai", "Juni", "Juli",
+	  "August", "September", "Oktober", "November", "Dezember" },
+};
+
+#define EN_DASH "\xe2\x80\x93"
+
+struct ymd { int y, m, d; };
+
+/* Strict 'YYYY-MM-DD'; 0 or -1. */
+static int parse_iso(const unsigned char *s, struct ymd *t)
+{
+	static const char pat[] = "dddd-dd-dd";
+	if (!s || strlen((const char *)s) != sizeof pat - 1)
+		return -1;
+	for (size_t i = 0; i < sizeof pat - 1; i++) {
+		if (pat[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != '-')
+			return -1;
+	}
+	t->y = atoi((const char *)s);
+	t->m = atoi((const char *)s + 5);
+	t->d = atoi((const char *)s + 8);
+	return (t->m >= 1 && t->m <= 12 && t->d >= 1 && t->d <= 31) ? 0 : -1;
+}
+
+static int is_de(sqlite3_value *lang)
+{
+	const unsigned char *l = sqlite3_value_text(lang);
+	return l && strcmp((const char *)l, "de") == 0;
+}
+
+/* "5 December 2023" / "5. Dezember 2023"; parts select day, month, year. */
+enum { D = 1, M = 2, Y = 4 };
+
+static void put_date(struct buf *b, const struct ymd *t, int de, int parts)
+{
+	if (parts & D)
+		buf_printf(b, de ? "%d." : "%d", t->d);
+	if ((parts & M) && t->m >= 1 && t->m <= 12)
+		buf_printf(b, "%s%s", (parts & D) ? " " : "",
+			   month_name[de != 0][t->m - 1]);
+	if (parts & Y)
+		buf_printf(b, " %d", t->y);
+}
+
+static void result_buf(sqlite3_context *ctx, struct buf *b)
+{
+	sqlite3_result_text(ctx, b->data ? b->data : "", (int)b->len,
+			    SQLITE_TRANSIENT);
+	buf_free(b);
+}
+
+/* fmt_date(iso, lang): NULL stays NULL; text that is not a date is passed
+ * through unchanged rather than silently dropped. */
+static void sql_fmt_date(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const unsigned char *s = sqlite3_value_text(argv[0]);
+	struct ymd t;
+	if (!s) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	if (parse_iso(s, &t) < 0) {
+		sqlite3_result_value(ctx, argv[0]);
+		return;
+	}
+	struct buf b = BUF_INIT;
+	put_date(&b, &t, is_de(argv[1]), D | M | Y);
+	result_buf(ctx, &b);
+}
+
+/* fmt_date_range(starts, ends, lang): one day, "16–18 March 2021",
+ * "30 November – 2 December 2023", or two full dates across years.  The
+ * day-only form takes the dash unspaced, the others spaced (the usual
+ * typographic convention in both languages). */
+static void sql_fmt_date_range(sqlite3_context *ctx, int argc,
+			       sqlite3_value **argv)
+{
+	(void)argc;
+	const unsigned char *s = sqlite3_value_text(argv[0]);
+	const unsigned char *e = sqlite3_value_text(argv[1]);
+	int de = is_de(argv[2]);
+	struct ymd a, z;
+	if (!s) {
+		sqlite3_result_text(ctx, "", 0, SQLITE_STATIC);
+		return;
+	}
+	if (parse_iso(s, &a) < 0) {
+		sqlite3_result_value(ctx, argv[0]);
+		return;
+	}
+	struct buf b = BUF_INIT;
+	if (!e || parse_iso(e, &z) < 0 || strcmp((const char *)s, (const char *)e) == 0) {
+		put_date(&b, &a, de, D | M | Y);
+	} else if (a.y == z.y && a.m == z.m) {
+		put_date(&b, &a, de, D);
+		buf_puts(&b, EN_DASH);
+		put_date(&b, &z, de, D | M | Y);
+	} else {
+		put_date(&b, &a, de, a.y == z.y ? D | M : D | M | Y);
+		buf_puts(&b, " " EN_DASH " ");
+		put_date(&b, &z, de, D | M | Y);
+	}
+	result_buf(ctx, &b);
+}
+
+/* fmt_size(bytes): decimal (SI) units as file managers show them; one
+ * decimal below 100 of a unit ("2.4 MB"), none above ("850 KB"). */
+static void sql_fmt_size(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	static const char *const unit[] = { "KB", "MB", "GB", "TB" };
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	sqlite3_int64 n = sqlite3_value_int64(argv[0]);
+	char out[32];
+	if (n < 1000) {
+		snprintf(out, sizeof out, "%lld %s", (long long)n,
+			 n == 1 ? "byte" : "bytes");
+	} else {
+		double x = (double)n / 1000.0;
+		size_t u = 0;
+		/* Promote on the rounded value: 999 960 bytes is "1.0 MB",
+		 * not "1000 KB". */
+		while (x >= 999.5 && u + 1 < sizeof unit / sizeof *unit) {
+			x /= 1000.0;
+			u++;
+		}
+		if (x < 99.95)
+			snprintf(out, sizeof out, "%.1f %s", x, unit[u]);
+		else
+			snprintf(out, sizeof out, "%.0f %s", x, unit[u]);
+	}
+	sqlite3_result_text(ctx, out, -1, SQLITE_TRANSIENT);
+}
+
+static int register_functions(void)
+{
+	const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
+	if (sqlite3_create_function_v2(db, "fmt_date", 2, flags, NULL,
+				       sql_fmt_date, NULL, NULL, NULL) ||
+	    sqlite3_create_function_v2(db, "fmt_date_range", 3, flags, NULL,
+				       sql_fmt_date_range, NULL, NULL, NULL) ||
+	    sqlite3_create_function_v2(db, "fmt_size", 1, flags, NULL,
+				       sql_fmt_size, NULL, NULL, NULL))
+		return -1;
+	return 0;
+}
+
+/* ---- the connection ---- */
+
+static int exec(const char *sql)
+{
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+		db_log(sql);
+		return -1;
+	}
+	return 0;
+}
+
+static int check_version(void)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) {
+		db_log("cannot read it");
+		return -1;
+	}
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	else
+		db_log("cannot read it");
+	sqlite3_finalize(st);
+	if (v >= 0 && v != DB_SCHEMA_VERSION)
+		fprintf(stderr, "database %s has schema version %d, this program needs %d\n",
+			db_path, v, DB_SCHEMA_VERSION);
+	return v == DB_SCHEMA_VERSION ? 0 : -1;
+}
+
+int db_open(const char *path, enum db_mode mode)
+{
+	/* No SQLITE_OPEN_CREATE: a mistyped path must not become an empty
+	 * database that every page then reports as "not found". */
+	int flags = (mode == DB_READONLY ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
+		    SQLITE_OPEN_NOMUTEX;
+	if (db)
+		db_close();
+	db_path = xstrdup(path);
+	if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
+		db_log("cannot open");
+		db_close();
+		return -1;
+	}
+	sqlite3_extended_result_codes(db, 1);
+	sqlite3_busy_timeout(db, DB_BUSY_TIMEOUT_MS);
+	if (check_version() < 0 || exec("PRAGMA foreign_keys = ON") < 0 ||
+	    (mode == DB_READWRITE && exec("PRAGMA journal_mode = WAL") < 0) ||
+	    register_functions() < 0) {
+		db_close();
+		return -1;
+	}
+	return 0;
+}
+
+void db_close(void)
+{
+	for (int i = 0; i < nslots; i++) {
+		sqlite3_finalize(*slots[i]);
+		*slots[i] = NULL;
+	}
+	nslots = 0;
+	if (db)
+		sqlite3_close(db);
+	db = NULL;
+	free(db_path);
+	db_path = NULL;
+}
+
+sqlite3 *db_handle(void)
+{
+	return db;
+}
+
+sqlite3_stmt *db_prepare(sqlite3_stmt **slot, const char *sql)
+{
+	if (*slot) {
+		sqlite3_reset(*slot);
+		sqlite3_clear_bindings(*slot);
+		return *slot;
+	}
+	if (!db || nslots == DB_SLOTS_MAX) {
+		fprintf(stderr, "db_prepare: %s\n", db ? "too many statements" : "no database");
+		return NULL;
+	}
+	if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, slot,
+			       NULL) != SQLITE_OK) {
+		db_log(sql);
+		*slot = NULL;
+		return NULL;
+	}
+	slots[nslots++] = slot;
+	return *slot;
+}
+
+static void fill_row(sqlite3_stmt *st, struct tmpl_vars *v)
+{
+	int n = sqlite3_column_count(st);
+	for (int i = 0; i < n; i++) {
+		/* column_text converts integers to decimal text; NULL -> "". */
+		const unsigned char *s = sqlite3_column_text(st, i);
+		tmpl_setn(v, sqlite3_column_name(st, i), s ? (const char *)s : "",
+			  s ? (size_t)sqlite3_column_bytes(st, i) : 0);
+	}
+}
+
+static int step_error(sqlite3_stmt *st)
+{
+	db_log(sqlite3_sql(st));
+	sqlite3_reset(st);
+	return -1;
+}
+
+int db_fill(sqlite3_stmt *st, struct tmpl_vars *v)
+{
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		fill_row(st, v);
+	else if (rc != SQLITE_DONE)
+		return step_error(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW;
+}
+
+int db_fill_list(sqlite3_stmt *st, struct tmpl_vars *v, const char *list)
+{
+	int rc, count = 0;
+	if (!st)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		fill_row(st, tmpl_add(v, list));
+		count++;
+	}
+	if (rc != SQLITE_DONE)
+		return step_error(st);
+	sqlite3_reset(st);
+	return count;
+}
+
+/* The first column of the first row as an integer; `none` without a row. */
+static long long step_int(sqlite3_stmt *st, long long none)
+{
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st);
+	long long x = none;
+	if (rc == SQLITE_ROW)
+		x = sqlite3_column_int64(st, 0);
+	else if (rc != SQLITE_DONE)
+		return step_error(st);
+	sqlite3_reset(st);
+	return x;
+}
+
+long long db_version(void)
+{
+	static sqlite3_stmt *st;
+	return step_int(db_prepare(&st, "PRAGMA data_version"), -1);
+}
+
+time_t db_changed_at(void)
+{
+	static sqlite3_stmt *st;
+	long long t = step_int(db_prepare(&st, "SELECT changed_at FROM site WHERE id = 1"), 0);
+	return t > 0 ? (time_t)t : 0;
+}
+
+int db_begin(void)
+{
+	static sqlite3_stmt *st;
+	/* IMMEDIATE takes the write lock now, so a busy writer is met at
+	 * BEGIN (and waited for) instead of failing mid-transaction. */
+	return step_int(db_prepare(&st, "BEGIN IMMEDIATE"), 0) < 0 ? -1 : 0;
+}
+
+int db_commit(void)
+{
+	static sqlite3_stmt *st;
+	return step_int(db_prepare(&st, "COMMIT"), 0) < 0 ? -1 : 0;
+}
+
+void db_rollback(void)
+{
+	if (db && !sqlite3_get_autocommit(db))
+		exec("ROLLBACK");
+}
+
+/* ---- the public pages' queries ---- */
+
+int db_site(struct tmpl_vars *v)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st,
+		"SELECT name AS site_name, background_html, contact_name,"
+		" contact_role, contact_phone,"
+		" CASE WHEN contact_phone = '' THEN '' ELSE 'tel:' ||"
+		"  replace(replace(replace(replace(contact_phone, ' ', ''),"
+		"  '/', ''), '(', ''), ')', '') END AS contact_tel,"
+		" contact_email,"
+		" CASE WHEN contact_email = '' THEN '' ELSE 'mailto:' || contact_email END"
+		"  AS contact_mailto, imprint_html, privacy_html"
+		" FROM site WHERE id = 1");
+	return db_fill(q, v);
+}
+
+int db_editions(struct tmpl_vars *v, const char *list, int current,
+		const char *mark)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st,
+		"SELECT year, title, fmt_date_range(starts, ends, 'en') AS date_text,"
+		" summary, venue,"
+		" CASE WHEN year = ?1 THEN ?2 ELSE '' END AS nav_current"
+		" FROM edition WHERE published = 1 ORDER BY year DESC");
+	if (!q)
+		return -1;
+	sqlite3_bind_int(q, 1, current);
+	sqlite3_bind_text(q, 2, mark ? mark : "", -1, SQLITE_STATIC);
+	return db_fill_list(q, v, list);
+}
+
+int db_latest_year(void)
+{
+	static sqlite3_stmt *st;
+	return (int)step_int(db_prepare(&st,
+		"SELECT max(year) FROM edition WHERE published = 1"), 0);
+}
+
+int db_edition(struct tmpl_vars *v, int year)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st,
+		"SELECT x.*,"
+		" press_count + presentation_count + video_count + photo_count > 0 AS has_content,"
+		" presentation_count || CASE presentation_count WHEN 1 THEN ' talk' ELSE ' talks' END"
+		"  AS presentations_text,"
+		" video_count || CASE video_count WHEN 1 THEN ' session recording'"
+		"  ELSE ' session recordings' END AS videos_text,"
+		" photo_count || CASE photo_count WHEN 1 THEN ' photo' ELSE ' photos' END AS photos_text,"
+		" coalesce(ends, starts, '9999') >= date('now') AS upcoming"
+		" FROM (SELECT e.year, e.title, e.starts, e.ends,"
+		" fmt_date_range(e.starts, e.ends, 'en') AS date_text,"
+		" fmt_date_range(e.starts, e.ends, 'de') AS date_text_de,"
+		" e.venue, e.address, e.headline, e.summary, e.review_html, e.next_html,"
+		" EXISTS (SELECT 1 FROM press p WHERE p.edition_id = e.id AND p.lang = 'en') AS press_en,"
+		" EXISTS (SELECT 1 FROM press p WHERE p.edition_id = e.id AND p.lang = 'de') AS press_de,"
+		" (SELECT count(*) FROM press p WHERE p.edition_id = e.id) AS press_count,"
+		" (SELECT count(*) FROM presentation t WHERE t.edition_id = e.id"
+		"   AND t.deleted_at IS NULL) AS presentation_count,"
+		" (SELECT count(*) FROM video d WHERE d.edition_id = e.id"
+		"   AND d.deleted_at IS NULL) AS video_count,"
+		" (SELECT count(*) FROM photo f WHERE f.edition_id = e.id AND f.published = 1"
+		"   AND f.in_gallery = 1 AND f.deleted_at IS NULL) AS photo_count"
+		" FROM edition e WHERE e.year = ?1 AND e.published = 1) x");
+	if (!q)
+		return -1;
+	sqlite3_bind_int(q, 1, year);
+	return db_fill(q, v);
+}
+
+int db_press(struct tmpl_vars *v, int year, const char *lang)
+{
+	static sqlite3_stmt *st;
+	/* The press photo shows only while the photo itself is published and
+	 * not in the trash (the press row keeps pointing at it either way). */
+	sqlite3_stmt *q = db_prepare(&st,
+		"SELECT p.lang AS press_lang, p.title AS press_title,"
+		" p.subtitle AS press_subtitle, p.released,"
+		" fmt_date(p.released, p.lang) AS released_text, p.body_html,"
+		" CASE WHEN w.id IS NULL THEN '' ELSE '/media/' || w.path END AS photo_url,"
+		" w.width AS photo_width, w.height AS photo_height,"
+		" CASE WHEN t.id IS NULL THEN '' ELSE '/media/' || t.path END AS photo_thumb_url,"
+		" CASE WHEN f.decorative THEN '' ELSE f.alt END AS photo_alt,"
+		" CASE WHEN f.id IS NULL THEN '' ELSE coalesce(nullif(p.photo_caption, ''), f.caption) END"
+		"  AS photo_caption,"
+		" CASE WHEN f.id IS NULL THEN '' ELSE coalesce(nullif(p.photo_credit, ''), f.credit) END"
+		"  AS photo_credit,"
+		" CASE p.lang WHEN 'en' THEN 'de' ELSE 'en' END AS other_lang,"
+		" EXISTS (SELECT 1 FROM press o WHERE o.edition_id = p.edition_id"
+		"   AND o.lang <> p.lang) AS other_exists"
+		" FROM press p JOIN edition e ON e.id = p.edition_id"
+		" LEFT JOIN photo f ON f.id = p.photo_id AND f.published = 1 AND f.deleted_at IS NULL"
+		" LEFT JOIN media w ON w.id = f.web_id"
+		" LEFT JOIN media t ON t.id = f.thumb_id"
+		" WHERE e.year = ?1 AND e.published = 1 AND p.lang = ?2");
+	if (!q)
+		return -1;
+	sqlite3_bind_int(q, 1, year);
+	sqlite3_bind_text(q, 2, lang, -1, SQLITE_STATIC);
+	return db_fill(q, v);
+}
+
+int db_press_exists(int year, const char *lang)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st,
+		"SELECT EXISTS (SELECT 1 FROM press p JOIN edition e ON e.id = p.edition_id"
+		" WHERE e.year = ?1 AND e.published = 1 AND p.lang = ?2)");
+	if (!q)
+		return -1;
+	sqlite3_bind_int(q, 1, year);
+	sqlite3_bind_text(q, 2, lang, -1, SQLITE_STATIC);
+	return (int)step_int(q, 0);
+}
+
+int db_presentations(struct tmpl_vars *v, int year, const char *list)
+{
+	static sqlite3_stmt *st;
+	/* The link is the stable /media/talks/ name, not the hashed file, so
+	 * it survives the PDF being replaced. */
+	sqlite3_stmt *q = db_prepare(&st,
+		"SELECT t.title, t.speakers, t.affiliation, t.slug,"
+		" CASE WHEN m.id IS NULL THEN '' ELSE"
+		"  '/media/talks/' || e.year || '-' || t.slug || '.pdf' END AS file_url,"
+		" CASE WHEN m.id IS NULL THEN '' ELSE 'PDF, ' || fmt_size(m.bytes) ||"
+		"  CASE WHEN m.pages IS NULL OR m.pages < 1 THEN ''"
+		"   WHEN m.pages = 1 THEN ', 1 page'"
+		"   ELSE ', ' || m.pages || ' pages' END END AS file_label"
+		" FROM presentation t JOIN edition e ON e.id = t.edition_id"
+		" LEFT JOIN media m ON m.id = t.media_id"
+		" WHERE e.year = ?1 AND e.published = 1 AND t.deleted_at IS NULL"
+		" ORDER BY t.position, t.id");
+	if (!q)
+		return -1;
+	sqlite3_bind_int(q, 1, year);
+	return db_fill_list(q, v, list);
+}
+
+int db_videos(struct tmpl_vars *v, int year, const char *list)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st,
+		"SELECT d.title, d.url"
+		" FROM video d JOIN edition e ON e.id = d.edition_id"
+		" WHERE e.year = ?1 AND e.published = 1 AND d.deleted_at IS NULL"
+		" ORDER BY d.position, d.id");
+	if (!q)
+		return -1;
+	sqlite3_bind_int(q, 1, year);
+	return db_fill_list(q, v, list);
+}
+
+int db_gallery(struct tmpl_vars *v, int year, int limit, int offset,
+	       const char *list)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st,
+		"SELECT '/media/' || t.path AS thumb_url, t.width AS thumb_width,"
+		" t.height AS thumb_height, '/media/' || w.path AS web_url,"
+		" w.width AS web_width, w.height AS web_height,"
+		" CASE WHEN f.decorative THEN '' ELSE f.alt END AS alt,"
+		" f.decorative, f.caption, f.credit"
+		" FROM photo f JOIN edition e ON e.id = f.edition_id"
+		" JOIN media t ON t.id = f.thumb_id JOIN media w ON w.id = f.web_id"
+		" WHERE e.year = ?1 AND e.published = 1 AND f.published = 1"
+		" AND f.in_gallery = 1 AND f.deleted_at IS NULL"
+		" ORDER BY f.position, f.id LIMIT ?2 OFFSET ?3");
+	if (!q)
+		return -1;
+	sqlite3_bind_int(q, 1, year);
+	sqlite3_bind_int(q, 2, limit);
+	sqlite3_bind_int(q, 3, offset);
+	return db_fill_list(q, v, list);
+}
+
+int db_gallery_count(struct tmpl_vars *v, int year)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st,
+		"SELECT count(*) AS gallery_count,"
+		" coalesce(group_concat(credit, ' \xc2\xb7 ') FILTER (WHERE credit <> ''"
+		"  AND first = 1), '') AS gallery_credit"
+		" FROM (SELECT f.credit,"
+		"  row_number() OVER (PARTITION BY f.credit ORDER BY f.position, f.id) AS first"
+		"  FROM photo f JOIN edition e ON e.id = f.edition_id"
+		"  WHERE e.year = ?1 AND e.published = 1 AND f.published = 1"
+		"  AND f.in_gallery = 1 AND f.deleted_at IS NULL)");
+	if (!q)
+		return -1;
+	sqlite3_bind_int(q, 1, year);
+	if (db_fill(q, v) < 0)
+		return -1;
+	const char *n = tmpl_get(v, "gallery_count");
+	return n ? atoi(n) : 0;
+}

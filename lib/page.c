@@ -1,0 +1,203 @@
+/* page: the shared part of the public programs. */
+#include "page.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "db.h"
+#include "serve.h"
+
+/* Every public template; each program loads them all (a few KB each) so
+ * any program can render any page, the error page above all. */
+static const char *const tmpl_files[] = {
+	"home.xml", "press.xml", "presentations.xml", "gallery.xml",
+	"page.xml", "error.xml",
+};
+#define NTMPL (sizeof tmpl_files / sizeof *tmpl_files)
+
+static struct tmpl *tmpls[NTMPL];
+static struct tmpl_vars *vars;
+
+int page_init(void)
+{
+	char err[512];
+	for (size_t i = 0; i < NTMPL; i++) {
+		if (tmpls[i])
+			tmpl_free(tmpls[i]);
+		tmpls[i] = tmpl_load(serve_cfg.templates_dir, tmpl_files[i], err, sizeof err);
+		if (!tmpls[i]) {
+			fprintf(stderr, "%s\n", err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int page_open(void)
+{
+	return db_open(serve_cfg.db_path, DB_READONLY);
+}
+
+long long page_version(void)
+{
+	return db_version();
+}
+
+struct tmpl_vars *page_vars(void)
+{
+	if (vars)
+		tmpl_vars_clear(vars);
+	else
+		vars = tmpl_vars_new();
+	return vars;
+}
+
+static const struct tmpl *find(const char *name)
+{
+	for (size_t i = 0; i < NTMPL; i++) {
+		if (strcmp(tmpl_files[i], name) == 0)
+			return tmpls[i];
+	}
+	return NULL;
+}
+
+static void set_section(struct tmpl_vars *v, enum page_section sec)
+{
+	static const char *const names[] = {
+		[PAGE_OVERVIEW] = "cur_overview",
+		[PAGE_PRESS] = "cur_press",
+		[PAGE_PRESENTATIONS] = "cur_presentations",
+		[PAGE_GALLERY] = "cur_gallery",
+		[PAGE_IMPRINT] = "cur_imprint",
+		[PAGE_PRIVACY] = "cur_privacy",
+	};
+	if ((size_t)sec < sizeof names / sizeof *names && names[sec])
+		tmpl_set(v, names[sec], "page");
+}
+
+int page_layout(struct tmpl_vars *v, int year, enum page_section sec,
+		const char *lang)
+{
+	tmpl_set(v, "lang", lang);
+	tmpl_set(v, "de", strcmp(lang, "de") == 0 ? "1" : "");
+	set_section(v, sec);
+	/* The edition's link in the main navigation is the current page only
+	 * on the edition's home; below it, it marks the current set (WAI-ARIA
+	 * 1.2, aria-current="true"). */
+	if (db_site(v) != 1 ||
+	    db_editions(v, "editions", year, sec == PAGE_OVERVIEW ? "page" : "true") < 0)
+		return -1;
+	return 0;
+}
+
+int page_edition(struct tmpl_vars *v, int year, enum page_section sec,
+		 const char *lang)
+{
+	int rc = db_edition(v, year);
+	if (rc <= 0)
+		return rc;
+	return page_layout(v, year, sec, lang) < 0 ? -1 : 1;
+}
+
+void page_render(struct http_resp *w, const char *name, const struct tmpl_vars *v)
+{
+	const struct tmpl *t = find(name);
+	buf_reset(&w->body);
+	if (!t) {
+		fprintf(stderr, "page_render: no template %s\n", name);
+		page_error(NULL, w, 500);
+		return;
+	}
+	tmpl_render(t, v, &w->body);
+	if (w->status == 200) {
+		w->cacheable = 1;
+		w->last_modified = db_changed_at();
+	}
+}
+
+void page_error(struct http_req *r, struct http_resp *w, int status)
+{
+	static const int known[] = { 400, 404, 405, 414, 500 };
+	struct tmpl_vars *v = page_vars();
+	char key[32];
+	int is_known = 0;
+
+	(void)r;
+	for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+		is_known |= known[i] == status;
+	snprintf(key, sizeof key, is_known ? "status_%d" : "status_other", status);
+	tmpl_set(v, key, "1");
+	tmpl_seti(v, "status", status);
+	tmpl_set(v, "status_text", http_status_text(status));
+	/* Without a database (the cause of many a 500) the page still comes
+	 * out, with what the layout could get. */
+	page_layout(v, 0, PAGE_OTHER, "en");
+
+	/* Only the body goes: headers already set (Allow on a 405, by
+	 * lib/serve.c) must stay. */
+	buf_reset(&w->body);
+	w->status = status;
+	w->cacheable = 0;
+	w->last_modified = 0;
+	const struct tmpl *t = find("error.xml");
+	if (t)
+		tmpl_render(t, v, &w->body);
+	else
+		buf_printf(&w->body, "%d %s\n", status, http_status_text(status));
+}
+
+int page_year(const char *s, const char **rest)
+{
+	for (int i = 0; i < 4; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+	}
+	if (rest)
+		*rest = s + 4;
+	return (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+}
+
+int page_number(const char *s)
+{
+	long n = 0;
+	if (*s < '1' || *s > '9')
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		n = n * 10 + (*s - '0');
+		if (n > PAGE_NUM_MAX)
+			return -1;
+	}
+	return (int)n;
+}
+
+static void page_url(char *out, size_t n, int year, int page)
+{
+	/* Page 1 has a single address: the gallery's own. */
+	if (page == 1)
+		snprintf(out, n, "/%d/gallery", year);
+	else
+		snprintf(out, n, "/%d/gallery?page=%d", year, page);
+}
+
+void page_pager(struct tmpl_vars *v, int year, int page, int pages)
+{
+	char url[64];
+	for (int i = 1; i <= pages; i++) {
+		struct tmpl_vars *row = tmpl_add(v, "pages");
+		page_url(url, sizeof url, year, i);
+		tmpl_seti(row, "number", i);
+		tmpl_set(row, "url", url);
+		tmpl_set(row, "current", i == page ? "page" : "");
+	}
+	page_url(url, sizeof url, year, page - 1);
+	tmpl_set(v, "prev_url", page > 1 ? url : "");
+	page_url(url, sizeof url, year, page + 1);
+	tmpl_set(v, "next_url", page < pages ? url : "");
+	tmpl_seti(v, "page", page);
+	tmpl_seti(v, "page_count", pages);
+	tmpl_set(v, "paged", pages > 1 ? "1" : "");
+}

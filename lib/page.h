@@ -1,0 +1,72 @@
+/* page: what the four public programs (home, press, presentations,
+ * gallery) share - their templates, the read-only database, the layout
+ * every page carries, rendering, and the error page.
+ *
+ * A program fills a struct serve_page with page_init, page_open,
+ * page_error and page_version, and writes only its own handle(). */
+#ifndef PAGE_H
+#define PAGE_H
+
+#include "http.h"
+#include "tmpl.h"
+
+#define GALLERY_PAGE_SIZE 48    /* thumbnails per gallery page */
+#define PAGE_NUM_MAX 100000     /* ?page= above this is refused as malformed */
+
+/* Where a page sits in the navigation: decides which link carries
+ * aria-current. */
+enum page_section {
+	PAGE_OVERVIEW,          /* an edition's home page */
+	PAGE_PRESS,
+	PAGE_PRESENTATIONS,
+	PAGE_GALLERY,
+	PAGE_IMPRINT,
+	PAGE_PRIVACY,
+	PAGE_OTHER              /* error pages */
+};
+
+/* serve_page.init: compile every public template once; -1 after printing
+ * "file:line: message". */
+int page_init(void);
+/* serve_page.open: the database of serve_cfg.db_path, read-only. */
+int page_open(void);
+/* serve_page.version: the database's data_version. */
+long long page_version(void);
+/* serve_page.error: the error page in the site's layout, status set. */
+void page_error(struct http_req *r, struct http_resp *w, int status);
+
+/* The request's scope, emptied (one per process, reused). */
+struct tmpl_vars *page_vars(void);
+
+/* The layout's names: the site row, lang and de (1 for German), the
+ * editions for navigation and the archive (list "editions", each with
+ * nav_current) and the section markers cur_overview, cur_press,
+ * cur_presentations, cur_gallery, cur_imprint, cur_privacy ("page" on the
+ * current one).  year is the edition shown, 0 for none.  0 or -1. */
+int page_layout(struct tmpl_vars *v, int year, enum page_section sec,
+		const char *lang);
+
+/* An edition's page: db_edition plus the layout.  1, 0 (no such
+ * published edition: answer 404) or -1 (answer 500). */
+int page_edition(struct tmpl_vars *v, int year, enum page_section sec,
+		 const char *lang);
+
+/* Render templates/<name> into w's body as a public page: cacheable when
+ * the status is 200, Last-Modified from the site's changed_at. */
+void page_render(struct http_resp *w, const char *name, const struct tmpl_vars *v);
+
+/* A year at the start of s: exactly four ASCII digits.  Returns it and
+ * points *rest after it, or -1 ("+2023", "202", "20234" are refused; the
+ * caller decides what may follow). */
+int page_year(const char *s, const char **rest);
+
+/* A positive page number written canonically: digits, no leading zero,
+ * at most PAGE_NUM_MAX.  The number, or -1. */
+int page_number(const char *s);
+
+/* The gallery's pager: list "pages" (number, url, current: "page" or "")
+ * prev_url / next_url ("" at either end), page, page_count, and paged
+ * (1 when there is more than one page). */
+void page_pager(struct tmpl_vars *v, int year, int page, int pages);
+
+#endif

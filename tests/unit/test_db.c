@@ -1,0 +1,454 @@
+/* db: opening rules, statement slots, the formatting SQL functions and
+ * each public query, against a fixture database. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "db.h"
+#include "tmpl.h"
+#include "site_fixture.h"
+
+static char *db_file;
+static char tmpl_dir[] = "/tmp/site-test-tmpl-XXXXXX";
+
+/* Each test gets the fixture opened read-only, as the public programs
+ * open it, and a fresh scope. */
+static int setup(void **state)
+{
+	db_file = fixture_db();
+	if (db_open(db_file, DB_READONLY) != 0)
+		return -1;
+	*state = tmpl_vars_new();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	tmpl_vars_free(*state);
+	db_close();
+	fixture_remove(db_file);
+	return 0;
+}
+
+/* Lists are only visible through a template: render `body` (template
+ * markup) with v and return the output (static buffer). */
+static const char *render(const struct tmpl_vars *v, const char *body)
+{
+	static struct buf out;
+	char path[256], err[256];
+	snprintf(path, sizeof path, "%s/t.xml", tmpl_dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "<t:block xmlns:t=\"urn:symposium:template\">%s</t:block>", body);
+	fclose(f);
+	struct tmpl *t = tmpl_load(tmpl_dir, "t.xml", err, sizeof err);
+	if (!t)
+		fail_msg("%s", err);
+	buf_reset(&out);
+	tmpl_render(t, v, &out);
+	tmpl_free(t);
+	return out.data ? out.data : "";
+}
+
+/* A scalar SQL expression through the open connection. */
+static const char *sql_text(const char *expr)
+{
+	static char out[256];
+	char sql[512];
+	sqlite3_stmt *st;
+	snprintf(sql, sizeof sql, "SELECT %s", expr);
+	assert_int_equal(sqlite3_prepare_v2(db_handle(), sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	const unsigned char *s = sqlite3_column_text(st, 0);
+	snprintf(out, sizeof out, "%s", s ? (const char *)s : "(null)");
+	sqlite3_finalize(st);
+	return out;
+}
+
+/* ---- opening ---- */
+
+static char *capture_stderr(int (*fn)(const char *), const char *arg, int *rc)
+{
+	char path[] = "/tmp/site-test-err-XXXXXX";
+	int fd = mkstemp(path), saved = dup(2);
+	static char text[1024];
+	fflush(stderr);
+	dup2(fd, 2);
+	*rc = fn(arg);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	ssize_t n = pread(fd, text, sizeof text - 1, 0);
+	text[n > 0 ? n : 0] = '\0';
+	close(fd);
+	unlink(path);
+	return text;
+}
+
+static int open_ro(const char *path)
+{
+	return db_open(path, DB_READONLY);
+}
+
+static void test_refuses_other_schema_version(void **state)
+{
+	(void)state;
+	int rc;
+	db_close();
+	assert_int_equal(fixture_exec(db_file, "PRAGMA user_version = 2"), SQLITE_OK);
+	const char *msg = capture_stderr(open_ro, db_file, &rc);
+	assert_int_equal(rc, -1);
+	assert_non_null(strstr(msg, "has schema version 2, this program needs 1"));
+	assert_null(db_handle());
+}
+
+static void test_refuses_missing_file(void **state)
+{
+	(void)state;
+	int rc;
+	char path[600];
+	struct stat sb;
+	snprintf(path, sizeof path, "%s.missing", db_file);
+	capture_stderr(open_ro, path, &rc);
+	assert_int_equal(rc, -1);
+	/* and did not create it */
+	assert_int_not_equal(stat(path, &sb), 0);
+}
+
+static void test_readonly_refuses_writes(void **state)
+{
+	(void)state;
+	int rc = sqlite3_exec(db_handle(), "UPDATE site SET name = 'x'", NULL, NULL, NULL);
+	assert_int_equal(rc & 0xff, SQLITE_READONLY);
+	assert_string_equal(sql_text("name FROM site"), "Test Symposium");
+}
+
+static void test_readwrite_is_wal_with_foreign_keys(void **state)
+{
+	(void)state;
+	db_close();
+	assert_int_equal(db_open(db_file, DB_READWRITE), 0);
+	assert_string_equal(sql_text("* FROM pragma_journal_mode"), "wal");
+	assert_string_equal(sql_text("* FROM pragma_foreign_keys"), "1");
+	assert_int_equal(db_begin(), 0);
+	assert_int_equal(sqlite3_exec(db_handle(), "UPDATE site SET name = 'New'", NULL, NULL, NULL),
+			 SQLITE_OK);
+	db_rollback();
+	assert_string_equal(sql_text("name FROM site"), "Test Symposium");
+}
+
+/* ---- slots, versions ---- */
+
+static void test_prepare_caches_and_unbinds(void **state)
+{
+	(void)state;
+	static sqlite3_stmt *slot;
+	sqlite3_stmt *a = db_prepare(&slot, "SELECT ?1");
+	assert_non_null(a);
+	sqlite3_bind_int(a, 1, 42);
+	sqlite3_stmt *b = db_prepare(&slot, "SELECT ?1");
+	assert_ptr_equal(a, b);
+	assert_int_equal(sqlite3_step(b), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_type(b, 0), SQLITE_NULL);
+	sqlite3_reset(b);
+	/* db_close finalizes every slot and empties it */
+	db_close();
+	assert_null(slot);
+	assert_int_equal(db_open(db_file, DB_READONLY), 0);
+}
+
+static void test_prepare_reports_bad_sql(void **state)
+{
+	static sqlite3_stmt *slot;
+	fflush(stderr);
+	int saved = dup(2), devnull = open("/dev/null", O_WRONLY);
+	dup2(devnull, 2);
+	sqlite3_stmt *st = db_prepare(&slot, "SELECT nonsense FROM nowhere");
+	dup2(saved, 2);
+	close(saved);
+	close(devnull);
+	assert_null(st);
+	assert_null(slot);
+	assert_int_equal(db_fill(st, *state), -1);
+}
+
+static void test_version_changes_on_commit(void **state)
+{
+	(void)state;
+	long long before = db_version();
+	assert_true(before >= 0);
+	assert_int_equal(db_version(), before);
+	assert_int_equal(fixture_exec(db_file, "UPDATE site SET changed_at = 1800000000"), SQLITE_OK);
+	assert_int_not_equal(db_version(), before);
+	assert_int_equal((long long)db_changed_at(), 1800000000LL);
+}
+
+static void test_changed_at(void **state)
+{
+	(void)state;
+	assert_int_equal((long long)db_changed_at(), 1700000000LL);
+}
+
+/* ---- the SQL functions ---- */
+
+static void test_fmt_size(void **state)
+{
+	(void)state;
+	assert_string_equal(sql_text("fmt_size(0)"), "0 bytes");
+	assert_string_equal(sql_text("fmt_size(1)"), "1 byte");
+	assert_string_equal(sql_text("fmt_size(999)"), "999 bytes");
+	assert_string_equal(sql_text("fmt_size(1000)"), "1.0 KB");
+	assert_string_equal(sql_text("fmt_size(8449)"), "8.4 KB");
+	assert_string_equal(sql_text("fmt_size(850000)"), "850 KB");
+	assert_string_equal(sql_text("fmt_size(99960)"), "100 KB");
+	assert_string_equal(sql_text("fmt_size(999960)"), "1.0 MB");
+	assert_string_equal(sql_text("fmt_size(2400000)"), "2.4 MB");
+	assert_string_equal(sql_text("fmt_size(12345678)"), "12.3 MB");
+	assert_string_equal(sql_text("fmt_size(3500000000)"), "3.5 GB");
+	assert_string_equal(sql_text("fmt_size(NULL)"), "(null)");
+}
+
+static void test_fmt_date(void **state)
+{
+	(void)state;
+	assert_string_equal(sql_text("fmt_date('2023-12-05', 'en')"), "5 December 2023");
+	assert_string_equal(sql_text("fmt_date('2023-12-05', 'de')"), "5. Dezember 2023");
+	assert_string_equal(sql_text("fmt_date('2021-03-01', 'de')"), "1. M\xc3\xa4rz 2021");
+	/* not a date: shown as it is, not dropped */
+	assert_string_equal(sql_text("fmt_date('2023-13-05', 'en')"), "2023-13-05");
+	assert_string_equal(sql_text("fmt_date('soon', 'en')"), "soon");
+	assert_string_equal(sql_text("fmt_date(NULL, 'en')"), "(null)");
+}
+
+static void test_fmt_date_range(void **state)
+{
+	(void)state;
+	assert_string_equal(sql_text("fmt_date_range('2021-03-16', '2021-03-18', 'en')"),
+			    "16\xe2\x80\x93" "18 March 2021");
+	assert_string_equal(sql_text("fmt_date_range('2021-03-16', '2021-03-18', 'de')"),
+			    "16.\xe2\x80\x93" "18. M\xc3\xa4rz 2021");
+	assert_string_equal(sql_text("fmt_date_range('2023-11-30', '2023-12-02', 'en')"),
+			    "30 November \xe2\x80\x93 2 December 2023");
+	assert_string_equal(sql_text("fmt_date_range('2023-12-30', '2024-01-02', 'de')"),
+			    "30. Dezember 2023 \xe2\x80\x93 2. Januar 2024");
+	assert_string_equal(sql_text("fmt_date_range('2023-12-05', NULL, 'en')"), "5 December 2023");
+	assert_string_equal(sql_text("fmt_date_range('2023-12-05', '2023-12-05', 'en')"),
+			    "5 December 2023");
+	assert_string_equal(sql_text("fmt_date_range(NULL, NULL, 'en')"), "");
+}
+
+/* ---- the public queries ---- */
+
+static void test_site(void **state)
+{
+	struct tmpl_vars *v = *state;
+	assert_int_equal(db_site(v), 1);
+	assert_string_equal(tmpl_get(v, "site_name"), "Test Symposium");
+	assert_string_equal(tmpl_get(v, "contact_name"), "Ann Example");
+	assert_string_equal(tmpl_get(v, "contact_role"), "Project management");
+	assert_string_equal(tmpl_get(v, "contact_phone"), "+49 89 123 45-6");
+	assert_string_equal(tmpl_get(v, "contact_tel"), "tel:+498912345-6");
+	assert_string_equal(tmpl_get(v, "contact_mailto"), "mailto:ann@example.org");
+	assert_string_equal(tmpl_get(v, "imprint_html"), "<p>Imprint.</p>");
+	/* NULL-free schema columns come back as "" */
+	assert_string_equal(tmpl_get(v, "privacy_html"), "");
+}
+
+static void test_editions_published_newest_first(void **state)
+{
+	struct tmpl_vars *v = *state;
+	assert_int_equal(db_editions(v, "editions", 2023, "page"), 3);
+	assert_string_equal(render(v, "<t:block t:each=\"editions\">${year}|${nav_current}|${date_text};</t:block>"),
+			    "2024||;2023|page|5 December 2023;2021||16\xe2\x80\x93" "18 March 2021;");
+}
+
+static void test_latest_year(void **state)
+{
+	(void)state;
+	assert_int_equal(db_latest_year(), 2024);
+	assert_int_equal(fixture_exec(db_file, "UPDATE edition SET published = 0"), SQLITE_OK);
+	assert_int_equal(db_latest_year(), 0);
+}
+
+static void test_edition(void **state)
+{
+	struct tmpl_vars *v = *state;
+	assert_int_equal(db_edition(v, 2023), 1);
+	assert_string_equal(tmpl_get(v, "year"), "2023");
+	assert_string_equal(tmpl_get(v, "title"), "Symposium 2023");
+	assert_string_equal(tmpl_get(v, "date_text"), "5 December 2023");
+	assert_string_equal(tmpl_get(v, "date_text_de"), "5. Dezember 2023");
+	assert_string_equal(tmpl_get(v, "ends"), "");
+	assert_string_equal(tmpl_get(v, "venue"), "TranslaTUM");
+	assert_string_equal(tmpl_get(v, "press_en"), "1");
+	assert_string_equal(tmpl_get(v, "press_de"), "0");
+	assert_string_equal(tmpl_get(v, "presentation_count"), "3");
+	assert_string_equal(tmpl_get(v, "presentations_text"), "3 talks");
+	assert_string_equal(tmpl_get(v, "video_count"), "2");
+	assert_string_equal(tmpl_get(v, "videos_text"), "2 session recordings");
+	assert_string_equal(tmpl_get(v, "photo_count"), "5");
+	assert_string_equal(tmpl_get(v, "has_content"), "1");
+	assert_string_equal(tmpl_get(v, "upcoming"), "0");
+}
+
+static void test_edition_without_date(void **state)
+{
+	struct tmpl_vars *v = *state;
+	assert_int_equal(db_edition(v, 2024), 1);
+	assert_string_equal(tmpl_get(v, "date_text"), "");
+	assert_string_equal(tmpl_get(v, "has_content"), "0");
+	assert_string_equal(tmpl_get(v, "upcoming"), "1");
+	assert_int_equal(db_edition(v, 2021), 1);
+	assert_string_equal(tmpl_get(v, "date_text"), "16\xe2\x80\x93" "18 March 2021");
+}
+
+static void test_unpublished_edition_not_found(void **state)
+{
+	struct tmpl_vars *v = *state;
+	assert_int_equal(db_edition(v, 2025), 0);
+	assert_null(tmpl_get(v, "title"));
+	assert_int_equal(db_edition(v, 1999), 0);
+	assert_int_equal(db_presentations(v, 2025, "talks"), 0);
+	assert_int_equal(db_gallery(v, 2025, 48, 0, "photos"), 0);
+	assert_int_equal(db_gallery_count(v, 2025), 0);
+	assert_int_equal(db_press_exists(2025, "en"), 0);
+}
+
+static void test_presentations_in_order_with_labels(void **state)
+{
+	struct tmpl_vars *v = *state;
+	assert_int_equal(db_presentations(v, 2023, "talks"), 3);
+	assert_string_equal(render(v, "<t:block t:each=\"talks\">${title}|${speakers}|${file_url}|${file_label};</t:block>"),
+			    "First talk|A. Speaker|/media/talks/2023-first.pdf|PDF, 2.4 MB, 18 pages;"
+			    "Second talk|B. Speaker|/media/talks/2023-second.pdf|PDF, 850 KB, 1 page;"
+			    "No slides|D. Speaker||;");
+}
+
+static void test_videos_in_order_without_trash(void **state)
+{
+	struct tmpl_vars *v = *state;
+	assert_int_equal(db_videos(v, 2023, "videos"), 2);
+	assert_string_equal(render(v, "<t:block t:each=\"videos\">${title}|${url};</t:block>"),
+			    "Morning|https://www.youtube.com/watch?v=a;"
+			    "Afternoon|https://www.youtube.com/watch?v=b;");
+}
+
+static void test_press(void **state)
+{
+	struct tmpl_vars *v = *state;
+	assert_int_equal(db_press(v, 2023, "en"), 1);
+	assert_string_equal(tmpl_get(v, "press_title"), "Secure Cloud launched");
+	assert_string_equal(tmpl_get(v, "press_subtitle"), "A subtitle");
+	assert_string_equal(tmpl_get(v, "released"), "2023-12-06");
+	assert_string_equal(tmpl_get(v, "released_text"), "6 December 2023");
+	assert_string_equal(tmpl_get(v, "body_html"), "<p>Body.</p>");
+	assert_string_equal(tmpl_get(v, "photo_url"), "/media/d4/d4.jpg");
+	assert_string_equal(tmpl_get(v, "photo_thumb_url"), "/media/c3/c3.jpg");
+	assert_string_equal(tmpl_get(v, "photo_width"), "1600");
+	assert_string_equal(tmpl_get(v, "photo_height"), "1067");
+	assert_string_equal(tmpl_get(v, "photo_alt"), "Press photo");
+	/* the press row's own caption is empty: the photo's is used */
+	assert_string_equal(tmpl_get(v, "photo_caption"), "On stage");
+	assert_string_equal(tmpl_get(v, "photo_credit"), "BioM");
+	assert_string_equal(tmpl_get(v, "other_lang"), "de");
+	assert_string_equal(tmpl_get(v, "other_exists"), "0");
+}
+
+static void test_press_german_and_missing(void **state)
+{
+	struct tmpl_vars *v = *state;
+	assert_int_equal(db_press(v, 2021, "de"), 1);
+	assert_string_equal(tmpl_get(v, "released_text"), "19. M\xc3\xa4rz 2021");
+	assert_string_equal(tmpl_get(v, "photo_url"), "");
+	assert_int_equal(db_press(v, 2021, "en"), 0);
+	assert_int_equal(db_press(v, 2023, "de"), 0);
+	assert_int_equal(db_press_exists(2021, "de"), 1);
+	assert_int_equal(db_press_exists(2021, "en"), 0);
+}
+
+static void test_press_photo_hidden_when_deleted(void **state)
+{
+	struct tmpl_vars *v = *state;
+	assert_int_equal(fixture_exec(db_file, "UPDATE photo SET deleted_at = 1 WHERE id = 8"), SQLITE_OK);
+	assert_int_equal(db_press(v, 2023, "en"), 1);
+	assert_string_equal(tmpl_get(v, "photo_url"), "");
+	assert_string_equal(tmpl_get(v, "photo_caption"), "");
+}
+
+static void test_gallery_count_and_credit(void **state)
+{
+	struct tmpl_vars *v = *state;
+	assert_int_equal(db_gallery_count(v, 2023), 5);
+	assert_string_equal(tmpl_get(v, "gallery_count"), "5");
+	assert_string_equal(tmpl_get(v, "gallery_credit"), "Fotorechte: BioM");
+	assert_int_equal(db_gallery_count(v, 2021), 0);
+	assert_string_equal(tmpl_get(v, "gallery_credit"), "");
+}
+
+static void test_gallery_pages(void **state)
+{
+	struct tmpl_vars *v = *state;
+	const char *row = "<t:block t:each=\"p\">${alt}|${decorative}|${thumb_url}|${thumb_width}x${thumb_height}|${web_url};</t:block>";
+	assert_int_equal(db_gallery(v, 2023, 2, 0, "p"), 2);
+	assert_string_equal(render(v, row),
+			    "First|0|/media/c3/c3.jpg|400x267|/media/d4/d4.jpg;"
+			    "Second|0|/media/c3/c3.jpg|400x267|/media/d4/d4.jpg;");
+	struct tmpl_vars *w = tmpl_vars_new();
+	assert_int_equal(db_gallery(w, 2023, 2, 2, "p"), 2);
+	assert_string_equal(render(w, "<t:block t:each=\"p\">${alt}|${decorative};</t:block>"),
+			    "|1;Fourth|0;");
+	tmpl_vars_clear(w);
+	assert_int_equal(db_gallery(w, 2023, 2, 4, "p"), 1);
+	assert_string_equal(render(w, "<t:block t:each=\"p\">${alt};</t:block>"), "Fifth;");
+	tmpl_vars_clear(w);
+	assert_int_equal(db_gallery(w, 2023, 2, 6, "p"), 0);
+	tmpl_vars_free(w);
+}
+
+int main(void)
+{
+	if (!mkdtemp(tmpl_dir))
+		return 1;
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_refuses_other_schema_version, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refuses_missing_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_readonly_refuses_writes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_readwrite_is_wal_with_foreign_keys, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_prepare_caches_and_unbinds, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_prepare_reports_bad_sql, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_version_changes_on_commit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_changed_at, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fmt_size, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fmt_date, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fmt_date_range, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_site, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_editions_published_newest_first, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_latest_year, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_edition, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_edition_without_date, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unpublished_edition_not_found, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_presentations_in_order_with_labels, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_videos_in_order_without_trash, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_press, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_press_german_and_missing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_press_photo_hidden_when_deleted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_gallery_count_and_credit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_gallery_pages, setup, teardown),
+	};
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	char path[300];
+	snprintf(path, sizeof path, "%s/t.xml", tmpl_dir);
+	unlink(path);
+	rmdir(tmpl_dir);
+	return rc;
+}

@@ -1,0 +1,197 @@
+/* page: strict parsing of the address parts, the pager, and whole pages
+ * rendered from templates/ with the fixture database. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "db.h"
+#include "http.h"
+#include "page.h"
+#include "serve.h"
+#include "site_fixture.h"
+
+static char *db_file;
+
+static int setup(void **state)
+{
+	(void)state;
+	db_file = fixture_db();
+	serve_cfg.db_path = db_file;
+	serve_cfg.templates_dir = "templates";
+	return page_open();
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	db_close();
+	fixture_remove(db_file);
+	return 0;
+}
+
+static void assert_contains(const char *hay, const char *needle)
+{
+	if (!strstr(hay, needle))
+		fail_msg("missing: %s", needle);
+}
+
+static void test_year_is_strict(void **state)
+{
+	(void)state;
+	const char *rest = NULL;
+	assert_int_equal(page_year("2023/press", &rest), 2023);
+	assert_string_equal(rest, "/press");
+	assert_int_equal(page_year("2023", &rest), 2023);
+	assert_string_equal(rest, "");
+	assert_int_equal(page_year("+2023", &rest), -1);
+	assert_int_equal(page_year("202", &rest), -1);
+	assert_int_equal(page_year("20a3", &rest), -1);
+	assert_int_equal(page_year(" 2023", &rest), -1);
+	assert_int_equal(page_year("", &rest), -1);
+	/* five digits parse as four plus a rest, which no route accepts */
+	assert_int_equal(page_year("20234", &rest), 2023);
+	assert_string_equal(rest, "4");
+}
+
+static void test_page_number_is_canonical(void **state)
+{
+	(void)state;
+	assert_int_equal(page_number("1"), 1);
+	assert_int_equal(page_number("48"), 48);
+	assert_int_equal(page_number("100000"), 100000);
+	assert_int_equal(page_number("100001"), -1);
+	assert_int_equal(page_number("99999999999999999999"), -1);
+	assert_int_equal(page_number("0"), -1);
+	assert_int_equal(page_number("01"), -1);
+	assert_int_equal(page_number("+1"), -1);
+	assert_int_equal(page_number("-1"), -1);
+	assert_int_equal(page_number("1x"), -1);
+	assert_int_equal(page_number(""), -1);
+}
+
+static void test_pager_urls(void **state)
+{
+	(void)state;
+	struct tmpl_vars *v = page_vars();
+	page_pager(v, 2023, 2, 3);
+	assert_string_equal(tmpl_get(v, "prev_url"), "/2023/gallery");
+	assert_string_equal(tmpl_get(v, "next_url"), "/2023/gallery?page=3");
+	assert_string_equal(tmpl_get(v, "page_count"), "3");
+	assert_string_equal(tmpl_get(v, "paged"), "1");
+	v = page_vars();
+	page_pager(v, 2023, 1, 1);
+	assert_string_equal(tmpl_get(v, "prev_url"), "");
+	assert_string_equal(tmpl_get(v, "next_url"), "");
+	assert_string_equal(tmpl_get(v, "paged"), "");
+}
+
+static void test_templates_load(void **state)
+{
+	(void)state;
+	assert_int_equal(page_init(), 0);
+}
+
+static void test_home_escapes_hostile_title(void **state)
+{
+	(void)state;
+	struct http_resp w;
+	assert_int_equal(fixture_exec(db_file,
+		"UPDATE edition SET title = '<script>alert(1)</script> & \"q\"' WHERE year = 2023"),
+		SQLITE_OK);
+	assert_int_equal(page_init(), 0);
+	http_resp_init(&w);
+	struct tmpl_vars *v = page_vars();
+	assert_int_equal(page_edition(v, 2023, PAGE_OVERVIEW, "en"), 1);
+	page_render(&w, "home.xml", v);
+	const char *body = w.body.data;
+	assert_non_null(body);
+	assert_null(strstr(body, "<script"));
+	assert_contains(body, "&lt;script&gt;alert(1)&lt;/script&gt; &amp; \"q\"");
+	assert_contains(body, "<html lang=\"en\">");
+	assert_contains(body, "<a href=\"/2023/\" aria-current=\"page\">2023</a>");
+	assert_contains(body, "<time datetime=\"2023-12-05\">5 December 2023</time>");
+	assert_contains(body, "href=\"tel:+498912345-6\"");
+	assert_int_equal(w.status, 200);
+	assert_int_equal(w.cacheable, 1);
+	assert_int_equal((long long)w.last_modified, 1700000000LL);
+	http_resp_free(&w);
+}
+
+static void test_unpublished_edition_is_not_found(void **state)
+{
+	(void)state;
+	assert_int_equal(page_edition(page_vars(), 2025, PAGE_OVERVIEW, "en"), 0);
+	assert_int_equal(page_edition(page_vars(), 2023, PAGE_OVERVIEW, "en"), 1);
+}
+
+static void test_german_press_page(void **state)
+{
+	(void)state;
+	struct http_resp w;
+	assert_int_equal(page_init(), 0);
+	http_resp_init(&w);
+	struct tmpl_vars *v = page_vars();
+	assert_int_equal(page_edition(v, 2021, PAGE_PRESS, "de"), 1);
+	assert_int_equal(db_press(v, 2021, "de"), 1);
+	page_render(&w, "press.xml", v);
+	assert_contains(w.body.data, "<html lang=\"de\">");
+	assert_contains(w.body.data, "<time datetime=\"2021-03-19\">19. M\xc3\xa4rz 2021</time>");
+	assert_contains(w.body.data, "<link rel=\"alternate\" hreflang=\"de\" href=\"/2021/press/de\">");
+	assert_contains(w.body.data, "aria-current=\"page\">Pressemitteilung</a>");
+	http_resp_free(&w);
+}
+
+static void test_error_page_keeps_headers(void **state)
+{
+	(void)state;
+	struct http_resp w;
+	assert_int_equal(page_init(), 0);
+	http_resp_init(&w);
+	http_resp_header(&w, "Allow", "GET, HEAD");
+	buf_puts(&w.body, "half a page");
+	page_error(NULL, &w, 405);
+	assert_int_equal(w.status, 405);
+	assert_int_equal(w.cacheable, 0);
+	assert_null(strstr(w.body.data, "half a page"));
+	assert_contains(w.body.data, "<h1>Method not allowed</h1>");
+	assert_contains(w.headers.data, "Allow: GET, HEAD");
+	http_resp_reset(&w);
+	page_error(NULL, &w, 404);
+	assert_int_equal(w.status, 404);
+	assert_contains(w.body.data, "<h1>Page not found</h1>");
+	assert_contains(w.body.data, "Test Symposium");
+	http_resp_free(&w);
+}
+
+static void test_error_page_without_database(void **state)
+{
+	(void)state;
+	struct http_resp w;
+	assert_int_equal(page_init(), 0);
+	db_close();
+	http_resp_init(&w);
+	page_error(NULL, &w, 500);
+	assert_int_equal(w.status, 500);
+	assert_contains(w.body.data, "<h1>Something went wrong</h1>");
+	http_resp_free(&w);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_year_is_strict),
+		cmocka_unit_test(test_page_number_is_canonical),
+		cmocka_unit_test(test_pager_urls),
+		cmocka_unit_test_setup_teardown(test_templates_load, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_home_escapes_hostile_title, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unpublished_edition_is_not_found, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_german_press_page, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_error_page_keeps_headers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_error_page_without_database, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
