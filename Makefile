@@ -76,7 +76,16 @@ test: deps
 	@$(MAKE) --no-print-directory fuzz-replay
 	@sh tests/e2e/run.sh
 
-bench: deps all
+# The benchmark's own tools: the bare FastCGI responder, the photo import.
+BENCH_BIN = $(B)/bench/bare $(B)/bench/image_import
+$(B)/bench/bare: tests/bench/bare.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lfcgi
+$(B)/bench/image_import: tests/bench/image_import.c $(LIBSITE)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Ilib $(LDFLAGS) -o $@ $< $(LIBSITE) $(LIBS_ADMIN)
+
+bench: deps all $(BENCH_BIN)
 	@sh tests/bench/run.sh
 
 fuzz:

@@ -1,13 +1,16 @@
 /* admin: the administration program.
  *
- * On the command line it runs one of the commands below; as a FastCGI or
- * CGI program (no arguments) it will serve the admin pages.  main() is a
- * dispatch table: a command is a name, a function and a usage line. */
+ * On the command line it runs one of the commands below; otherwise (no
+ * command: FastCGI, CGI, or the --listen options of lib/serve.h) it serves
+ * the admin pages (admin_serve.c).  main() is a dispatch table: a command
+ * is a name, a function and a usage line. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "admin.h"
 #include "demo.h"
+#include "serve.h"
 
 #define ADMIN_EXIT_USAGE 2      /* as the shells' builtins use it */
 #define ADMIN_ERR_MAX    512
@@ -66,6 +69,8 @@ static int cmd_init(int argc, char **argv)
 
 static const struct admin_cmd commands[] = {
 	{ "init", cmd_init, "init VARDIR [--empty]   create VARDIR and its site (demo content unless --empty)" },
+	{ "user", admin_cmd_user, "user add|passwd|del NAME [--db PATH]   password from the terminal or stdin" },
+	{ "user", admin_cmd_user, "user list [--db PATH]" },
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
@@ -75,15 +80,18 @@ static int usage(void)
 	fputs("usage: admin COMMAND [ARGS]\n", stderr);
 	for (size_t i = 0; i < N_COMMANDS; i++)
 		fprintf(stderr, "  admin %s\n", commands[i].usage);
+	fputs("  admin [--listen SOCKET [--workers N]] [--db PATH] [--templates DIR]"
+	      "   serve the admin pages\n", stderr);
 	fputs("environment: SITE_SCHEMA (default schema.sql), "
-	      "SITE_DEMO (default deploy/demo/content.xml)\n", stderr);
+	      "SITE_DEMO (default deploy/demo/content.xml), "
+	      "SITE_DB (default var/site.db)\n", stderr);
 	return ADMIN_EXIT_USAGE;
 }
 
 int main(int argc, char **argv)
 {
-	if (argc < 2)
-		return usage();
+	if (argc < 2 || argv[1][0] == '-')
+		return serve_main(argc, argv, &admin_page);
 	for (size_t i = 0; i < N_COMMANDS; i++) {
 		if (strcmp(argv[1], commands[i].name) != 0)
 			continue;

@@ -1,0 +1,136 @@
+/* admin: what the admin program's files share - the request context, the
+ * route table's shape, and the small helpers every page uses.
+ *
+ * A page handler reads: route -> check -> query/change -> render.  The
+ * routing, the session, the body intake (lib/upload.c) and the 404 for an
+ * unknown edition happen before a handler is called. */
+#ifndef ADMIN_H
+#define ADMIN_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "auth.h"
+#include "db_admin.h"
+#include "http.h"
+#include "tmpl.h"
+#include "upload.h"
+
+#define ADMIN_TEXT_MAX   300           /* one-line fields, bytes */
+#define ADMIN_AUDIT_ROWS 200           /* rows on the audit page */
+
+/* One request. */
+struct admin_ctx {
+	struct http_req *r;
+	struct http_resp *w;
+	struct tmpl_vars *v;
+	time_t now;
+	struct auth_session s;             /* the admin, on every page but log-in */
+	struct upload up;                  /* a POST's fields and files */
+	int year;                          /* the route's YEAR, 0 without */
+	long long edition_id;              /* its edition */
+	long long id;                      /* the route's ID, 0 without */
+	char lang[3];                      /* the route's LANG */
+	int kind;                          /* the route's KIND, -1 without */
+	int invalid;                       /* form errors found so far */
+	int status;                        /* the status of a form error */
+};
+
+typedef void (*admin_handler)(struct admin_ctx *c);
+
+/* ---- the pages (admin_*.c) ---- */
+
+void admin_login_get(struct admin_ctx *c);
+void admin_login_post(struct admin_ctx *c);
+void admin_logout_post(struct admin_ctx *c);
+void admin_dashboard_get(struct admin_ctx *c);
+void admin_audit_get(struct admin_ctx *c);
+void admin_trash_get(struct admin_ctx *c);
+void admin_restore_post(struct admin_ctx *c);
+void admin_site_get(struct admin_ctx *c);
+void admin_site_post(struct admin_ctx *c);
+void admin_edition_new_get(struct admin_ctx *c);
+void admin_edition_new_post(struct admin_ctx *c);
+void admin_edition_get(struct admin_ctx *c);
+void admin_edition_post(struct admin_ctx *c);
+void admin_press_get(struct admin_ctx *c);
+void admin_press_post(struct admin_ctx *c);
+void admin_talks_get(struct admin_ctx *c);
+void admin_talks_post(struct admin_ctx *c);
+void admin_talk_get(struct admin_ctx *c);
+void admin_talk_post(struct admin_ctx *c);
+void admin_talk_move(struct admin_ctx *c);
+void admin_talk_delete(struct admin_ctx *c);
+void admin_photos_get(struct admin_ctx *c);
+void admin_photos_post(struct admin_ctx *c);
+void admin_photo_get(struct admin_ctx *c);
+void admin_photo_post(struct admin_ctx *c);
+void admin_photo_publish(struct admin_ctx *c);
+void admin_photo_move(struct admin_ctx *c);
+void admin_photo_delete(struct admin_ctx *c);
+void admin_videos_get(struct admin_ctx *c);
+void admin_videos_post(struct admin_ctx *c);
+void admin_video_get(struct admin_ctx *c);
+void admin_video_post(struct admin_ctx *c);
+void admin_video_move(struct admin_ctx *c);
+void admin_video_delete(struct admin_ctx *c);
+
+/* The serve_page of the web side (admin_serve.c), and the command line's
+ * `user` command (admin_user.c). */
+struct serve_page;
+extern const struct serve_page admin_page;
+int admin_cmd_user(int argc, char **argv);
+
+/* ---- helpers (admin_serve.c) ---- */
+
+/* The media root: the database's directory + "/media". */
+const char *admin_media_root(void);
+
+/* Render templates/admin/<name> with status; sets the layout's names
+ * (admin, csrf) first. */
+void admin_render(struct admin_ctx *c, const char *name, int status);
+/* 303 See Other to a path of this site. */
+void admin_redirect(struct admin_ctx *c, const char *location);
+/* The admin error page; msg may be NULL. */
+void admin_fail(struct admin_ctx *c, int status, const char *msg);
+
+/* A form field, trimmed (in place), copied into c->v under its own name
+ * so a re-rendered form shows it.  Checks: required, at most max bytes,
+ * one line unless max > ADMIN_TEXT_MAX.  A failed check sets err_<name>
+ * (and c->invalid, c->status 422).  Returns the value ("" when absent). */
+const char *admin_field(struct admin_ctx *c, const char *name, int required,
+		size_t max);
+/* A field trimmed (in place), "" when absent; not copied, not checked. */
+const char *admin_value(struct admin_ctx *c, const char *name);
+/* A checkbox: 1 when sent with value "1". */
+int admin_checkbox(struct admin_ctx *c, const char *name);
+/* A date field (YYYY-MM-DD, a real date): the value or "" (allowed only
+ * when !required); errors as admin_field. */
+const char *admin_date(struct admin_ctx *c, const char *name, int required);
+/* Mark a field wrong with a message. */
+void admin_invalid(struct admin_ctx *c, const char *field, int status,
+		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Markdown into HTML (out is reset); -1 when it is too long (marked). */
+int admin_markdown(struct admin_ctx *c, const char *field, const char *md,
+		struct buf *out);
+/* "up" -> -1, "down" -> 1, else 0 (marked invalid). */
+int admin_dir(struct admin_ctx *c);
+
+/* The move and delete buttons of presentations, photos and videos: act
+ * on c->id of c->edition_id, then 303 to /admin/YEAR/<list>. */
+void admin_item_move(struct admin_ctx *c, enum db_admin_kind k, const char *list);
+void admin_item_delete(struct admin_ctx *c, enum db_admin_kind k, const char *list);
+/* Point /media/talks/YEAR-SLUG.pdf at the talk's slides (or remove the
+ * link when it has none or is in the trash).  0 or -1. */
+int admin_talk_link(long long id);
+
+/* A change done: audit row and changed_at, then commit.  0, or -1 after
+ * rolling back and answering 500. */
+int admin_commit(struct admin_ctx *c, const char *action, const char *object,
+		const char *detail);
+/* db_begin, answering 500 on failure.  0 or -1. */
+int admin_begin(struct admin_ctx *c);
+/* Roll back and answer 500. */
+void admin_abort(struct admin_ctx *c);
+
+#endif

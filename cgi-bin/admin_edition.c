@@ -1,0 +1,115 @@
+/* admin_edition: create an edition, edit and publish one. */
+#include "admin.h"
+#include "db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "md.h"
+
+#define ADMIN_ADDRESS_MAX 1000     /* a postal address: a few lines */
+#define ADMIN_SUMMARY_MAX 600      /* one or two sentences */
+
+void admin_edition_new_get(struct admin_ctx *c)
+{
+	tmpl_set(c->v, "is_new", "1");
+	admin_render(c, "edition.xml", 200);
+}
+
+void admin_edition_get(struct admin_ctx *c)
+{
+	if (db_admin_edition(c->v, c->year) != 1) {
+		admin_fail(c, 500, NULL);
+		return;
+	}
+	admin_render(c, "edition.xml", 200);
+}
+
+/* The year of a new edition: four digits, 1900..9999, not taken. */
+static int new_year(struct admin_ctx *c)
+{
+	const char *y = admin_field(c, "year", 1, 4);
+	if (c->invalid)
+		return 0;
+	if (strspn(y, "0123456789") != 4 || y[4] || atoi(y) < 1900) {
+		admin_invalid(c, "year", 422, "A year has four digits, 1900 or later.");
+		return 0;
+	}
+	long long have = db_admin_edition_id(atoi(y));
+	if (have != 0) {
+		admin_invalid(c, "year", 422, have > 0 ? "An edition of %s exists already." :
+			      "The year %s could not be checked.", y);
+		return 0;
+	}
+	return atoi(y);
+}
+
+/* The form's fields into e; Markdown rendered into review and next. */
+static void read_form(struct admin_ctx *c, struct db_admin_edition *e,
+		struct buf *review, struct buf *next)
+{
+	e->title = admin_field(c, "title", 1, ADMIN_TEXT_MAX);
+	e->starts = admin_date(c, "starts", 0);
+	e->ends = admin_date(c, "ends", 0);
+	e->venue = admin_field(c, "venue", 0, ADMIN_TEXT_MAX);
+	e->address = admin_field(c, "address", 0, ADMIN_ADDRESS_MAX);
+	e->headline = admin_field(c, "headline", 0, ADMIN_TEXT_MAX);
+	e->summary = admin_field(c, "summary", 0, ADMIN_SUMMARY_MAX);
+	e->review_md = admin_field(c, "review_md", 0, MD_INPUT_MAX);
+	e->next_md = admin_field(c, "next_md", 0, MD_INPUT_MAX);
+	e->published = admin_checkbox(c, "published");
+	if (*e->ends && !*e->starts)
+		admin_invalid(c, "ends", 422, "An end date needs a start date.");
+	else if (*e->ends && strcmp(e->ends, e->starts) < 0)
+		admin_invalid(c, "ends", 422, "The end date is before the start date.");
+	admin_markdown(c, "review_md", e->review_md, review);
+	admin_markdown(c, "next_md", e->next_md, next);
+	e->review_html = review->data;
+	e->next_html = next->data;
+}
+
+static void save(struct admin_ctx *c, struct db_admin_edition *e, int is_new)
+{
+	char object[32], loc[32];
+	snprintf(object, sizeof object, "edition %04d", e->year);
+	if (admin_begin(c) < 0)
+		return;
+	if ((is_new ? db_admin_edition_add(e) : db_admin_edition_update(e)) <= 0) {
+		admin_abort(c);
+		return;
+	}
+	if (admin_commit(c, is_new ? "create" : "update", object,
+			 e->published ? "published" : "not published") < 0)
+		return;
+	snprintf(loc, sizeof loc, "/admin/%04d/", e->year);
+	admin_redirect(c, loc);
+}
+
+static void post(struct admin_ctx *c, int is_new)
+{
+	struct db_admin_edition e = { 0 };
+	struct buf review = BUF_INIT, next = BUF_INIT;
+	e.year = is_new ? new_year(c) : c->year;
+	read_form(c, &e, &review, &next);
+	if (c->invalid) {
+		tmpl_set(c->v, "is_new", is_new ? "1" : "");
+		if (!is_new)
+			tmpl_seti(c->v, "year", c->year);
+		admin_render(c, "edition.xml", c->status);
+	} else {
+		save(c, &e, is_new);
+	}
+	buf_free(&review);
+	buf_free(&next);
+}
+
+void admin_edition_new_post(struct admin_ctx *c)
+{
+	post(c, 1);
+}
+
+void admin_edition_post(struct admin_ctx *c)
+{
+	post(c, 0);
+}

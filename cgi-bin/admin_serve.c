@@ -1,0 +1,545 @@
+/* admin_serve: the web side of the admin program - templates, database,
+ * the route table, the checks every request passes, and the helpers the
+ * pages share. */
+#include "admin.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "db.h"
+#include "md.h"
+#include "media.h"
+#include "serve.h"
+
+/* ---- templates ---- */
+
+static const char *const tmpl_files[] = {
+	"admin/login.xml", "admin/dashboard.xml", "admin/audit.xml",
+	"admin/trash.xml", "admin/site.xml", "admin/edition.xml",
+	"admin/press.xml", "admin/talks.xml", "admin/talk.xml",
+	"admin/photos.xml", "admin/photo.xml", "admin/videos.xml",
+	"admin/video.xml", "admin/error.xml",
+};
+#define NTMPL (sizeof tmpl_files / sizeof *tmpl_files)
+
+static struct tmpl *tmpls[NTMPL];
+static struct tmpl_vars *vars;
+static char media_root[MEDIA_PATH_MAX];
+
+static const struct tmpl *find_tmpl(const char *name)
+{
+	for (size_t i = 0; i < NTMPL; i++)
+		if (strcmp(tmpl_files[i] + 6, name) == 0)    /* after "admin/" */
+			return tmpls[i];
+	return NULL;
+}
+
+/* The media root sits next to the database (site.md). */
+static int set_media_root(void)
+{
+	const char *db = serve_cfg.db_path;
+	const char *slash = strrchr(db, '/');
+	int n = slash ? snprintf(media_root, sizeof media_root, "%.*s/media",
+				 (int)(slash - db), db)
+		      : snprintf(media_root, sizeof media_root, "media");
+	return n > 0 && (size_t)n < sizeof media_root ? 0 : -1;
+}
+
+const char *admin_media_root(void)
+{
+	return media_root;
+}
+
+/* Once, before workers fork: templates, libsodium (auth_init), and the
+ * temp files a crashed run left.  Cleaning here rather than in each
+ * worker's open() matters: a worker restarted after a crash must not
+ * remove the upload a sibling is receiving. */
+static int admin_init(void)
+{
+	char err[512];
+	for (size_t i = 0; i < NTMPL; i++) {
+		tmpls[i] = tmpl_load(serve_cfg.templates_dir, tmpl_files[i], err, sizeof err);
+		if (!tmpls[i]) {
+			fprintf(stderr, "%s\n", err);
+			return -1;
+		}
+	}
+	if (auth_init() < 0 || set_media_root() < 0) {
+		fprintf(stderr, "admin: cannot start (libsodium or media path)\n");
+		return -1;
+	}
+	if (media_clean_tmp(media_root) < 0)
+		fprintf(stderr, "admin: could not clean %s/tmp\n", media_root);
+	return 0;
+}
+
+/* In each worker: the database read-write, and libvips (which starts
+ * threads, so never before the fork). */
+static int admin_open(void)
+{
+	if (db_open(serve_cfg.db_path, DB_READWRITE) < 0)
+		return -1;
+	return media_image_init();
+}
+
+/* ---- rendering ---- */
+
+static void layout(struct admin_ctx *c)
+{
+	if (c->s.admin_id) {
+		tmpl_set(c->v, "admin", c->s.admin);
+		tmpl_set(c->v, "csrf", c->s.csrf);
+	}
+	if (c->year)
+		tmpl_seti(c->v, "year", c->year);
+}
+
+void admin_render(struct admin_ctx *c, const char *name, int status)
+{
+	const struct tmpl *t = find_tmpl(name);
+	layout(c);
+	c->w->status = status;
+	c->w->cache_control = "no-store";
+	buf_reset(&c->w->body);
+	if (!t) {
+		fprintf(stderr, "admin: no template %s\n", name);
+		admin_fail(c, 500, NULL);
+		return;
+	}
+	tmpl_render(t, c->v, &c->w->body);
+}
+
+void admin_fail(struct admin_ctx *c, int status, const char *msg)
+{
+	const struct tmpl *t = find_tmpl("error.xml");
+	layout(c);
+	tmpl_seti(c->v, "status", status);
+	tmpl_set(c->v, "status_text", http_status_text(status));
+	tmpl_set(c->v, "message", msg);
+	c->w->status = status;
+	c->w->cache_control = "no-store";
+	buf_reset(&c->w->body);
+	if (t)
+		tmpl_render(t, c->v, &c->w->body);
+	else
+		buf_printf(&c->w->body, "%d %s\n", status, http_status_text(status));
+}
+
+void admin_redirect(struct admin_ctx *c, const char *location)
+{
+	c->w->status = 303;
+	c->w->cache_control = "no-store";
+	http_resp_header(c->w, "Location", location);
+	buf_reset(&c->w->body);
+}
+
+/* ---- form fields ---- */
+
+void admin_invalid(struct admin_ctx *c, const char *field, int status,
+		const char *fmt, ...)
+{
+	char key[FORM_NAME_MAX + 8], msg[UPLOAD_MSG_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	snprintf(key, sizeof key, "err_%s", field);
+	tmpl_set(c->v, key, msg);
+	tmpl_set(c->v, "invalid", "1");
+	c->invalid++;
+	if (status > c->status)
+		c->status = status;
+}
+
+static char *field_value(struct admin_ctx *c, const char *name)
+{
+	for (size_t i = 0; i < c->up.fields.n; i++)
+		if (strcmp(c->up.fields.fields[i].name, name) == 0)
+			return c->up.fields.fields[i].value;
+	return NULL;
+}
+
+static char *trim(char *s)
+{
+	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+		s++;
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' ||
+		     s[n - 1] == '\n'))
+		s[--n] = '\0';
+	return s;
+}
+
+const char *admin_field(struct admin_ctx *c, const char *name, int required,
+		size_t max)
+{
+	char *raw = field_value(c, name);
+	const char *s = raw ? trim(raw) : "";
+	tmpl_set(c->v, name, s);
+	if (required && !*s)
+		admin_invalid(c, name, 422, "This field is required.");
+	else if (strlen(s) > max)
+		admin_invalid(c, name, 422, "At most %zu characters (bytes) are allowed.", max);
+	else if (max <= ADMIN_TEXT_MAX && strpbrk(s, "\r\n"))
+		admin_invalid(c, name, 422, "One line only, please.");
+	return s;
+}
+
+const char *admin_value(struct admin_ctx *c, const char *name)
+{
+	char *raw = field_value(c, name);
+	return raw ? trim(raw) : "";
+}
+
+int admin_checkbox(struct admin_ctx *c, const char *name)
+{
+	const char *s = field_value(c, name);
+	int on = s && strcmp(s, "1") == 0;
+	tmpl_set(c->v, name, on ? "1" : "");
+	return on;
+}
+
+static int leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/* Strict ISO 8601 calendar date, years 1900..9999. */
+static int valid_date(const char *s)
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return 0;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return 0;
+	int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+	if (y < 1900 || m < 1 || m > 12 || d < 1)
+		return 0;
+	return d <= mdays[m - 1] + (m == 2 && leap(y));
+}
+
+const char *admin_date(struct admin_ctx *c, const char *name, int required)
+{
+	const char *s = admin_field(c, name, required, 10);
+	if (*s && !valid_date(s))
+		admin_invalid(c, name, 422, "A date is written YYYY-MM-DD, e.g. 2024-11-28.");
+	return s;
+}
+
+int admin_markdown(struct admin_ctx *c, const char *field, const char *md,
+		struct buf *out)
+{
+	buf_reset(out);
+	buf_puts(out, "");
+	if (md_to_html(out, md, strlen(md)) < 0) {
+		admin_invalid(c, field, 422, "The text is longer than %d KiB.",
+			      MD_INPUT_MAX / 1024);
+		return -1;
+	}
+	return 0;
+}
+
+int admin_dir(struct admin_ctx *c)
+{
+	const char *d = field_value(c, "dir");
+	if (d && strcmp(d, "up") == 0)
+		return -1;
+	if (d && strcmp(d, "down") == 0)
+		return 1;
+	admin_invalid(c, "dir", 422, "dir must be up or down.");
+	return 0;
+}
+
+/* ---- transactions ---- */
+
+void admin_abort(struct admin_ctx *c)
+{
+	db_rollback();
+	admin_fail(c, 500, "The change could not be saved. Nothing was changed.");
+}
+
+int admin_begin(struct admin_ctx *c)
+{
+	if (db_begin() == 0)
+		return 0;
+	admin_fail(c, 500, "The database is busy. Nothing was changed; please try again.");
+	return -1;
+}
+
+int admin_commit(struct admin_ctx *c, const char *action, const char *object,
+		const char *detail)
+{
+	if (db_admin_changed(c->s.admin, action, object, detail, c->now) < 0 ||
+	    db_commit() < 0) {
+		admin_abort(c);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- routes ---- */
+
+/* What a POST may send: plain forms, the log-in form (no session yet),
+ * slides, photos (several), a press photo. */
+static const struct upload_spec spec_login = { 0, NULL, 0, 0 };
+static const struct upload_spec spec_form = { 1, NULL, 0, 0 };
+static const struct upload_spec spec_pdf = { 1, "file", UPLOAD_PDF_MAX, 1 };
+static const struct upload_spec spec_photos = { 1, "file_", UPLOAD_IMAGE_MAX,
+						UPLOAD_FILES_MAX };
+static const struct upload_spec spec_press = { 1, "photo", UPLOAD_IMAGE_MAX, 1 };
+
+/* Patterns: %Y a year (4 digits), %I an id ([1-9][0-9]{0,17}), %L en|de,
+ * %K a kind (presentation|photo|video); everything else is literal. */
+struct route {
+	const char *pattern;
+	admin_handler get, post;
+	const struct upload_spec *spec;
+};
+
+static const struct route routes[] = {
+	{ "/admin/login", admin_login_get, admin_login_post, &spec_login },
+	{ "/admin/logout", NULL, admin_logout_post, &spec_form },
+	{ "/admin/", admin_dashboard_get, NULL, NULL },
+	{ "/admin/site", admin_site_get, admin_site_post, &spec_form },
+	{ "/admin/audit", admin_audit_get, NULL, NULL },
+	{ "/admin/trash", admin_trash_get, NULL, NULL },
+	{ "/admin/trash/%K/%I/restore", NULL, admin_restore_post, &spec_form },
+	{ "/admin/editions/new", admin_edition_new_get, admin_edition_new_post, &spec_form },
+	{ "/admin/%Y/", admin_edition_get, admin_edition_post, &spec_form },
+	{ "/admin/%Y/press/%L", admin_press_get, admin_press_post, &spec_press },
+	{ "/admin/%Y/presentations", admin_talks_get, admin_talks_post, &spec_pdf },
+	{ "/admin/%Y/presentations/%I", admin_talk_get, admin_talk_post, &spec_pdf },
+	{ "/admin/%Y/presentations/%I/move", NULL, admin_talk_move, &spec_form },
+	{ "/admin/%Y/presentations/%I/delete", NULL, admin_talk_delete, &spec_form },
+	{ "/admin/%Y/photos", admin_photos_get, admin_photos_post, &spec_photos },
+	{ "/admin/%Y/photos/%I", admin_photo_get, admin_photo_post, &spec_form },
+	{ "/admin/%Y/photos/%I/publish", NULL, admin_photo_publish, &spec_form },
+	{ "/admin/%Y/photos/%I/move", NULL, admin_photo_move, &spec_form },
+	{ "/admin/%Y/photos/%I/delete", NULL, admin_photo_delete, &spec_form },
+	{ "/admin/%Y/videos", admin_videos_get, admin_videos_post, &spec_form },
+	{ "/admin/%Y/videos/%I", admin_video_get, admin_video_post, &spec_form },
+	{ "/admin/%Y/videos/%I/move", NULL, admin_video_move, &spec_form },
+	{ "/admin/%Y/videos/%I/delete", NULL, admin_video_delete, &spec_form },
+};
+#define NROUTES (sizeof routes / sizeof *routes)
+
+static int match_part(char ph, const char **p, struct admin_ctx *c)
+{
+	const char *s = *p;
+	size_t n = 0;
+	switch (ph) {
+	case 'Y':
+		while (n < 5 && s[n] >= '0' && s[n] <= '9')
+			n++;
+		/* The schema's range: "0000" must not pass as "no year". */
+		if (n != 4 || (c->year = atoi(s)) < 1900)
+			return 0;
+		break;
+	case 'I':
+		if (*s < '1' || *s > '9')
+			return 0;
+		while (s[n] >= '0' && s[n] <= '9')
+			n++;
+		if (n > 18)
+			return 0;
+		c->id = strtoll(s, NULL, 10);
+		break;
+	case 'L':
+		if (strncmp(s, "en", 2) && strncmp(s, "de", 2))
+			return 0;
+		n = 2;
+		memcpy(c->lang, s, 2);
+		c->lang[2] = '\0';
+		break;
+	case 'K': {
+		char word[16];
+		while (n < sizeof word - 1 && s[n] >= 'a' && s[n] <= 'z')
+			n++;
+		memcpy(word, s, n);
+		word[n] = '\0';
+		if ((c->kind = db_admin_kind_parse(word)) < 0)
+			return 0;
+		break;
+	}
+	default:
+		return 0;
+	}
+	*p = s + n;
+	return 1;
+}
+
+static int match(const char *pat, const char *path, struct admin_ctx *c)
+{
+	c->year = 0;
+	c->id = 0;
+	c->kind = -1;
+	c->lang[0] = '\0';
+	while (*pat) {
+		if (*pat == '%') {
+			if (!match_part(pat[1], &path, c))
+				return 0;
+			pat += 2;
+		} else if (*pat++ != *path++) {
+			return 0;
+		}
+	}
+	return *path == '\0';
+}
+
+static const struct route *find_route(struct admin_ctx *c)
+{
+	for (size_t i = 0; i < NROUTES; i++)
+		if (match(routes[i].pattern, c->r->path, c))
+			return &routes[i];
+	return NULL;
+}
+
+/* "/admin" and "/admin/YEAR" lack their slash: 301 to the real page. */
+static int slash_redirect(struct admin_ctx *c)
+{
+	const char *p = c->r->path;
+	char loc[32];
+	if (strcmp(p, "/admin") == 0) {
+		snprintf(loc, sizeof loc, "/admin/");
+	} else if (match("/admin/%Y", p, c)) {
+		snprintf(loc, sizeof loc, "/admin/%04d/", c->year);
+		c->year = 0;
+	} else {
+		return 0;
+	}
+	c->w->status = 301;
+	http_resp_header(c->w, "Location", loc);
+	return 1;
+}
+
+static void method_not_allowed(struct admin_ctx *c, const struct route *rt)
+{
+	admin_fail(c, 405, "This address does not take that method.");
+	http_resp_header(c->w, "Allow", rt->get && rt->post ? "GET, HEAD, POST" :
+			 rt->get ? "GET, HEAD" : "POST");
+}
+
+/* Pages need a session; a stale cookie is cleared on the way to the
+ * log-in form. */
+static int need_session_get(struct admin_ctx *c)
+{
+	int had_cookie;
+	int rc = upload_session(c->r, c->now, &c->s, &had_cookie);
+	if (rc < 0) {
+		admin_fail(c, 500, NULL);
+		return -1;
+	}
+	if (rc == 1)
+		return 0;
+	if (had_cookie) {
+		char cookie[AUTH_COOKIE_MAX];
+		auth_cookie_clear(cookie);
+		http_resp_header(c->w, "Set-Cookie", cookie);
+	}
+	admin_redirect(c, "/admin/login");
+	return -1;
+}
+
+static int load_edition(struct admin_ctx *c)
+{
+	if (!c->year)
+		return 0;
+	c->edition_id = db_admin_edition_id(c->year);
+	if (c->edition_id > 0)
+		return 0;
+	if (c->edition_id < 0)
+		admin_fail(c, 500, NULL);
+	else
+		admin_fail(c, 404, "There is no edition of that year.");
+	return -1;
+}
+
+static void run_post(struct admin_ctx *c, const struct route *rt)
+{
+	int status = upload_gate(c->r, rt->spec, c->now, &c->up);
+	if (!status) {
+		c->s = c->up.session;
+		if (load_edition(c) < 0)
+			return;
+		status = upload_read(c->r, rt->spec, admin_media_root(), &c->up);
+	}
+	if (status) {
+		admin_fail(c, status, c->up.msg);
+		return;
+	}
+	rt->post(c);
+}
+
+static void route_request(struct admin_ctx *c)
+{
+	const struct route *rt = find_route(c);
+	int get = c->r->method == HTTP_GET || c->r->method == HTTP_HEAD;
+	if (!rt) {
+		if (!slash_redirect(c))
+			admin_fail(c, 404, "There is no admin page at this address.");
+		return;
+	}
+	if ((get && !rt->get) || (!get && (c->r->method != HTTP_POST || !rt->post))) {
+		method_not_allowed(c, rt);
+		return;
+	}
+	if (!get) {
+		run_post(c, rt);
+		return;
+	}
+	if (rt->get != admin_login_get && need_session_get(c) < 0)
+		return;
+	if (load_edition(c) < 0)
+		return;
+	rt->get(c);
+}
+
+static struct tmpl_vars *fresh_vars(void)
+{
+	if (vars)
+		tmpl_vars_clear(vars);
+	else
+		vars = tmpl_vars_new();
+	return vars;
+}
+
+static void admin_handle(struct http_req *r, struct http_resp *w)
+{
+	static struct admin_ctx c;
+	memset(&c, 0, sizeof c);
+	c.r = r;
+	c.w = w;
+	c.v = fresh_vars();
+	c.now = time(NULL);
+	c.kind = -1;
+	upload_init(&c.up);
+	w->cache_control = "no-store";
+	route_request(&c);
+	upload_release(&c.up);
+	sodium_memzero(&c.s, sizeof c.s);
+	sodium_memzero(&c.up.session, sizeof c.up.session);
+}
+
+static void admin_error(struct http_req *r, struct http_resp *w, int status)
+{
+	struct admin_ctx c;
+	memset(&c, 0, sizeof c);
+	c.r = r;
+	c.w = w;
+	c.v = fresh_vars();
+	admin_fail(&c, status, NULL);
+}
+
+const struct serve_page admin_page = {
+	.name = "admin",
+	.init = admin_init,
+	.open = admin_open,
+	.handle = admin_handle,
+	.error = admin_error,
+	.version = NULL,                /* no render cache: every page is personal */
+};

@@ -1,0 +1,59 @@
+/* admin_site: the site settings - name, background, contact, imprint,
+ * privacy. */
+#include "admin.h"
+#include "db.h"
+
+#include <string.h>
+
+#include "md.h"
+
+void admin_site_get(struct admin_ctx *c)
+{
+	if (db_admin_site(c->v) != 1) {
+		admin_fail(c, 500, NULL);
+		return;
+	}
+	admin_render(c, "site.xml", 200);
+}
+
+/* Empty, or something@something without spaces: enough to catch a typo,
+ * no attempt at RFC 5322. */
+static void check_email(struct admin_ctx *c, const char *e)
+{
+	const char *at = strchr(e, '@');
+	if (*e && (!at || at == e || !at[1] || strchr(at + 1, '@') || strpbrk(e, " \t<>\"")))
+		admin_invalid(c, "contact_email", 422, "This is not an e-mail address.");
+}
+
+void admin_site_post(struct admin_ctx *c)
+{
+	struct buf bg = BUF_INIT, imp = BUF_INIT, priv = BUF_INIT;
+	struct db_admin_site s = {
+		.name = admin_field(c, "name", 1, ADMIN_TEXT_MAX),
+		.background_md = admin_field(c, "background_md", 0, MD_INPUT_MAX),
+		.contact_name = admin_field(c, "contact_name", 0, ADMIN_TEXT_MAX),
+		.contact_role = admin_field(c, "contact_role", 0, ADMIN_TEXT_MAX),
+		.contact_phone = admin_field(c, "contact_phone", 0, ADMIN_TEXT_MAX),
+		.contact_email = admin_field(c, "contact_email", 0, ADMIN_TEXT_MAX),
+		.imprint_md = admin_field(c, "imprint_md", 0, MD_INPUT_MAX),
+		.privacy_md = admin_field(c, "privacy_md", 0, MD_INPUT_MAX),
+	};
+	check_email(c, s.contact_email);
+	admin_markdown(c, "background_md", s.background_md, &bg);
+	admin_markdown(c, "imprint_md", s.imprint_md, &imp);
+	admin_markdown(c, "privacy_md", s.privacy_md, &priv);
+	s.background_html = bg.data;
+	s.imprint_html = imp.data;
+	s.privacy_html = priv.data;
+	if (c->invalid)
+		admin_render(c, "site.xml", c->status);
+	else if (admin_begin(c) == 0) {
+		if (db_admin_site_update(&s) != 1)
+			admin_abort(c);
+		else if (admin_commit(c, "update", "site", "") == 0)
+			admin_redirect(c, "/admin/site");
+	}
+	buf_free(&bg);
+	buf_free(&imp);
+	buf_free(&priv);
+}

@@ -1,0 +1,134 @@
+/* admin_videos: an edition's session videos - YouTube watch links only,
+ * stored in one normal form. */
+#include "admin.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "db.h"
+
+#define YT_ID_LEN 11
+#define YT_URL_MAX 64
+
+static void list_page(struct admin_ctx *c, int status)
+{
+	if (db_admin_videos(c->v, c->edition_id, "videos") < 0) {
+		admin_fail(c, 500, NULL);
+		return;
+	}
+	admin_render(c, "videos.xml", status);
+}
+
+void admin_videos_get(struct admin_ctx *c)
+{
+	list_page(c, 200);
+}
+
+void admin_video_get(struct admin_ctx *c)
+{
+	int rc = db_admin_video(c->v, c->edition_id, c->id);
+	if (rc != 1) {
+		admin_fail(c, rc < 0 ? 500 : 404, "There is no such video.");
+		return;
+	}
+	admin_render(c, "video.xml", 200);
+}
+
+static int yt_id(const char *s)
+{
+	if (strlen(s) != YT_ID_LEN)
+		return 0;
+	return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		      "0123456789_-") == YT_ID_LEN;
+}
+
+/* The three accepted spellings of a watch link; anything more (other
+ * parameters, a fragment, http, other hosts) is refused rather than
+ * guessed at. */
+static int youtube_normal(const char *url, char out[YT_URL_MAX])
+{
+	static const char *const prefixes[] = {
+		"https://www.youtube.com/watch?v=",
+		"https://youtube.com/watch?v=",
+		"https://youtu.be/",
+	};
+	for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++) {
+		size_t n = strlen(prefixes[i]);
+		if (strncmp(url, prefixes[i], n) == 0 && yt_id(url + n)) {
+			snprintf(out, YT_URL_MAX, "https://www.youtube.com/watch?v=%s", url + n);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* The form's fields; 0 valid (normal URL in url), -1 marked. */
+static int read_form(struct admin_ctx *c, const char **title, char url[YT_URL_MAX])
+{
+	*title = admin_field(c, "title", 1, ADMIN_TEXT_MAX);
+	const char *u = admin_field(c, "url", 1, ADMIN_TEXT_MAX);
+	if (*u && !youtube_normal(u, url))
+		admin_invalid(c, "url", 422, "Only YouTube watch links: "
+			      "https://www.youtube.com/watch?v=ID or https://youtu.be/ID.");
+	return c->invalid ? -1 : 0;
+}
+
+static void done(struct admin_ctx *c, long long id, const char *action, const char *url)
+{
+	char object[48], loc[48];
+	snprintf(object, sizeof object, "video %lld", id);
+	if (admin_commit(c, action, object, url) < 0)
+		return;
+	snprintf(loc, sizeof loc, "/admin/%04d/videos", c->year);
+	admin_redirect(c, loc);
+}
+
+void admin_videos_post(struct admin_ctx *c)
+{
+	const char *title;
+	char url[YT_URL_MAX];
+	if (read_form(c, &title, url) < 0) {
+		list_page(c, c->status);
+		return;
+	}
+	if (admin_begin(c) < 0)
+		return;
+	long long id = db_admin_video_add(c->edition_id, title, url, c->now);
+	if (id < 0) {
+		admin_abort(c);
+		return;
+	}
+	done(c, id, "create", url);
+}
+
+void admin_video_post(struct admin_ctx *c)
+{
+	const char *title;
+	char url[YT_URL_MAX];
+	int rc = db_admin_video(c->v, c->edition_id, c->id);
+	if (rc != 1) {
+		admin_fail(c, rc < 0 ? 500 : 404, "There is no such video.");
+		return;
+	}
+	if (read_form(c, &title, url) < 0) {
+		admin_render(c, "video.xml", c->status);
+		return;
+	}
+	if (admin_begin(c) < 0)
+		return;
+	if (db_admin_video_update(c->edition_id, c->id, title, url) != 1) {
+		admin_abort(c);
+		return;
+	}
+	done(c, c->id, "update", url);
+}
+
+void admin_video_move(struct admin_ctx *c)
+{
+	admin_item_move(c, DB_ADMIN_VIDEO, "videos");
+}
+
+void admin_video_delete(struct admin_ctx *c)
+{
+	admin_item_delete(c, DB_ADMIN_VIDEO, "videos");
+}

@@ -1,0 +1,828 @@
+/* db_admin: the admin pages' SQL.  See db_admin.h. */
+#include "db_admin.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "db.h"
+#include "db_auth.h"
+
+#define TRASH_LIST_MAX 500      /* rows the trash page shows */
+
+static void log_err(const char *what)
+{
+	sqlite3 *h = db_handle();
+	fprintf(stderr, "db_admin: %s: %s\n", what, h ? sqlite3_errmsg(h) : "no database");
+}
+
+/* Bind helpers: "" and NULL differ only where the schema says so. */
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	sqlite3_bind_text(st, i, s ? s : "", -1, SQLITE_TRANSIENT);
+}
+
+static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s && *s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static void bind_id_or_null(sqlite3_stmt *st, int i, long long id)
+{
+	if (id > 0)
+		sqlite3_bind_int64(st, i, id);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* Run a bound write: the number of rows it changed, or -1. */
+static int run(sqlite3_stmt *st)
+{
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		log_err(sqlite3_sql(st));
+		return -1;
+	}
+	return sqlite3_changes(db_handle());
+}
+
+/* Run a bound INSERT: the new row's id, or -1. */
+static long long insert(sqlite3_stmt *st)
+{
+	return run(st) == 1 ? sqlite3_last_insert_rowid(db_handle()) : -1;
+}
+
+/* The first column of the first row; `none` without a row, -1 on error. */
+static long long scalar(sqlite3_stmt *st, long long none)
+{
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st);
+	long long v = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : none;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		log_err(sqlite3_sql(st));
+		return -1;
+	}
+	return v;
+}
+
+/* ---- kinds ---- */
+
+static const char *const kind_names[DB_ADMIN_KINDS] = {
+	"presentation", "photo", "video"
+};
+
+const char *db_admin_kind_name(enum db_admin_kind k)
+{
+	return (unsigned)k < DB_ADMIN_KINDS ? kind_names[k] : "";
+}
+
+int db_admin_kind_parse(const char *s)
+{
+	for (int k = 0; k < DB_ADMIN_KINDS; k++)
+		if (s && strcmp(s, kind_names[k]) == 0)
+			return k;
+	return -1;
+}
+
+/* ---- change stamp ---- */
+
+int db_admin_changed(const char *admin, const char *action, const char *object,
+		const char *detail, time_t now)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *s = db_prepare(&st,
+		"UPDATE site SET changed_at = max(changed_at, ?1) WHERE id = 1");
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)now);
+	if (run(s) < 0 || db_auth_audit(admin, action, object, detail, now) < 0)
+		return -1;
+	return 0;
+}
+
+/* ---- site ---- */
+
+int db_admin_site(struct tmpl_vars *v)
+{
+	static sqlite3_stmt *st;
+	return db_fill(db_prepare(&st,
+		"SELECT name, background_md, contact_name, contact_role,"
+		" contact_phone, contact_email, imprint_md, privacy_md"
+		" FROM site WHERE id = 1"), v);
+}
+
+int db_admin_site_update(const struct db_admin_site *s)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st,
+		"UPDATE site SET name = ?1, background_md = ?2, background_html = ?3,"
+		" contact_name = ?4, contact_role = ?5, contact_phone = ?6,"
+		" contact_email = ?7, imprint_md = ?8, imprint_html = ?9,"
+		" privacy_md = ?10, privacy_html = ?11 WHERE id = 1");
+	if (!q)
+		return -1;
+	const char *t[] = { s->name, s->background_md, s->background_html,
+		s->contact_name, s->contact_role, s->contact_phone, s->contact_email,
+		s->imprint_md, s->imprint_html, s->privacy_md, s->privacy_html };
+	for (int i = 0; i < (int)(sizeof t / sizeof *t); i++)
+		bind_text(q, i + 1, t[i]);
+	return run(q);
+}
+
+/* ---- admins ---- */
+
+int db_admin_each_user(void (*fn)(void *ctx, const char *name,
+		const char *created_utc), void *ctx)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st,
+		"SELECT name, strftime('%Y-%m-%d %H:%M UTC', created_at, 'unixepoch')"
+		" FROM admin ORDER BY name");
+	int rc, n = 0;
+	if (!q)
+		return -1;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		fn(ctx, (const char *)sqlite3_column_text(q, 0),
+		   (const char *)sqlite3_column_text(q, 1));
+		n++;
+	}
+	sqlite3_reset(q);
+	if (rc != SQLITE_DONE) {
+		log_err(sqlite3_sql(q));
+		return -1;
+	}
+	return n;
+}
+
+/* ---- editions ---- */
+
+int db_admin_editions(struct tmpl_vars *v, const char *list)
+{
+	static sqlite3_stmt *st;
+	return db_fill_list(db_prepare(&st,
+		"SELECT e.id, e.year, e.title, e.published,"
+		" fmt_date_range(e.starts, e.ends, 'en') AS date_text,"
+		" (SELECT count(*) FROM presentation t WHERE t.edition_id = e.id"
+		"  AND t.deleted_at IS NULL) AS presentation_count,"
+		" (SELECT count(*) FROM photo f WHERE f.edition_id = e.id"
+		"  AND f.in_gallery = 1 AND f.deleted_at IS NULL) AS photo_count,"
+		" (SELECT count(*) FROM video d WHERE d.edition_id = e.id"
+		"  AND d.deleted_at IS NULL) AS video_count,"
+		" coalesce((SELECT group_concat(lang, ', ') FROM"
+		"  (SELECT lang FROM press p WHERE p.edition_id = e.id ORDER BY"
+		"   lang = 'de')), '') AS press_langs"
+		" FROM edition e ORDER BY e.year DESC"), v, list);
+}
+
+long long db_admin_edition_id(int year)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st, "SELECT id FROM edition WHERE year = ?1");
+	if (!q)
+		return -1;
+	sqlite3_bind_int(q, 1, year);
+	return scalar(q, 0);
+}
+
+int db_admin_edition(struct tmpl_vars *v, int year)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st,
+		"SELECT id AS edition_id, year, title, coalesce(starts, '') AS starts,"
+		" coalesce(ends, '') AS ends, venue, address, headline, summary,"
+		" review_md, next_md, published FROM edition WHERE year = ?1");
+	if (!q)
+		return -1;
+	sqlite3_bind_int(q, 1, year);
+	return db_fill(q, v);
+}
+
+/* ?1 year, then the columns in the order of struct db_admin_edition. */
+static void bind_edition(sqlite3_stmt *q, const struct db_admin_edition *e)
+{
+	sqlite3_bind_int(q, 1, e->year);
+	bind_text(q, 2, e->title);
+	bind_text_or_null(q, 3, e->starts);
+	bind_text_or_null(q, 4, e->ends);
+	bind_text(q, 5, e->venue);
+	bind_text(q, 6, e->address);
+	bind_text(q, 7, e->headline);
+	bind_text(q, 8, e->summary);
+	bind_text(q, 9, e->review_md);
+	bind_text(q, 10, e->review_html);
+	bind_text(q, 11, e->next_md);
+	bind_text(q, 12, e->next_html);
+	sqlite3_bind_int(q, 13, e->published ? 1 : 0);
+}
+
+long long db_admin_edition_add(const struct db_admin_edition *e)
+{
+	static sqlite3_stmt *st;
+	long long have = db_admin_edition_id(e->year);
+	if (have != 0)
+		return have < 0 ? -1 : 0;
+	sqlite3_stmt *q = db_prepare(&st,
+		"INSERT INTO edition (year, title, starts, ends, venue, address,"
+		" headline, summary, review_md, review_html, next_md, next_html,"
+		" published) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+		" ?12, ?13)");
+	if (!q)
+		return -1;
+	bind_edition(q, e);
+	return insert(q);
+}
+
+int db_admin_edition_update(const struct db_admin_edition *e)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st,
+		"UPDATE edition SET title = ?2, starts = ?3, ends = ?4, venue = ?5,"
+		" address = ?6, headline = ?7, summary = ?8, review_md = ?9,"
+		" review_html = ?10, next_md = ?11, next_html = ?12, published = ?13"
+		" WHERE year = ?1");
+	if (!q)
+		return -1;
+	bind_edition(q, e);
+	return run(q);
+}
+
+/* ---- media ---- */
+
+long long db_admin_media(const struct media_file *f, const char *mime,
+		int pages, time_t now)
+{
+	static sqlite3_stmt *ins, *sel;
+	sqlite3_stmt *q = db_prepare(&ins,
+		"INSERT INTO media (sha256, path, mime, bytes, pages, width, height,"
+		" created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+		" ON CONFLICT (sha256) DO NOTHING");
+	if (!q)
+		return -1;
+	bind_text(q, 1, f->sha256);
+	bind_text(q, 2, f->path);
+	bind_text(q, 3, mime);
+	sqlite3_bind_int64(q, 4, f->bytes);
+	bind_id_or_null(q, 5, pages);
+	bind_id_or_null(q, 6, f->width);
+	bind_id_or_null(q, 7, f->height);
+	sqlite3_bind_int64(q, 8, (sqlite3_int64)now);
+	if (run(q) < 0)
+		return -1;
+	q = db_prepare(&sel, "SELECT id FROM media WHERE sha256 = ?1");
+	if (!q)
+		return -1;
+	bind_text(q, 1, f->sha256);
+	long long id = scalar(q, 0);
+	return id > 0 ? id : -1;
+}
+
+/* ---- press ---- */
+
+int db_admin_press(struct tmpl_vars *v, long long edition_id, const char *lang)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st,
+		"SELECT p.title, p.subtitle, p.released, p.body_md,"
+		" coalesce(p.photo_id, '') AS photo_id,"
+		" CASE WHEN t.id IS NULL THEN '' ELSE '/media/' || t.path END"
+		"  AS photo_thumb_url,"
+		" coalesce(f.alt, '') AS photo_alt,"
+		" coalesce(f.decorative, 0) AS photo_decorative,"
+		" p.photo_caption, p.photo_credit"
+		" FROM press p LEFT JOIN photo f ON f.id = p.photo_id"
+		" LEFT JOIN media t ON t.id = f.thumb_id"
+		" WHERE p.edition_id = ?1 AND p.lang = ?2");
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, edition_id);
+	bind_text(q, 2, lang);
+	return db_fill(q, v);
+}
+
+long long db_admin_press_photo(long long edition_id, const char *lang)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st,
+		"SELECT coalesce(photo_id, 0) FROM press"
+		" WHERE edition_id = ?1 AND lang = ?2");
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, edition_id);
+	bind_text(q, 2, lang);
+	return scalar(q, 0);
+}
+
+long long db_admin_press_save(const struct db_admin_press *p)
+{
+	static sqlite3_stmt *st, *sel;
+	sqlite3_stmt *q = db_prepare(&st,
+		"INSERT INTO press (edition_id, lang, released, title, subtitle,"
+		" body_md, body_html, photo_id, photo_caption, photo_credit)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+		" ON CONFLICT (edition_id, lang) DO UPDATE SET released = ?3,"
+		" title = ?4, subtitle = ?5, body_md = ?6, body_html = ?7,"
+		" photo_id = ?8, photo_caption = ?9, photo_credit = ?10");
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, p->edition_id);
+	bind_text(q, 2, p->lang);
+	bind_text(q, 3, p->released);
+	bind_text(q, 4, p->title);
+	bind_text(q, 5, p->subtitle);
+	bind_text(q, 6, p->body_md);
+	bind_text(q, 7, p->body_html);
+	bind_id_or_null(q, 8, p->photo_id);
+	bind_text(q, 9, p->photo_caption);
+	bind_text(q, 10, p->photo_credit);
+	if (run(q) != 1)
+		return -1;
+	q = db_prepare(&sel, "SELECT id FROM press WHERE edition_id = ?1 AND lang = ?2");
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, p->edition_id);
+	bind_text(q, 2, p->lang);
+	long long id = scalar(q, 0);
+	return id > 0 ? id : -1;
+}
+
+/* ---- presentations ---- */
+
+/* is_first/is_last by window functions: the template disables the move
+ * buttons that would do nothing. */
+#define TALK_COLUMNS \
+	"t.id, t.slug, t.title, t.speakers, t.affiliation," \
+	" CASE WHEN m.id IS NULL THEN '' ELSE" \
+	"  '/media/talks/' || e.year || '-' || t.slug || '.pdf' END AS file_url," \
+	" CASE WHEN m.id IS NULL THEN '' ELSE 'PDF, ' || fmt_size(m.bytes) ||" \
+	"  coalesce(', ' || m.pages || CASE m.pages WHEN 1 THEN ' page'" \
+	"  ELSE ' pages' END, '') END AS file_label," \
+	" '/admin/' || e.year || '/presentations/' || t.id AS item_url," \
+	" t.title AS item_label"
+
+int db_admin_presentations(struct tmpl_vars *v, long long edition_id,
+		const char *list)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st,
+		"SELECT " TALK_COLUMNS ","
+		" row_number() OVER w = 1 AS is_first,"
+		" row_number() OVER w = count(*) OVER () AS is_last"
+		" FROM presentation t JOIN edition e ON e.id = t.edition_id"
+		" LEFT JOIN media m ON m.id = t.media_id"
+		" WHERE t.edition_id = ?1 AND t.deleted_at IS NULL"
+		" WINDOW w AS (ORDER BY t.position, t.id)"
+		" ORDER BY t.position, t.id");
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, edition_id);
+	return db_fill_list(q, v, list);
+}
+
+int db_admin_presentation(struct tmpl_vars *v, long long edition_id, long long id)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st,
+		"SELECT " TALK_COLUMNS
+		" FROM presentation t JOIN edition e ON e.id = t.edition_id"
+		" LEFT JOIN media m ON m.id = t.media_id"
+		" WHERE t.edition_id = ?1 AND t.id = ?2 AND t.deleted_at IS NULL");
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, edition_id);
+	sqlite3_bind_int64(q, 2, id);
+	return db_fill(q, v);
+}
+
+int db_admin_slug_taken(long long edition_id, const char *slug)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st,
+		"SELECT EXISTS (SELECT 1 FROM presentation WHERE edition_id = ?1"
+		" AND slug = ?2)");
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, edition_id);
+	bind_text(q, 2, slug);
+	return (int)scalar(q, 0);
+}
+
+long long db_admin_presentation_add(const struct db_admin_talk *t, time_t now)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st,
+		"INSERT INTO presentation (edition_id, position, slug, title,"
+		" speakers, affiliation, media_id, created_at) VALUES (?1,"
+		" (SELECT coalesce(max(position), 0) + 1 FROM presentation"
+		"  WHERE edition_id = ?1), ?2, ?3, ?4, ?5, ?6, ?7)");
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, t->edition_id);
+	bind_text(q, 2, t->slug);
+	bind_text(q, 3, t->title);
+	bind_text(q, 4, t->speakers);
+	bind_text(q, 5, t->affiliation);
+	bind_id_or_null(q, 6, t->media_id);
+	sqlite3_bind_int64(q, 7, (sqlite3_int64)now);
+	return insert(q);
+}
+
+int db_admin_presentation_update(long long id, const struct db_admin_talk *t)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st,
+		"UPDATE presentation SET title = ?3, speakers = ?4, affiliation = ?5,"
+		" media_id = CASE WHEN ?6 > 0 THEN ?6 ELSE media_id END"
+		" WHERE id = ?1 AND edition_id = ?2 AND deleted_at IS NULL");
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_int64(q, 2, t->edition_id);
+	bind_text(q, 3, t->title);
+	bind_text(q, 4, t->speakers);
+	bind_text(q, 5, t->affiliation);
+	sqlite3_bind_int64(q, 6, t->media_id);
+	return run(q);
+}
+
+int db_admin_talk_link(long long id, char link[MEDIA_REL_MAX + 16],
+		char target[MEDIA_REL_MAX])
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st,
+		"SELECT 'talks/' || e.year || '-' || t.slug || '.pdf',"
+		" CASE WHEN t.deleted_at IS NULL THEN coalesce(m.path, '') ELSE '' END"
+		" FROM presentation t JOIN edition e ON e.id = t.edition_id"
+		" LEFT JOIN media m ON m.id = t.media_id WHERE t.id = ?1");
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, id);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		snprintf(link, MEDIA_REL_MAX + 16, "%s",
+			 (const char *)sqlite3_column_text(q, 0));
+		snprintf(target, MEDIA_REL_MAX, "%s",
+			 (const char *)sqlite3_column_text(q, 1));
+	}
+	sqlite3_reset(q);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		log_err(sqlite3_sql(q));
+		return -1;
+	}
+	return rc == SQLITE_ROW;
+}
+
+/* ---- photos ---- */
+
+#define PHOTO_COLUMNS \
+	"f.id, '/media/' || t.path AS thumb_url, t.width AS thumb_width," \
+	" t.height AS thumb_height, '/media/' || w.path AS web_url, f.alt," \
+	" f.decorative, f.caption, f.credit, f.published," \
+	" '/admin/' || e.year || '/photos/' || f.id AS item_url," \
+	" CASE WHEN f.alt <> '' THEN f.alt WHEN f.caption <> '' THEN f.caption" \
+	"  ELSE 'photo ' || f.id END AS item_label"
+#define PHOTO_FROM \
+	" FROM photo f JOIN media t ON t.id = f.thumb_id" \
+	" JOIN media w ON w.id = f.web_id JOIN edition e ON e.id = f.edition_id"
+
+int db_admin_photos(struct tmpl_vars *v, long long edition_id, const char *list)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st,
+		"SELECT " PHOTO_COLUMNS ","
+		" row_number() OVER w = 1 AS is_first,"
+		" row_number() OVER w = count(*) OVER () AS is_last"
+		PHOTO_FROM
+		" WHERE f.edition_id = ?1 AND f.in_gallery = 1 AND f.deleted_at IS NULL"
+		" WINDOW w AS (ORDER BY f.position, f.id)"
+		" ORDER BY f.position, f.id");
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, edition_id);
+	return db_fill_list(q, v, list);
+}
+
+int db_admin_photo(struct tmpl_vars *v, long long edition_id, long long id)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st,
+		"SELECT " PHOTO_COLUMNS PHOTO_FROM
+		" WHERE f.edition_id = ?1 AND f.id = ?2 AND f.in_gallery = 1"
+		" AND f.deleted_at IS NULL");
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, edition_id);
+	sqlite3_bind_int64(q, 2, id);
+	return db_fill(q, v);
+}
+
+long long db_admin_photo_add(const struct db_admin_photo *p, time_t now)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st,
+		"INSERT INTO photo (edition_id, position, in_gallery, published,"
+		" thumb_id, web_id, alt, decorative, caption, credit, created_at)"
+		" VALUES (?1, (SELECT coalesce(max(position), 0) + 1 FROM photo"
+		"  WHERE edition_id = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, p->edition_id);
+	sqlite3_bind_int(q, 2, p->in_gallery ? 1 : 0);
+	sqlite3_bind_int(q, 3, p->published ? 1 : 0);
+	sqlite3_bind_int64(q, 4, p->thumb_id);
+	sqlite3_bind_int64(q, 5, p->web_id);
+	bind_text(q, 6, p->decorative ? "" : p->alt);
+	sqlite3_bind_int(q, 7, p->decorative ? 1 : 0);
+	bind_text(q, 8, p->caption);
+	bind_text(q, 9, p->credit);
+	sqlite3_bind_int64(q, 10, (sqlite3_int64)now);
+	return insert(q);
+}
+
+int db_admin_photo_update(long long id, const struct db_admin_photo *p)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st,
+		"UPDATE photo SET alt = ?3, decorative = ?4, caption = ?5,"
+		" credit = ?6, published = ?7"
+		" WHERE id = ?1 AND edition_id = ?2 AND in_gallery = 1"
+		" AND deleted_at IS NULL");
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_int64(q, 2, p->edition_id);
+	bind_text(q, 3, p->decorative ? "" : p->alt);
+	sqlite3_bind_int(q, 4, p->decorative ? 1 : 0);
+	bind_text(q, 5, p->caption);
+	bind_text(q, 6, p->credit);
+	sqlite3_bind_int(q, 7, p->published ? 1 : 0);
+	return run(q);
+}
+
+int db_admin_photo_text(long long id, long long edition_id, const char *alt,
+		int decorative)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st,
+		"UPDATE photo SET alt = ?3, decorative = ?4"
+		" WHERE id = ?1 AND edition_id = ?2");
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_int64(q, 2, edition_id);
+	bind_text(q, 3, decorative ? "" : alt);
+	sqlite3_bind_int(q, 4, decorative ? 1 : 0);
+	return run(q);
+}
+
+int db_admin_photo_publish(long long edition_id, long long id, int published)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st,
+		"UPDATE photo SET published = ?3 WHERE id = ?1 AND edition_id = ?2"
+		" AND in_gallery = 1 AND deleted_at IS NULL");
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_int64(q, 2, edition_id);
+	sqlite3_bind_int(q, 3, published ? 1 : 0);
+	return run(q);
+}
+
+/* ---- videos ---- */
+
+int db_admin_videos(struct tmpl_vars *v, long long edition_id, const char *list)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st,
+		"SELECT d.id, d.title, d.url,"
+		" '/admin/' || e.year || '/videos/' || d.id AS item_url,"
+		" d.title AS item_label,"
+		" row_number() OVER w = 1 AS is_first,"
+		" row_number() OVER w = count(*) OVER () AS is_last"
+		" FROM video d JOIN edition e ON e.id = d.edition_id"
+		" WHERE d.edition_id = ?1 AND d.deleted_at IS NULL"
+		" WINDOW w AS (ORDER BY d.position, d.id) ORDER BY d.position, d.id");
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, edition_id);
+	return db_fill_list(q, v, list);
+}
+
+int db_admin_video(struct tmpl_vars *v, long long edition_id, long long id)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st,
+		"SELECT id, title, url FROM video WHERE edition_id = ?1 AND id = ?2"
+		" AND deleted_at IS NULL");
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, edition_id);
+	sqlite3_bind_int64(q, 2, id);
+	return db_fill(q, v);
+}
+
+long long db_admin_video_add(long long edition_id, const char *title,
+		const char *url, time_t now)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st,
+		"INSERT INTO video (edition_id, position, title, url, created_at)"
+		" VALUES (?1, (SELECT coalesce(max(position), 0) + 1 FROM video"
+		"  WHERE edition_id = ?1), ?2, ?3, ?4)");
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, edition_id);
+	bind_text(q, 2, title);
+	bind_text(q, 3, url);
+	sqlite3_bind_int64(q, 4, (sqlite3_int64)now);
+	return insert(q);
+}
+
+int db_admin_video_update(long long edition_id, long long id, const char *title,
+		const char *url)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st,
+		"UPDATE video SET title = ?3, url = ?4 WHERE id = ?1"
+		" AND edition_id = ?2 AND deleted_at IS NULL");
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_int64(q, 2, edition_id);
+	bind_text(q, 3, title);
+	bind_text(q, 4, url);
+	return run(q);
+}
+
+/* ---- order and trash ----
+ *
+ * One fixed statement per kind; photos are ordered among the gallery's
+ * photos only (press photos have no place in that list).  Order is
+ * (position, id), so equal positions still give a strict order. */
+
+static const char *const neighbour_sql[DB_ADMIN_KINDS][2] = {
+	{ "SELECT n.id, n.position, c.position FROM presentation c"
+	  " JOIN presentation n ON n.edition_id = c.edition_id"
+	  "  AND n.deleted_at IS NULL AND (n.position, n.id) < (c.position, c.id)"
+	  " WHERE c.id = ?1 AND c.edition_id = ?2 AND c.deleted_at IS NULL"
+	  " ORDER BY n.position DESC, n.id DESC LIMIT 1",
+	  "SELECT n.id, n.position, c.position FROM presentation c"
+	  " JOIN presentation n ON n.edition_id = c.edition_id"
+	  "  AND n.deleted_at IS NULL AND (n.position, n.id) > (c.position, c.id)"
+	  " WHERE c.id = ?1 AND c.edition_id = ?2 AND c.deleted_at IS NULL"
+	  " ORDER BY n.position, n.id LIMIT 1" },
+	{ "SELECT n.id, n.position, c.position FROM photo c"
+	  " JOIN photo n ON n.edition_id = c.edition_id AND n.in_gallery = 1"
+	  "  AND n.deleted_at IS NULL AND (n.position, n.id) < (c.position, c.id)"
+	  " WHERE c.id = ?1 AND c.edition_id = ?2 AND c.in_gallery = 1"
+	  "  AND c.deleted_at IS NULL"
+	  " ORDER BY n.position DESC, n.id DESC LIMIT 1",
+	  "SELECT n.id, n.position, c.position FROM photo c"
+	  " JOIN photo n ON n.edition_id = c.edition_id AND n.in_gallery = 1"
+	  "  AND n.deleted_at IS NULL AND (n.position, n.id) > (c.position, c.id)"
+	  " WHERE c.id = ?1 AND c.edition_id = ?2 AND c.in_gallery = 1"
+	  "  AND c.deleted_at IS NULL"
+	  " ORDER BY n.position, n.id LIMIT 1" },
+	{ "SELECT n.id, n.position, c.position FROM video c"
+	  " JOIN video n ON n.edition_id = c.edition_id"
+	  "  AND n.deleted_at IS NULL AND (n.position, n.id) < (c.position, c.id)"
+	  " WHERE c.id = ?1 AND c.edition_id = ?2 AND c.deleted_at IS NULL"
+	  " ORDER BY n.position DESC, n.id DESC LIMIT 1",
+	  "SELECT n.id, n.position, c.position FROM video c"
+	  " JOIN video n ON n.edition_id = c.edition_id"
+	  "  AND n.deleted_at IS NULL AND (n.position, n.id) > (c.position, c.id)"
+	  " WHERE c.id = ?1 AND c.edition_id = ?2 AND c.deleted_at IS NULL"
+	  " ORDER BY n.position, n.id LIMIT 1" },
+};
+
+/* Two rows trade places.  With equal positions a swap would change
+ * nothing, so the moving row then steps just past its neighbour. */
+static const char *const swap_sql[DB_ADMIN_KINDS] = {
+	"UPDATE presentation SET position = CASE id WHEN ?1 THEN ?2 ELSE ?4 END"
+	" WHERE id IN (?1, ?3)",
+	"UPDATE photo SET position = CASE id WHEN ?1 THEN ?2 ELSE ?4 END"
+	" WHERE id IN (?1, ?3)",
+	"UPDATE video SET position = CASE id WHEN ?1 THEN ?2 ELSE ?4 END"
+	" WHERE id IN (?1, ?3)",
+};
+
+int db_admin_move(enum db_admin_kind k, long long edition_id, long long id, int dir)
+{
+	static sqlite3_stmt *nb[DB_ADMIN_KINDS][2], *sw[DB_ADMIN_KINDS];
+	if ((unsigned)k >= DB_ADMIN_KINDS || dir == 0)
+		return 0;
+	int d = dir > 0;
+	sqlite3_stmt *q = db_prepare(&nb[k][d], neighbour_sql[k][d]);
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_int64(q, 2, edition_id);
+	int rc = sqlite3_step(q);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(q);
+		if (rc == SQLITE_DONE)
+			return 0;
+		log_err(sqlite3_sql(q));
+		return -1;
+	}
+	long long other = sqlite3_column_int64(q, 0);
+	long long other_pos = sqlite3_column_int64(q, 1);
+	long long my_pos = sqlite3_column_int64(q, 2);
+	sqlite3_reset(q);
+	if (other_pos == my_pos)
+		my_pos += d ? -1 : 1;   /* the neighbour steps aside instead */
+	sqlite3_stmt *s = db_prepare(&sw[k], swap_sql[k]);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, other_pos);
+	sqlite3_bind_int64(s, 3, other);
+	sqlite3_bind_int64(s, 4, my_pos);
+	return run(s) == 2 ? 1 : -1;
+}
+
+static const char *const trash_sql[DB_ADMIN_KINDS] = {
+	"UPDATE presentation SET deleted_at = ?3 WHERE id = ?1 AND edition_id = ?2"
+	" AND deleted_at IS NULL",
+	"UPDATE photo SET deleted_at = ?3 WHERE id = ?1 AND edition_id = ?2"
+	" AND in_gallery = 1 AND deleted_at IS NULL",
+	"UPDATE video SET deleted_at = ?3 WHERE id = ?1 AND edition_id = ?2"
+	" AND deleted_at IS NULL",
+};
+
+int db_admin_trash(enum db_admin_kind k, long long edition_id, long long id,
+		time_t now)
+{
+	static sqlite3_stmt *st[DB_ADMIN_KINDS];
+	if ((unsigned)k >= DB_ADMIN_KINDS)
+		return 0;
+	sqlite3_stmt *q = db_prepare(&st[k], trash_sql[k]);
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_int64(q, 2, edition_id);
+	sqlite3_bind_int64(q, 3, (sqlite3_int64)now);
+	return run(q);
+}
+
+static const char *const restore_sql[DB_ADMIN_KINDS] = {
+	"UPDATE presentation SET deleted_at = NULL, position = (SELECT"
+	" coalesce(max(p.position), 0) + 1 FROM presentation p"
+	" WHERE p.edition_id = presentation.edition_id)"
+	" WHERE id = ?1 AND deleted_at IS NOT NULL",
+	"UPDATE photo SET deleted_at = NULL, position = (SELECT"
+	" coalesce(max(p.position), 0) + 1 FROM photo p"
+	" WHERE p.edition_id = photo.edition_id)"
+	" WHERE id = ?1 AND deleted_at IS NOT NULL",
+	"UPDATE video SET deleted_at = NULL, position = (SELECT"
+	" coalesce(max(p.position), 0) + 1 FROM video p"
+	" WHERE p.edition_id = video.edition_id)"
+	" WHERE id = ?1 AND deleted_at IS NOT NULL",
+};
+
+int db_admin_restore(enum db_admin_kind k, long long id)
+{
+	static sqlite3_stmt *st[DB_ADMIN_KINDS];
+	if ((unsigned)k >= DB_ADMIN_KINDS)
+		return 0;
+	sqlite3_stmt *q = db_prepare(&st[k], restore_sql[k]);
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, id);
+	return run(q);
+}
+
+int db_admin_trash_list(struct tmpl_vars *v, const char *list)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st,
+		"SELECT kind, id, year, title, thumb_url,"
+		" strftime('%Y-%m-%d %H:%M UTC', deleted_at, 'unixepoch') AS deleted_utc"
+		" FROM ("
+		" SELECT 'presentation' AS kind, t.id, e.year, t.title,"
+		"  '' AS thumb_url, t.deleted_at"
+		"  FROM presentation t JOIN edition e ON e.id = t.edition_id"
+		"  WHERE t.deleted_at IS NOT NULL"
+		" UNION ALL"
+		" SELECT 'photo', f.id, e.year, CASE WHEN f.alt <> '' THEN f.alt"
+		"  WHEN f.caption <> '' THEN f.caption ELSE 'Photo ' || f.id END,"
+		"  '/media/' || m.path, f.deleted_at"
+		"  FROM photo f JOIN edition e ON e.id = f.edition_id"
+		"  JOIN media m ON m.id = f.thumb_id WHERE f.deleted_at IS NOT NULL"
+		" UNION ALL"
+		" SELECT 'video', d.id, e.year, d.title, '', d.deleted_at"
+		"  FROM video d JOIN edition e ON e.id = d.edition_id"
+		"  WHERE d.deleted_at IS NOT NULL)"
+		" ORDER BY deleted_at DESC, kind, id DESC LIMIT ?1");
+	if (!q)
+		return -1;
+	sqlite3_bind_int(q, 1, TRASH_LIST_MAX);
+	return db_fill_list(q, v, list);
+}

@@ -1,0 +1,201 @@
+/* db_admin: the SQL behind the admin pages - editions, site settings,
+ * press releases, presentations, photos, videos, stored media, ordering,
+ * the trash and the change stamp.
+ *
+ * Like lib/db.c: every statement is prepared once (db_prepare slots) and
+ * only ever bound; results go into template scopes under the names the
+ * admin templates and forms use.  Unlike the public queries these see
+ * unpublished editions too.  Nothing here opens a transaction: a handler
+ * wraps a change and its db_admin_changed() in db_begin()/db_commit().
+ *
+ * Return values unless a function says otherwise: 1/0 found or not (or
+ * changed or not), a count for lists, a new row's id (> 0), -1 on a
+ * database error (logged to stderr). */
+#ifndef DB_ADMIN_H
+#define DB_ADMIN_H
+
+#include <time.h>
+#include "media.h"
+#include "tmpl.h"
+
+/* The ordered, trashable things; SQL differs per table, so the kind picks
+ * a fixed statement (table names are never bound or printed into SQL). */
+enum db_admin_kind {
+	DB_ADMIN_PRESENTATION,
+	DB_ADMIN_PHOTO,
+	DB_ADMIN_VIDEO,
+	DB_ADMIN_KINDS
+};
+
+/* "presentation", "photo", "video"; and back (-1 for anything else). */
+const char *db_admin_kind_name(enum db_admin_kind k);
+int db_admin_kind_parse(const char *s);
+
+/* ---- the change stamp and the audit log ---- */
+
+/* One change by `admin`: an audit row and site.changed_at = now (never
+ * moved backwards).  Call inside the change's transaction.  0 or -1. */
+int db_admin_changed(const char *admin, const char *action, const char *object,
+		const char *detail, time_t now);
+
+/* ---- site settings ---- */
+
+/* Sets: name, background_md, contact_name, contact_role, contact_phone,
+ * contact_email, imprint_md, privacy_md.  1/0/-1. */
+int db_admin_site(struct tmpl_vars *v);
+
+struct db_admin_site {
+	const char *name;
+	const char *background_md, *background_html;
+	const char *contact_name, *contact_role, *contact_phone, *contact_email;
+	const char *imprint_md, *imprint_html;
+	const char *privacy_md, *privacy_html;
+};
+int db_admin_site_update(const struct db_admin_site *s);  /* 1/0/-1 */
+
+/* ---- admins, for the command line ---- */
+
+/* Call fn for each admin by name, with the creation time as
+ * "2024-05-01 09:30 UTC".  The count, or -1. */
+int db_admin_each_user(void (*fn)(void *ctx, const char *name,
+		const char *created_utc), void *ctx);
+
+/* ---- editions ---- */
+
+/* Every edition, newest first, into `list`: id, year, title, published,
+ * date_text, presentation_count, photo_count, video_count, press_langs
+ * ("en, de").  Count or -1. */
+int db_admin_editions(struct tmpl_vars *v, const char *list);
+
+/* The edition's id for year: > 0, 0 when there is none, -1 on error. */
+long long db_admin_edition_id(int year);
+
+/* The form's values: edition_id, year, title, starts, ends ("" when NULL),
+ * venue, address, headline, summary, review_md, next_md, published.
+ * 1/0/-1. */
+int db_admin_edition(struct tmpl_vars *v, int year);
+
+struct db_admin_edition {
+	int year;
+	const char *title;
+	const char *starts, *ends;          /* NULL or "": none */
+	const char *venue, *address, *headline, *summary;
+	const char *review_md, *review_html;
+	const char *next_md, *next_html;
+	int published;
+};
+/* A new edition: its id, 0 when the year exists, -1 on error. */
+long long db_admin_edition_add(const struct db_admin_edition *e);
+/* Update the edition of e->year (not the year itself).  1/0/-1. */
+int db_admin_edition_update(const struct db_admin_edition *e);
+
+/* ---- stored files ---- */
+
+/* The media row for a stored file (made if new, the existing one if that
+ * content is known): its id, or -1.  pages 0 and a file without width are
+ * stored as NULL. */
+long long db_admin_media(const struct media_file *f, const char *mime,
+		int pages, time_t now);
+
+/* ---- press releases ---- */
+
+/* The release of edition_id in lang.  Sets: title, subtitle, released,
+ * body_md, photo_id ("" without), photo_thumb_url, photo_alt,
+ * photo_decorative, photo_caption, photo_credit.  1/0/-1. */
+int db_admin_press(struct tmpl_vars *v, long long edition_id, const char *lang);
+/* The press photo's id of that release: > 0, 0 none or no release, -1. */
+long long db_admin_press_photo(long long edition_id, const char *lang);
+
+struct db_admin_press {
+	long long edition_id;
+	const char *lang;                   /* "en" or "de" */
+	const char *released, *title, *subtitle, *body_md, *body_html;
+	long long photo_id;                 /* 0: none */
+	const char *photo_caption, *photo_credit;
+};
+/* Create or replace the release of (edition_id, lang): its id or -1. */
+long long db_admin_press_save(const struct db_admin_press *p);
+
+/* ---- presentations ---- */
+
+/* Not deleted, in order, into `list`: id, slug, title, speakers,
+ * affiliation, file_url, file_label ("PDF, 2.4 MB, 18 pages"; both ""
+ * without slides), is_first, is_last (1 or 0).  Count or -1. */
+int db_admin_presentations(struct tmpl_vars *v, long long edition_id,
+		const char *list);
+/* One, not deleted: id, slug, title, speakers, affiliation, file_url,
+ * file_label.  1/0/-1. */
+int db_admin_presentation(struct tmpl_vars *v, long long edition_id, long long id);
+/* Whether slug is used by any presentation of the edition, trash included
+ * (the UNIQUE constraint counts those).  1/0/-1. */
+int db_admin_slug_taken(long long edition_id, const char *slug);
+
+struct db_admin_talk {
+	long long edition_id;
+	const char *slug, *title, *speakers, *affiliation;
+	long long media_id;                 /* 0: no slides */
+};
+/* Appended at the end of the edition's list: the id, or -1. */
+long long db_admin_presentation_add(const struct db_admin_talk *t, time_t now);
+/* Title, speakers, affiliation (and the slides when media_id > 0) of
+ * presentation id of t->edition_id, not deleted.  1/0/-1. */
+int db_admin_presentation_update(long long id, const struct db_admin_talk *t);
+
+/* The public link of presentation id: link ("talks/2023-slug.pdf") and,
+ * when it has slides and is not in the trash, target (the stored file,
+ * "ab/ab12...ef.pdf"; else "").  1 found, 0 no such presentation, -1. */
+int db_admin_talk_link(long long id, char link[MEDIA_REL_MAX + 16],
+		char target[MEDIA_REL_MAX]);
+
+/* ---- photos ---- */
+
+/* Gallery photos (in_gallery = 1) not deleted, in order, into `list`: id,
+ * thumb_url, thumb_width, thumb_height, web_url, alt, decorative,
+ * caption, credit, published, is_first, is_last.  Count or -1. */
+int db_admin_photos(struct tmpl_vars *v, long long edition_id, const char *list);
+/* One gallery photo, not deleted: the same names.  1/0/-1. */
+int db_admin_photo(struct tmpl_vars *v, long long edition_id, long long id);
+
+struct db_admin_photo {
+	long long edition_id;
+	int in_gallery;                     /* 0: a press photo */
+	long long thumb_id, web_id;         /* media rows */
+	const char *alt, *caption, *credit;
+	int decorative;
+	int published;
+};
+/* Appended at the end: the id, or -1. */
+long long db_admin_photo_add(const struct db_admin_photo *p, time_t now);
+/* alt, decorative, caption, credit, published of photo id.  1/0/-1. */
+int db_admin_photo_update(long long id, const struct db_admin_photo *p);
+/* Only the text of any photo of the edition (press photos too).  1/0/-1. */
+int db_admin_photo_text(long long id, long long edition_id, const char *alt,
+		int decorative);
+int db_admin_photo_publish(long long edition_id, long long id, int published);
+
+/* ---- videos ---- */
+
+/* Not deleted, in order, into `list`: id, title, url, is_first, is_last. */
+int db_admin_videos(struct tmpl_vars *v, long long edition_id, const char *list);
+int db_admin_video(struct tmpl_vars *v, long long edition_id, long long id);
+long long db_admin_video_add(long long edition_id, const char *title,
+		const char *url, time_t now);
+int db_admin_video_update(long long edition_id, long long id, const char *title,
+		const char *url);
+
+/* ---- order, trash ---- */
+
+/* Swap item id with its neighbour (dir < 0: the one before, > 0: after)
+ * among the edition's items that are not deleted (gallery photos only,
+ * for photos).  1 moved, 0 already first/last or no such item, -1. */
+int db_admin_move(enum db_admin_kind k, long long edition_id, long long id, int dir);
+/* Into the trash (deleted_at = now).  1/0/-1. */
+int db_admin_trash(enum db_admin_kind k, long long edition_id, long long id,
+		time_t now);
+/* Out of the trash, at the end of its edition's list.  1/0/-1. */
+int db_admin_restore(enum db_admin_kind k, long long id);
+/* Everything in the trash, newest deletion first, into `list`: kind,
+ * id, year, title (a photo's alt or caption), deleted_utc.  Count or -1. */
+int db_admin_trash_list(struct tmpl_vars *v, const char *list);
+
+#endif

@@ -1,0 +1,107 @@
+/* upload: how the admin program takes in a state-changing request.
+ *
+ * Order matters (OWASP ASVS 4.2.2, 12.1): nothing of the body is read
+ * before the request is known to come from our own pages and, except for
+ * the log-in form, from a logged-in admin.  Then the size is checked
+ * against CONTENT_LENGTH, the body is parsed as it streams in (file parts
+ * go to temp files under media/tmp through a fixed buffer, so a worker's
+ * memory does not grow with the upload), and last the CSRF token of the
+ * form is compared with the session's.
+ *
+ *   upload_gate     POST only (405), Origin/Sec-Fetch-Site (403), the
+ *                   session (403); reads nothing.
+ *   upload_read     CONTENT_LENGTH present (411) and <= ADMIN_BODY_MAX
+ *                   (413); Content-Type urlencoded or multipart (415);
+ *                   the body, exactly CONTENT_LENGTH bytes, well-formed
+ *                   (400); the csrf field (403).
+ *
+ * Files are only collected here; what they are is decided by content
+ * elsewhere (media_pdf_check, media_image_import).  A client's file name is
+ * kept for display and never used in a path.  On any failure every temp
+ * file of the request is already removed; after success the caller hands
+ * them to media_store() or lets upload_release() remove them. */
+#ifndef UPLOAD_H
+#define UPLOAD_H
+
+#include <stddef.h>
+
+#include "auth.h"
+#include "form.h"
+#include "http.h"
+#include "media.h"
+
+/* The whole body.  A 200 MB PDF with its form fits; nginx's
+ * client_max_body_size for /admin/ must be the same (256m). */
+#define ADMIN_BODY_MAX     (256LL * 1024 * 1024)
+/* One file, by form: slides, and each photo.  Decimal units, as the forms
+ * state them ("250 MB", "30 MB"). */
+#define UPLOAD_PDF_MAX     (250LL * 1000 * 1000)
+#define UPLOAD_IMAGE_MAX   (30LL * 1000 * 1000)
+/* File parts one request may carry (the photo form's rows). */
+#define UPLOAD_FILES_MAX   12
+/* Bytes read from the web server at a time; also the write size. */
+#define UPLOAD_CHUNK       (64 * 1024)
+#define UPLOAD_MSG_MAX     256
+
+/* What one form accepts. */
+struct upload_spec {
+	int need_session;          /* 0 only for the log-in form */
+	/* File parts are accepted only in fields whose name starts with this
+	 * ("file", "photo"); NULL: the form takes no files. */
+	const char *file_prefix;
+	long long file_max;        /* bytes per file */
+	int files_max;             /* file parts, at most UPLOAD_FILES_MAX */
+};
+
+struct upload_file {
+	char field[FORM_NAME_MAX + 1];
+	char name[FORM_FILENAME_MAX + 1];   /* display name; "" no file chosen */
+	char path[MEDIA_PATH_MAX];          /* the temp file; "" when none */
+	long long bytes;
+	int too_large;             /* over file_max: its data was dropped */
+};
+
+struct upload {
+	struct auth_session session;        /* when need_session */
+	int has_session;
+	struct form fields;
+	struct upload_file files[UPLOAD_FILES_MAX];
+	size_t nfiles;
+	char msg[UPLOAD_MSG_MAX];           /* why it was refused */
+};
+
+/* Zero u; call before upload_gate. */
+void upload_init(struct upload *u);
+
+/* The session of the request's cookie: 1 valid (into *s), 0 none or
+ * expired, -1 database error.  *had_cookie (may be NULL) says whether a
+ * session cookie was sent at all (then a stale one is to be cleared). */
+int upload_session(const struct http_req *r, time_t now,
+		struct auth_session *s, int *had_cookie);
+
+/* Steps 1-2 above.  0 go on, else the status to answer (405, 403, 500);
+ * u->msg says why. */
+int upload_gate(const struct http_req *r, const struct upload_spec *spec,
+		time_t now, struct upload *u);
+
+/* Steps 3-5: read and check the body.  0 (fields in u->fields, files in
+ * u->files), else the status (400, 403, 411, 413, 415, 500) with u->msg
+ * set and no temp file left. */
+int upload_read(struct http_req *r, const struct upload_spec *spec,
+		const char *media_root, struct upload *u);
+
+/* upload_gate then upload_read. */
+int upload_receive(struct http_req *r, const struct upload_spec *spec,
+		const char *media_root, time_t now, struct upload *u);
+
+/* The file sent in field, if a file was chosen there; NULL otherwise. */
+struct upload_file *upload_file(struct upload *u, const char *field);
+
+/* Forget a file after media_store took it (it removes the temp file). */
+void upload_forget(struct upload_file *f);
+
+/* Remove the temp files left and free the fields.  u may be reused after
+ * upload_init. */
+void upload_release(struct upload *u);
+
+#endif

@@ -1,0 +1,304 @@
+/* Tests for lib/db_admin.c against a fresh database made from schema.sql
+ * ($SITE_SCHEMA, else ./schema.sql): editions, order, trash, the audit
+ * log and the change stamp. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "db.h"
+#include "db_admin.h"
+#include "db_auth.h"
+#include "tmpl.h"
+
+#define T0 ((time_t)1700000000)
+
+static char dir[] = "/tmp/test_db_admin.XXXXXX";
+static char dbpath[sizeof dir + 16];
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	struct buf b = BUF_INIT;
+	char chunk[4096];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_put(&b, chunk, n);
+	fclose(f);
+	return b.data;
+}
+
+/* The fixture's rows are made with plain SQL: a site row (every change
+ * bumps it) and nothing else. */
+static int group_setup(void **state)
+{
+	(void)state;
+	const char *schema_path = getenv("SITE_SCHEMA");
+	char *schema = slurp(schema_path ? schema_path : "schema.sql");
+	sqlite3 *raw;
+	if (!schema || !mkdtemp(dir))
+		return -1;
+	snprintf(dbpath, sizeof dbpath, "%s/site.db", dir);
+	if (sqlite3_open(dbpath, &raw) != SQLITE_OK ||
+	    sqlite3_exec(raw, schema, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(raw, "INSERT INTO site (id, name, changed_at)"
+			 " VALUES (1, 'Test', 1000)", NULL, NULL, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_close(raw);
+	free(schema);
+	return db_open(dbpath, DB_READWRITE);
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	char cmd[sizeof dir + 16];
+	db_close();
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static long long edition(int year)
+{
+	struct db_admin_edition e = { .year = year, .title = "Symposium",
+		.starts = "2023-12-05", .ends = "", .venue = "TranslaTUM",
+		.review_md = "*r*", .review_html = "<p><em>r</em></p>" };
+	long long id = db_admin_edition_id(year);
+	return id > 0 ? id : db_admin_edition_add(&e);
+}
+
+/* The titles of the edition's videos, in order, joined by ",". */
+static void video_order(long long ed, char *out, size_t n)
+{
+	/* The list for the page must agree in count with the order read here. */
+	struct tmpl_vars *v = tmpl_vars_new();
+	int count = db_admin_videos(v, ed, "videos");
+	tmpl_vars_free(v);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db_handle(),
+		"SELECT group_concat(title, ',') FROM (SELECT title FROM video"
+		" WHERE edition_id = ?1 AND deleted_at IS NULL ORDER BY position, id)",
+		-1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, ed);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	const unsigned char *s = sqlite3_column_text(st, 0);
+	snprintf(out, n, "%s", s ? (const char *)s : "");
+	sqlite3_finalize(st);
+	int commas = 0;
+	for (const char *p = out; *p; p++)
+		commas += *p == ',';
+	assert_int_equal(count, *out ? commas + 1 : 0);
+}
+
+static long long count_rows(const char *sql)
+{
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db_handle(), sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	long long n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* ---- tests ---- */
+
+static void test_edition_create_and_read(void **state)
+{
+	(void)state;
+	long long id = edition(2023);
+	assert_true(id > 0);
+	assert_int_equal(db_admin_edition_id(2023), id);
+	assert_int_equal(db_admin_edition_id(1999), 0);
+	struct tmpl_vars *v = tmpl_vars_new();
+	assert_int_equal(db_admin_edition(v, 2023), 1);
+	assert_string_equal(tmpl_get(v, "title"), "Symposium");
+	assert_string_equal(tmpl_get(v, "starts"), "2023-12-05");
+	assert_string_equal(tmpl_get(v, "ends"), "");          /* NULL shown as "" */
+	assert_string_equal(tmpl_get(v, "review_md"), "*r*");
+	assert_string_equal(tmpl_get(v, "published"), "0");
+	tmpl_vars_free(v);
+}
+
+static void test_edition_year_taken(void **state)
+{
+	(void)state;
+	edition(2023);
+	struct db_admin_edition e = { .year = 2023, .title = "Again" };
+	assert_int_equal(db_admin_edition_add(&e), 0);
+}
+
+static void test_edition_update(void **state)
+{
+	(void)state;
+	edition(2024);
+	struct db_admin_edition e = { .year = 2024, .title = "Renamed",
+		.starts = "", .published = 1 };
+	assert_int_equal(db_admin_edition_update(&e), 1);
+	struct tmpl_vars *v = tmpl_vars_new();
+	assert_int_equal(db_admin_edition(v, 2024), 1);
+	assert_string_equal(tmpl_get(v, "title"), "Renamed");
+	assert_string_equal(tmpl_get(v, "starts"), "");
+	assert_string_equal(tmpl_get(v, "published"), "1");
+	tmpl_vars_free(v);
+	e.year = 1990;
+	assert_int_equal(db_admin_edition_update(&e), 0);
+}
+
+static void test_move_up_and_down(void **state)
+{
+	(void)state;
+	char order[128];
+	long long ed = edition(2019);
+	long long a = db_admin_video_add(ed, "a", "https://www.youtube.com/watch?v=aaaaaaaaaaa", T0);
+	long long b = db_admin_video_add(ed, "b", "https://www.youtube.com/watch?v=bbbbbbbbbbb", T0);
+	long long c = db_admin_video_add(ed, "c", "https://www.youtube.com/watch?v=ccccccccccc", T0);
+	assert_true(a > 0 && b > 0 && c > 0);
+	video_order(ed, order, sizeof order);
+	assert_string_equal(order, "a,b,c");
+	assert_int_equal(db_admin_move(DB_ADMIN_VIDEO, ed, c, -1), 1);
+	video_order(ed, order, sizeof order);
+	assert_string_equal(order, "a,c,b");
+	assert_int_equal(db_admin_move(DB_ADMIN_VIDEO, ed, a, 1), 1);
+	video_order(ed, order, sizeof order);
+	assert_string_equal(order, "c,a,b");
+	/* at the ends nothing moves */
+	assert_int_equal(db_admin_move(DB_ADMIN_VIDEO, ed, c, -1), 0);
+	assert_int_equal(db_admin_move(DB_ADMIN_VIDEO, ed, b, 1), 0);
+	video_order(ed, order, sizeof order);
+	assert_string_equal(order, "c,a,b");
+	/* another edition's item is not found */
+	assert_int_equal(db_admin_move(DB_ADMIN_VIDEO, edition(2023), a, 1), 0);
+}
+
+static void test_move_skips_the_trash(void **state)
+{
+	(void)state;
+	char order[128];
+	long long ed = edition(2018);
+	db_admin_video_add(ed, "x", "https://www.youtube.com/watch?v=xxxxxxxxxxx", T0);
+	long long y = db_admin_video_add(ed, "y", "https://www.youtube.com/watch?v=yyyyyyyyyyy", T0);
+	long long z = db_admin_video_add(ed, "z", "https://www.youtube.com/watch?v=zzzzzzzzzzz", T0);
+	assert_int_equal(db_admin_trash(DB_ADMIN_VIDEO, ed, y, T0), 1);
+	assert_int_equal(db_admin_move(DB_ADMIN_VIDEO, ed, z, -1), 1);
+	video_order(ed, order, sizeof order);
+	assert_string_equal(order, "z,x");
+}
+
+static void test_trash_and_restore(void **state)
+{
+	(void)state;
+	char order[128];
+	long long ed = edition(2017);
+	long long p = db_admin_video_add(ed, "p", "https://www.youtube.com/watch?v=ppppppppppp", T0);
+	db_admin_video_add(ed, "q", "https://www.youtube.com/watch?v=qqqqqqqqqqq", T0);
+	assert_int_equal(db_admin_trash(DB_ADMIN_VIDEO, ed, p, T0 + 5), 1);
+	assert_int_equal(db_admin_trash(DB_ADMIN_VIDEO, ed, p, T0 + 6), 0);   /* once */
+	video_order(ed, order, sizeof order);
+	assert_string_equal(order, "q");
+	struct tmpl_vars *v = tmpl_vars_new();
+	assert_int_equal(db_admin_video(v, ed, p), 0);          /* not editable */
+	assert_true(db_admin_trash_list(v, "items") >= 1);
+	tmpl_vars_free(v);
+	assert_int_equal(db_admin_restore(DB_ADMIN_VIDEO, p), 1);
+	assert_int_equal(db_admin_restore(DB_ADMIN_VIDEO, p), 0);             /* not in the trash */
+	video_order(ed, order, sizeof order);
+	assert_string_equal(order, "q,p");                      /* back at the end */
+}
+
+static void test_presentation_slug_and_media(void **state)
+{
+	(void)state;
+	long long ed = edition(2016);
+	struct media_file mf = { .bytes = 1234 };
+	memset(mf.sha256, 'a', MEDIA_HEX_LEN);
+	snprintf(mf.path, sizeof mf.path, "aa/%.64s.pdf", mf.sha256);
+	long long m1 = db_admin_media(&mf, "application/pdf", 3, T0);
+	long long m2 = db_admin_media(&mf, "application/pdf", 3, T0);
+	assert_true(m1 > 0);
+	assert_int_equal(m1, m2);                                /* same content, same row */
+	struct db_admin_talk t = { ed, "keynote", "Keynote", "Dr. A", "", m1 };
+	assert_int_equal(db_admin_slug_taken(ed, "keynote"), 0);
+	long long id = db_admin_presentation_add(&t, T0);
+	assert_true(id > 0);
+	assert_int_equal(db_admin_slug_taken(ed, "keynote"), 1);
+	struct tmpl_vars *v = tmpl_vars_new();
+	assert_int_equal(db_admin_presentation(v, ed, id), 1);
+	assert_string_equal(tmpl_get(v, "file_url"), "/media/talks/2016-keynote.pdf");
+	assert_string_equal(tmpl_get(v, "file_label"), "PDF, 1.2 KB, 3 pages");
+	tmpl_vars_free(v);
+	char link[MEDIA_REL_MAX + 16], target[MEDIA_REL_MAX];
+	assert_int_equal(db_admin_talk_link(id, link, target), 1);
+	assert_string_equal(link, "talks/2016-keynote.pdf");
+	assert_string_equal(target, mf.path);
+	/* in the trash the slug stays taken and the link has no target */
+	assert_int_equal(db_admin_trash(DB_ADMIN_PRESENTATION, ed, id, T0), 1);
+	assert_int_equal(db_admin_slug_taken(ed, "keynote"), 1);
+	assert_int_equal(db_admin_talk_link(id, link, target), 1);
+	assert_string_equal(target, "");
+}
+
+static void test_changed_writes_audit_and_stamp(void **state)
+{
+	(void)state;
+	long long before = count_rows("SELECT count(*) FROM audit");
+	assert_int_equal(db_begin(), 0);
+	assert_int_equal(db_admin_changed("alice", "update", "edition 2023", "x", T0), 0);
+	assert_int_equal(db_commit(), 0);
+	assert_int_equal(count_rows("SELECT count(*) FROM audit"), before + 1);
+	assert_int_equal(db_changed_at(), T0);
+	/* an older clock never moves it back (Last-Modified must not regress) */
+	assert_int_equal(db_admin_changed("alice", "update", "edition 2023", "", T0 - 50), 0);
+	assert_int_equal(db_changed_at(), T0);
+	struct tmpl_vars *v = tmpl_vars_new();
+	assert_true(db_auth_audit_list(v, "entries", 10) >= 2);
+	tmpl_vars_free(v);
+}
+
+static void test_rollback_leaves_no_audit(void **state)
+{
+	(void)state;
+	long long before = count_rows("SELECT count(*) FROM audit");
+	assert_int_equal(db_begin(), 0);
+	assert_int_equal(db_admin_changed("alice", "delete", "video 1", "", T0 + 100), 0);
+	db_rollback();
+	assert_int_equal(count_rows("SELECT count(*) FROM audit"), before);
+	assert_true(db_changed_at() < T0 + 100);
+}
+
+static void test_kind_names(void **state)
+{
+	(void)state;
+	assert_int_equal(db_admin_kind_parse("photo"), DB_ADMIN_PHOTO);
+	assert_int_equal(db_admin_kind_parse("presentation"), DB_ADMIN_PRESENTATION);
+	assert_int_equal(db_admin_kind_parse("video"), DB_ADMIN_VIDEO);
+	assert_int_equal(db_admin_kind_parse("edition"), -1);
+	assert_int_equal(db_admin_kind_parse(NULL), -1);
+	assert_string_equal(db_admin_kind_name(DB_ADMIN_VIDEO), "video");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_edition_create_and_read),
+		cmocka_unit_test(test_edition_year_taken),
+		cmocka_unit_test(test_edition_update),
+		cmocka_unit_test(test_move_up_and_down),
+		cmocka_unit_test(test_move_skips_the_trash),
+		cmocka_unit_test(test_trash_and_restore),
+		cmocka_unit_test(test_presentation_slug_and_media),
+		cmocka_unit_test(test_changed_writes_audit_and_stamp),
+		cmocka_unit_test(test_rollback_leaves_no_audit),
+		cmocka_unit_test(test_kind_names),
+	};
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
