@@ -1,0 +1,31 @@
+#!/bin/sh
+# `make run`: serves the site from var/ on http://127.0.0.1:$PORT/ until
+# Ctrl-C (or SIGTERM), then stops everything it started.
+set -eu
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+VARDIR=$ROOT/var
+PORT=${PORT:-8080}
+
+stopped=0
+finish() {
+	[ "$stopped" -eq 1 ] && return
+	stopped=1
+	echo
+	echo "run: stopping"
+	sh "$ROOT/deploy/site.sh" stop "$VARDIR"
+}
+trap 'finish; exit 0' INT TERM HUP
+trap finish EXIT
+
+sh "$ROOT/deploy/site.sh" start "$VARDIR" "$PORT"
+echo "run: the site is at http://127.0.0.1:$PORT/ (data in $VARDIR); Ctrl-C stops it"
+
+# Stay in the foreground while nginx runs; a short sleep lets the trap run
+# promptly.
+nginx_pid=$(cat "$VARDIR/run/nginx.pid")
+while kill -0 "$nginx_pid" 2>/dev/null; do
+	sleep 1
+done
+echo "run: nginx has exited" >&2
+exit 1

@@ -1,0 +1,186 @@
+#!/bin/sh
+# Starts and stops the whole site on loopback: the FastCGI programs on Unix
+# sockets and an nginx in front of them, everything kept inside VARDIR.
+# Shared by `make run`, the end-to-end tests and the benchmarks.
+#
+#   sh deploy/site.sh start VARDIR PORT   (WORKERS=N per program, default 2)
+#   sh deploy/site.sh stop VARDIR
+#
+# start creates VARDIR with `cgi-bin/admin init` when VARDIR/site.db is
+# missing.  stop ends only what start recorded in VARDIR/run/*.pid.
+set -eu
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+PROGRAMS="home press presentations gallery"
+WORKERS=${WORKERS:-2}
+START_WAIT=100     # tenths of a second to wait for a socket or for nginx
+STOP_WAIT=50       # tenths of a second to wait for a process to end
+
+die() { echo "site: $*" >&2; exit 1; }
+
+alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null; }
+
+pidof_file() { cat "$1" 2>/dev/null || true; }
+
+# Waits up to STOP_WAIT tenths for pid to end; 0 when it did.
+wait_gone() {
+	i=0
+	while alive "$1"; do
+		[ $i -ge $STOP_WAIT ] && return 1
+		sleep 0.1; i=$((i + 1))
+	done
+	return 0
+}
+
+abspath() {
+	mkdir -p "$1" && (cd "$1" && pwd)
+}
+
+start_program() {
+	name=$1 var=$2
+	pidf=$var/run/$name.pid sock=$var/run/$name.sock
+	if alive "$(pidof_file "$pidf")"; then
+		die "$name is already running (pid $(cat "$pidf")); run: sh deploy/site.sh stop $var"
+	fi
+	rm -f "$sock"
+	# setsid: its own process group, so a stuck supervisor and its workers
+	# can be ended together by group id in stop.
+	setsid "$ROOT/cgi-bin/$name" --listen "$sock" --workers "$WORKERS" \
+		--db "$var/site.db" --templates "$ROOT/templates" \
+		>>"$var/log/$name.log" 2>&1 </dev/null &
+	echo $! >"$pidf"
+}
+
+wait_socket() {
+	name=$1 var=$2
+	pid=$(pidof_file "$var/run/$name.pid") i=0
+	while [ ! -S "$var/run/$name.sock" ]; do
+		alive "$pid" || return 1
+		[ $i -ge $START_WAIT ] && return 1
+		sleep 0.1; i=$((i + 1))
+	done
+}
+
+render() {
+	sed -e "s|@VARDIR@|$2|g" -e "s|@RUNDIR@|$2/run|g" -e "s|@ROOT@|$ROOT|g" -e "s|@CONF@|$2/nginx|g" \
+	    -e "s|@PORT@|$3|g" -e "s|@USER@|$4|g" "$1"
+}
+
+write_nginx_conf() {
+	var=$1 port=$2 user=""
+	[ "$(id -u)" -eq 0 ] && user="user root;"
+	mkdir -p "$var/nginx/tmp"
+	for f in symposium-http.conf symposium.conf fastcgi.conf \
+	         security-headers.conf pdf-headers.conf; do
+		render "$ROOT/deploy/nginx/$f" "$var" "$port" "$user" >"$var/nginx/$f"
+	done
+	render "$ROOT/deploy/nginx/nginx.conf.in" "$var" "$port" "$user" >"$var/nginx/nginx.conf"
+}
+
+# Any HTTP answer but a gateway error means nginx and home are both up.
+wait_http() {
+	port=$1 i=0
+	while :; do
+		code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 \
+			"http://127.0.0.1:$port/" 2>/dev/null || true)
+		case $code in
+		000|502|503|504) ;;
+		*) return 0 ;;
+		esac
+		[ $i -ge $START_WAIT ] && return 1
+		sleep 0.1; i=$((i + 1))
+	done
+}
+
+start() {
+	[ $# -eq 2 ] || die "usage: site.sh start VARDIR PORT"
+	var=$(abspath "$1") port=$2
+	case $port in ''|*[!0-9]*) die "PORT must be a number: $port" ;; esac
+	for p in $PROGRAMS; do
+		[ -x "$ROOT/cgi-bin/$p" ] || die "cgi-bin/$p is not built; run make"
+	done
+	mkdir -p "$var/run" "$var/log"
+
+	if [ ! -f "$var/site.db" ]; then
+		[ -x "$ROOT/cgi-bin/admin" ] || die "cgi-bin/admin is not built; run make"
+		(cd "$ROOT" && SITE_SCHEMA="$ROOT/schema.sql" ./cgi-bin/admin init "$var") ||
+			die "cgi-bin/admin init $var failed"
+	fi
+
+	programs=$PROGRAMS
+	[ -x "$ROOT/cgi-bin/admin" ] && programs="$programs admin"
+	for p in $programs; do
+		start_program "$p" "$var"
+	done
+	for p in $programs; do
+		if ! wait_socket "$p" "$var"; then
+			tail -n 20 "$var/log/$p.log" >&2 2>/dev/null || true
+			if [ "$p" = admin ]; then
+				# The admin area is optional for the public site.
+				echo "site: admin did not open its socket; /admin/ will answer 502" >&2
+				continue
+			fi
+			stop "$var"
+			die "$p did not open $var/run/$p.sock"
+		fi
+	done
+
+	write_nginx_conf "$var" "$port"
+	if ! nginx -q -t -p "$var/nginx/" -c "$var/nginx/nginx.conf" 2>"$var/log/nginx-test.log"; then
+		cat "$var/log/nginx-test.log" >&2
+		stop "$var"
+		die "the nginx configuration in $var/nginx/ is invalid"
+	fi
+	rm -f "$var/log/nginx-test.log"
+	nginx -p "$var/nginx/" -c "$var/nginx/nginx.conf" ||
+		{ stop "$var"; die "nginx did not start (see $var/log/nginx-error.log)"; }
+	if ! wait_http "$port"; then
+		tail -n 20 "$var/log/nginx-error.log" >&2 2>/dev/null || true
+		stop "$var"
+		die "no answer on http://127.0.0.1:$port/"
+	fi
+}
+
+stop_nginx() {
+	var=$1 pidf=$1/run/nginx.pid
+	pid=$(pidof_file "$pidf")
+	alive "$pid" || { rm -f "$pidf"; return 0; }
+	kill -QUIT "$pid" 2>/dev/null || true     # graceful: finish requests
+	wait_gone "$pid" || { kill -TERM "$pid" 2>/dev/null || true; wait_gone "$pid"; } ||
+		kill -KILL "$pid" 2>/dev/null || true
+	rm -f "$pidf"
+}
+
+# SIGTERM to every program first (each supervisor stops its workers within
+# a second), then wait for them together.
+stop_programs() {
+	var=$1
+	for p in $PROGRAMS admin; do
+		pid=$(pidof_file "$var/run/$p.pid")
+		if alive "$pid"; then kill -TERM "$pid" 2>/dev/null || true; fi
+	done
+	for p in $PROGRAMS admin; do
+		pid=$(pidof_file "$var/run/$p.pid")
+		if alive "$pid" && ! wait_gone "$pid"; then
+			echo "site: $p (pid $pid) ignored SIGTERM; killing its process group" >&2
+			kill -KILL "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+		fi
+		rm -f "$var/run/$p.pid" "$var/run/$p.sock"
+	done
+}
+
+stop() {
+	[ $# -eq 1 ] || die "usage: site.sh stop VARDIR"
+	[ -d "$1" ] || return 0
+	var=$(cd "$1" && pwd)
+	stop_nginx "$var"
+	stop_programs "$var"
+}
+
+cmd=${1:-}
+[ $# -gt 0 ] && shift
+case $cmd in
+start) start "$@" ;;
+stop) stop "$@" ;;
+*) die "usage: site.sh start VARDIR PORT | stop VARDIR" ;;
+esac
