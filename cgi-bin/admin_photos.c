@@ -106,15 +106,23 @@ static void rows_again(struct admin_ctx *c, const struct row *rows)
 	tmpl_set(c->v, "invalid", "1");
 }
 
-/* Every row's photo decoded and stored (files only). */
+/* Every row's photo decoded and stored (files only).  When one fails,
+ * the files this request created go again: nothing of it stays. */
 static void import_all(struct admin_ctx *c, struct row *rows)
 {
 	char err[UPLOAD_MSG_MAX];
 	for (int i = 0; i < UPLOAD_FILES_MAX; i++) {
 		struct row *r = &rows[i];
+		memset(&r->img, 0, sizeof r->img);
 		if (r->file && media_image_import(admin_media_root(), r->file->path,
 						  &r->img, err, sizeof err) < 0)
 			row_error(c, r, 422, err);
+	}
+	if (!c->invalid)
+		return;
+	for (int i = 0; i < UPLOAD_FILES_MAX; i++) {
+		media_unstore(admin_media_root(), &rows[i].img.web);
+		media_unstore(admin_media_root(), &rows[i].img.thumb);
 	}
 }
 

@@ -245,7 +245,7 @@ static int url_piece(struct form *f, const char *s, size_t n, size_t index,
 		return err_set(err, FORM_ERR_SYNTAX,
 		               "field %zu: empty name", index);
 	if (dn > FORM_NAME_MAX)
-		return err_set(err, FORM_ERR_TOO_LARGE,
+		return err_set(err, FORM_ERR_SYNTAX,
 		               "field %zu: name too long", index);
 	if (!utf8_valid(tmp, (size_t)dn))
 		return err_set(err, FORM_ERR_ENCODING,
@@ -853,7 +853,7 @@ static int mp_out(struct form_mp *p, const char *d, size_t n)
 	if (p->state == MP_PREAMBLE) {
 		p->count += n;
 		if (p->count > p->lim.preamble_max)
-			return mp_fail(p, FORM_ERR_TOO_LARGE,
+			return mp_fail(p, FORM_ERR_SYNTAX,
 			               "preamble too long (limit %zu bytes)",
 			               p->lim.preamble_max);
 		return 0;
@@ -945,7 +945,7 @@ static int mp_header_byte(struct form_mp *p, unsigned char c)
 		return part_fail(p, FORM_ERR_SYNTAX,
 		                 "control character in header");
 	if (p->line_len >= p->lim.header_line_max)
-		return part_fail(p, FORM_ERR_TOO_LARGE,
+		return part_fail(p, FORM_ERR_SYNTAX,
 		                 "header line too long (limit %zu bytes)",
 		                 p->lim.header_line_max);
 	p->line[p->line_len++] = (char)c;
@@ -1010,7 +1010,7 @@ static void mp_epilogue(struct form_mp *p, size_t n)
 {
 	p->count += n;
 	if (p->count > p->lim.epilogue_max)
-		mp_fail(p, FORM_ERR_TOO_LARGE,
+		mp_fail(p, FORM_ERR_SYNTAX,
 		        "epilogue too long (limit %zu bytes)", p->lim.epilogue_max);
 }
 

@@ -47,9 +47,9 @@
 enum form_err {
 	FORM_OK = 0,
 	FORM_ERR_CONTENT_TYPE,  /* request Content-Type or boundary unusable */
-	FORM_ERR_TOO_LARGE,     /* a byte limit: body, field, file, preamble */
+	FORM_ERR_TOO_LARGE,     /* content over a size limit: body, field value, file (413) */
 	FORM_ERR_TOO_MANY,      /* a count limit: fields, parts, header lines */
-	FORM_ERR_SYNTAX,        /* framing: CRLF, boundary line, header line */
+	FORM_ERR_SYNTAX,        /* framing: CRLF, boundary and header lines, their lengths */
 	FORM_ERR_HEADER,        /* a part header's content (Content-Disposition) */
 	FORM_ERR_UNSUPPORTED,   /* legal, refused: CTE, nested multipart, filename* */
 	FORM_ERR_ENCODING,      /* bad %-escape, invalid UTF-8, NUL in a value */

@@ -202,7 +202,18 @@ static int place(const char *root, const char *tmp_path, const char *ext,
 	}
 	if (rename(tmp_path, dest) || fsync_dir(dir))
 		return -1;
+	out->created = 1;
 	return created ? fsync_dir(root) : 0;
+}
+
+/* Undo a media_store whose row will never be written: only a file this
+ * store created goes, one that was there before may be referenced. */
+void media_unstore(const char *root, struct media_file *f)
+{
+	char p[MEDIA_PATH_MAX];
+	if (f->created && path_join(p, sizeof p, root, f->path) == 0)
+		unlink(p);
+	f->created = 0;
 }
 
 int media_store(const char *root, const char *tmp_path, const char *ext,
@@ -1054,6 +1065,8 @@ int media_image_import(const char *root, const char *src_path,
 		return fail(err, errsz, "damaged or unusual JPEG (too many scans)");
 	if (check_header(src_path, kind, &dl.has_icc, err, errsz)
 			|| import_sizes(root, src_path, out, &dl, err, errsz)) {
+		media_unstore(root, &out->web);    /* no half photo stays */
+		media_unstore(root, &out->thumb);
 		memset(out, 0, sizeof *out);
 		return -1;
 	}

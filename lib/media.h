@@ -39,6 +39,7 @@ struct media_file {
 	char path[MEDIA_REL_MAX];   /* relative to the root: "ab/ab12...ef.jpg" */
 	long long bytes;
 	int width, height;          /* images; 0 for other files */
+	int created;                /* 1: this store put the file in place */
 };
 
 /* An imported photo: both sizes, each stored on its own. */
@@ -63,6 +64,11 @@ int media_tmp_open(const char *root, int *fd, char path[MEDIA_PATH_MAX]);
  * the call whether or not it succeeded. */
 int media_store(const char *root, const char *tmp_path, const char *ext,
 		struct media_file *out);
+
+/* Remove the file of f again when media_store created it (a request
+ * refused after storing: all or nothing).  A file that was already stored
+ * before stays, as rows may refer to it. */
+void media_unstore(const char *root, struct media_file *f);
 
 /* Remove what a crashed writer left in root/tmp/ and half-made links in
  * root/talks/.  Returns the number of files removed, or -1. */

@@ -137,8 +137,7 @@ static int read_urlencoded(struct http_req *r, struct upload *u)
 	struct form_error err;
 	if (form_urlencoded_parse(&u->fields, body, have, &err) != FORM_OK) {
 		snprintf(u->msg, sizeof u->msg, "The form is malformed: %s.", err.msg);
-		return err.code == FORM_ERR_TOO_MANY || err.code == FORM_ERR_TOO_LARGE ?
-			413 : 400;
+		return err.code == FORM_ERR_TOO_LARGE ? 413 : 400;
 	}
 	return 0;
 }

@@ -250,7 +250,7 @@ static void url_name_length_limit(void **state)
 	memset(b, 'n', FORM_NAME_MAX + 1);
 	strcpy(b + FORM_NAME_MAX + 1, "=1");
 	assert_int_equal(form_urlencoded_parse(&f, b, strlen(b), &e),
-	                 FORM_ERR_TOO_LARGE);
+	                 FORM_ERR_SYNTAX);
 	assert_non_null(strstr(e.msg, "name too long"));
 }
 
@@ -854,7 +854,7 @@ static const struct bad_case bad_cases[] = {
 	{ "folded_header", BODY(OPEN CD " x-fold\r\n\r\nv" CLOSE),
 	  .code = FORM_ERR_SYNTAX, .msg = "part 1: folded header line" },
 	{ "header_line_too_long", .gen = gen_header_too_long,
-	  .code = FORM_ERR_TOO_LARGE, .msg = "part 1: header line too long" },
+	  .code = FORM_ERR_SYNTAX, .msg = "part 1: header line too long" },
 	{ "too_many_header_lines", .gen = gen_too_many_headers,
 	  .code = FORM_ERR_TOO_MANY, .msg = "part 1: too many header lines" },
 	{ "nul_in_header", BODY(OPEN "Content-Disposition: form-data; "
@@ -883,9 +883,9 @@ static const struct bad_case bad_cases[] = {
 	{ "single_dash_after_boundary", BODY(OPEN CD "\r\nv\r\n--AaB03x-\r\n"),
 	  .code = FORM_ERR_SYNTAX, .msg = "junk after boundary" },
 	{ "preamble_too_long", .gen = gen_preamble_too_long,
-	  .code = FORM_ERR_TOO_LARGE, .msg = "preamble too long" },
+	  .code = FORM_ERR_SYNTAX, .msg = "preamble too long" },
 	{ "epilogue_too_long", .gen = gen_epilogue_too_long,
-	  .code = FORM_ERR_TOO_LARGE, .msg = "epilogue too long" },
+	  .code = FORM_ERR_SYNTAX, .msg = "epilogue too long" },
 	{ "too_many_parts", .gen = gen_too_many_parts, .code = FORM_ERR_TOO_MANY,
 	  .msg = "too many parts (limit 100)" },
 	{ "field_too_long", .gen = gen_field_too_long,
