@@ -4,7 +4,6 @@
 
 #include "db.h"
 #include "page.h"
-#include "serve.h"
 
 /* ?page=N: 1 when absent; -1 when malformed, not canonical ("01", "+1")
  * or repeated junk - all answered 404, as a page that does not exist. */
@@ -38,24 +37,12 @@ static void handle(struct http_req *r, struct http_resp *w)
 	if (rc == 1 && db_gallery(v, year, GALLERY_PAGE_SIZE,
 				  (page - 1) * GALLERY_PAGE_SIZE, "photos") < 0)
 		rc = -1;
-	if (rc <= 0) {
-		page_error(r, w, rc == 0 ? 404 : 500);
-		return;
-	}
-	page_pager(v, year, page, pages);
-	page_render(w, "gallery.xml", v);
+	if (rc == 1)
+		page_pager(v, year, page, pages);
+	page_answer(r, w, rc, "gallery.xml", v);
 }
-
-static const struct serve_page gallery = {
-	.name = "gallery",
-	.init = page_init,
-	.open = page_open,
-	.handle = handle,
-	.error = page_error,
-	.version = page_version,
-};
 
 int main(int argc, char **argv)
 {
-	return serve_main(argc, argv, &gallery);
+	return page_main(argc, argv, "gallery", handle);
 }

@@ -6,28 +6,19 @@
 
 #include "db.h"
 #include "page.h"
-#include "serve.h"
 
 static void edition(struct http_req *r, struct http_resp *w, int year)
 {
 	struct tmpl_vars *v = page_vars();
 	int rc = year ? page_edition(v, year, PAGE_OVERVIEW, "en")
 		      : page_layout(v, 0, PAGE_OVERVIEW, "en") + 1;
-	if (rc <= 0) {
-		page_error(r, w, rc == 0 ? 404 : 500);
-		return;
-	}
-	page_render(w, "home.xml", v);
+	page_answer(r, w, rc, "home.xml", v);
 }
 
 static void text_page(struct http_req *r, struct http_resp *w, enum page_section sec)
 {
 	struct tmpl_vars *v = page_vars();
-	if (page_layout(v, 0, sec, "en") < 0) {
-		page_error(r, w, 500);
-		return;
-	}
-	page_render(w, "page.xml", v);
+	page_answer(r, w, page_layout(v, 0, sec, "en") + 1, "page.xml", v);
 }
 
 /* /YEAR names a directory-like resource: send it to /YEAR/ so relative
@@ -69,16 +60,7 @@ static void handle(struct http_req *r, struct http_resp *w)
 	}
 }
 
-static const struct serve_page home = {
-	.name = "home",
-	.init = page_init,
-	.open = page_open,
-	.handle = handle,
-	.error = page_error,
-	.version = page_version,
-};
-
 int main(int argc, char **argv)
 {
-	return serve_main(argc, argv, &home);
+	return page_main(argc, argv, "home", handle);
 }

@@ -4,7 +4,6 @@
 
 #include "db.h"
 #include "page.h"
-#include "serve.h"
 
 static void handle(struct http_req *r, struct http_resp *w)
 {
@@ -20,22 +19,10 @@ static void handle(struct http_req *r, struct http_resp *w)
 	if (rc == 1 && (db_presentations(v, year, "presentations") < 0 ||
 			db_videos(v, year, "videos") < 0))
 		rc = -1;
-	if (rc <= 0)
-		page_error(r, w, rc == 0 ? 404 : 500);
-	else
-		page_render(w, "presentations.xml", v);
+	page_answer(r, w, rc, "presentations.xml", v);
 }
-
-static const struct serve_page presentations = {
-	.name = "presentations",
-	.init = page_init,
-	.open = page_open,
-	.handle = handle,
-	.error = page_error,
-	.version = page_version,
-};
 
 int main(int argc, char **argv)
 {
-	return serve_main(argc, argv, &presentations);
+	return page_main(argc, argv, "presentations", handle);
 }

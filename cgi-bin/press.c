@@ -4,7 +4,6 @@
 
 #include "db.h"
 #include "page.h"
-#include "serve.h"
 
 /* A release missing in the asked language while the other exists: a 404
  * that says so and links across, in the language asked for. */
@@ -45,22 +44,10 @@ static void handle(struct http_req *r, struct http_resp *w)
 			return;
 		}
 	}
-	if (rc <= 0)
-		page_error(r, w, rc == 0 ? 404 : 500);
-	else
-		page_render(w, "press.xml", v);
+	page_answer(r, w, rc, "press.xml", v);
 }
-
-static const struct serve_page press = {
-	.name = "press",
-	.init = page_init,
-	.open = page_open,
-	.handle = handle,
-	.error = page_error,
-	.version = page_version,
-};
 
 int main(int argc, char **argv)
 {
-	return serve_main(argc, argv, &press);
+	return page_main(argc, argv, "press", handle);
 }

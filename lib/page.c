@@ -117,6 +117,29 @@ void page_render(struct http_resp *w, const char *name, const struct tmpl_vars *
 	}
 }
 
+void page_answer(struct http_req *r, struct http_resp *w, int rc,
+		 const char *name, const struct tmpl_vars *v)
+{
+	if (rc == 1)
+		page_render(w, name, v);
+	else
+		page_error(r, w, rc == 0 ? 404 : 500);
+}
+
+int page_main(int argc, char **argv, const char *name,
+	      void (*handle)(struct http_req *, struct http_resp *))
+{
+	struct serve_page p = {
+		.name = name,
+		.init = page_init,
+		.open = page_open,
+		.handle = handle,
+		.error = page_error,
+		.version = page_version,
+	};
+	return serve_main(argc, argv, &p);
+}
+
 void page_error(struct http_req *r, struct http_resp *w, int status)
 {
 	static const int known[] = { 400, 404, 405, 414, 500 };

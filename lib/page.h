@@ -55,6 +55,16 @@ int page_edition(struct tmpl_vars *v, int year, enum page_section sec,
  * the status is 200, Last-Modified from the site's changed_at. */
 void page_render(struct http_resp *w, const char *name, const struct tmpl_vars *v);
 
+/* Answer for a lookup's result rc: 1 renders templates/<name>, 0 is a
+ * 404 (no such published thing), -1 a 500. */
+void page_answer(struct http_req *r, struct http_resp *w, int rc,
+		 const char *name, const struct tmpl_vars *v);
+
+/* main() of a public program: serve_main with page_init, page_open,
+ * page_error, page_version and the program's own handle. */
+int page_main(int argc, char **argv, const char *name,
+	      void (*handle)(struct http_req *, struct http_resp *));
+
 /* A year at the start of s: exactly four ASCII digits.  Returns it and
  * points *rest after it, or -1 ("+2023", "202", "20234" are refused; the
  * caller decides what may follow). */
