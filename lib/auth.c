@@ -1,6 +1,7 @@
 /* auth: admin log-in, sessions, CSRF defence, admin accounts.  See auth.h
  * for the rules and the reasons; the SQL is in db_auth.c. */
 #include "auth.h"
+#include "http.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -51,48 +52,13 @@ int auth_init(void)
 
 /* ---- passwords and names ---- */
 
-/* Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing
- * above U+10FFFF. */
-static int utf8_ok(const unsigned char *s, size_t n)
-{
-	size_t i = 0;
-
-	while (i < n) {
-		unsigned c = s[i], cp, min;
-		size_t len;
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if ((c & 0xE0) == 0xC0)
-			len = 2, min = 0x80, cp = c & 0x1F;
-		else if ((c & 0xF0) == 0xE0)
-			len = 3, min = 0x800, cp = c & 0x0F;
-		else if ((c & 0xF8) == 0xF0)
-			len = 4, min = 0x10000, cp = c & 0x07;
-		else
-			return 0;
-		if (n - i < len)
-			return 0;
-		for (size_t k = 1; k < len; k++) {
-			if ((s[i + k] & 0xC0) != 0x80)
-				return 0;
-			cp = cp << 6 | (s[i + k] & 0x3F);
-		}
-		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-			return 0;
-		i += len;
-	}
-	return 1;
-}
-
 int auth_password_ok(const char *password)
 {
 	if (!password)
 		return 0;
 	size_t n = strnlen(password, AUTH_PW_MAX + 1);
 	return n >= AUTH_PW_MIN && n <= AUTH_PW_MAX &&
-	       utf8_ok((const unsigned char *)password, n);
+	       http_utf8_valid(password, n);
 }
 
 int auth_name_ok(const char *name)

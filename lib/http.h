@@ -32,6 +32,7 @@ const char *http_header(const struct http_req *r, const char *name);
 /* Strict percent-decoding (RFC 3986 2.1): "%" must be followed by two hex
  * digits, %00 is refused.  Returns the decoded length, or -1. */
 long http_pct_decode(const char *in, size_t n, char *out, size_t outsz);
+/* 1 when s[0..n) is valid UTF-8 (RFC 3629), else 0. */
 int http_utf8_valid(const char *s, size_t n);
 /* The value of key in an application/x-www-form-urlencoded query:
  * 1 found (decoded into out), 0 absent, -1 malformed or too long. */
