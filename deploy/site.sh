@@ -5,9 +5,13 @@
 #
 #   sh deploy/site.sh start VARDIR PORT   (WORKERS=N per program, default 2)
 #   sh deploy/site.sh stop VARDIR
+#   sh deploy/site.sh apache-start VARDIR PORT   (Apache httpd in front of the
+#   sh deploy/site.sh apache-stop VARDIR          same programs, another port)
 #
 # start creates VARDIR with `cgi-bin/admin init` when VARDIR/site.db is
-# missing.  stop ends only what start recorded in VARDIR/run/*.pid.
+# missing.  stop ends only what start recorded in VARDIR/run/*.pid (and
+# Apache, if apache-start started one).  apache-start starts the programs
+# too when they are not running.
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,6 +19,11 @@ PROGRAMS="home press presentations gallery"
 WORKERS=${WORKERS:-2}
 START_WAIT=100     # tenths of a second to wait for a socket or for nginx
 STOP_WAIT=50       # tenths of a second to wait for a process to end
+# Apache's binary (in /usr/sbin, which a user's PATH may lack), its
+# children's user (it refuses to serve as root) and its module directory.
+APACHE_BIN=${APACHE_BIN:-$(command -v apache2 || echo /usr/sbin/apache2)}
+APACHE_USER=${APACHE_USER:-www-data}
+APACHE_MODULES=${APACHE_MODULES:-/usr/lib/apache2/modules}
 
 die() { echo "site: $*" >&2; exit 1; }
 
@@ -61,9 +70,10 @@ wait_socket() {
 	done
 }
 
+# render FILE VARDIR PORT USER [CONFDIR]
 render() {
-	sed -e "s|@VARDIR@|$2|g" -e "s|@RUNDIR@|$2/run|g" -e "s|@ROOT@|$ROOT|g" -e "s|@CONF@|$2/nginx|g" \
-	    -e "s|@PORT@|$3|g" -e "s|@USER@|$4|g" "$1"
+	sed -e "s|@VARDIR@|$2|g" -e "s|@RUNDIR@|$2/run|g" -e "s|@ROOT@|$ROOT|g" \
+	    -e "s|@CONF@|${5:-$2/nginx}|g" -e "s|@PORT@|$3|g" -e "s|@USER@|$4|g" "$1"
 }
 
 write_nginx_conf() {
@@ -92,10 +102,9 @@ wait_http() {
 	done
 }
 
-start() {
-	[ $# -eq 2 ] || die "usage: site.sh start VARDIR PORT"
-	var=$(abspath "$1") port=$2
-	case $port in ''|*[!0-9]*) die "PORT must be a number: $port" ;; esac
+# The programs on their sockets in VARDIR/run, VARDIR created when new.
+start_programs() {
+	var=$1
 	for p in $PROGRAMS; do
 		[ -x "$ROOT/cgi-bin/$p" ] || die "cgi-bin/$p is not built; run make"
 	done
@@ -124,6 +133,13 @@ start() {
 			die "$p did not open $var/run/$p.sock"
 		fi
 	done
+}
+
+start() {
+	[ $# -eq 2 ] || die "usage: site.sh start VARDIR PORT"
+	var=$(abspath "$1") port=$2
+	case $port in ''|*[!0-9]*) die "PORT must be a number: $port" ;; esac
+	start_programs "$var"
 
 	write_nginx_conf "$var" "$port"
 	if ! nginx -q -t -p "$var/nginx/" -c "$var/nginx/nginx.conf" 2>"$var/log/nginx-test.log"; then
@@ -173,8 +189,87 @@ stop() {
 	[ $# -eq 1 ] || die "usage: site.sh stop VARDIR"
 	[ -d "$1" ] || return 0
 	var=$(cd "$1" && pwd)
+	stop_apache "$var"
 	stop_nginx "$var"
 	stop_programs "$var"
+}
+
+# --- Apache httpd in front of the same programs ------------------------------
+
+programs_running() {
+	for p in $PROGRAMS; do
+		alive "$(pidof_file "$1/run/$p.pid")" && [ -S "$1/run/$p.sock" ] || return 1
+	done
+}
+
+# Started as root, Apache's children run as APACHE_USER: give its group
+# the way to the sockets (0660) and the media files (0640, directories
+# 0750, lib/media.c).  The set-group-ID directories make files and
+# directories the programs create later inherit the group, as in
+# README.md's Deploying.
+apache_grant() {
+	var=$1
+	group=$(id -gn "$APACHE_USER") || die "no user $APACHE_USER (set APACHE_USER)"
+	chgrp "$group" "$var" "$var/run" "$var"/run/*.sock
+	chmod g+x "$var" "$var/run"
+	chgrp -R "$group" "$var/media"
+	chmod -R g+rX "$var/media"
+	find "$var/media" -type d -exec chmod g+s {} +
+}
+
+write_apache_conf() {
+	var=$1 port=$2 user="" group=""
+	if [ "$(id -u)" -eq 0 ]; then
+		user="User $APACHE_USER" group="Group $(id -gn "$APACHE_USER")"
+	fi
+	mkdir -p "$var/apache/run"
+	render "$ROOT/deploy/apache/symposium.conf" "$var" "$port" "" "$var/apache" \
+		>"$var/apache/symposium.conf"
+	render "$ROOT/deploy/apache/httpd.conf.in" "$var" "$port" "$user" "$var/apache" |
+		sed -e "s|@MODULES@|$APACHE_MODULES|g" -e "s|@GROUP@|$group|g" >"$var/apache/httpd.conf"
+}
+
+apache_start() {
+	[ $# -eq 2 ] || die "usage: site.sh apache-start VARDIR PORT"
+	var=$(abspath "$1") port=$2
+	case $port in ''|*[!0-9]*) die "PORT must be a number: $port" ;; esac
+	[ -x "$APACHE_BIN" ] || die "apache2 is not installed"
+	conf=$var/apache/httpd.conf
+	if alive "$(pidof_file "$var/run/apache.pid")"; then
+		die "Apache is already running; run: sh deploy/site.sh apache-stop $var"
+	fi
+	programs_running "$var" || start_programs "$var"
+	[ "$(id -u)" -eq 0 ] && apache_grant "$var"
+
+	write_apache_conf "$var" "$port"
+	if ! "$APACHE_BIN" -t -f "$conf" 2>"$var/log/apache-test.log"; then
+		cat "$var/log/apache-test.log" >&2
+		die "the Apache configuration in $var/apache/ is invalid"
+	fi
+	rm -f "$var/log/apache-test.log"
+	"$APACHE_BIN" -f "$conf" -k start ||
+		die "Apache did not start (see $var/log/apache-error.log)"
+	if ! wait_http "$port"; then
+		tail -n 20 "$var/log/apache-error.log" >&2 2>/dev/null || true
+		stop_apache "$var"
+		die "no answer from Apache on http://127.0.0.1:$port/"
+	fi
+}
+
+# SIGTERM is Apache's "stop": the parent ends its children, then itself.
+stop_apache() {
+	var=$1 pidf=$1/run/apache.pid
+	pid=$(pidof_file "$pidf")
+	alive "$pid" || { rm -f "$pidf"; return 0; }
+	kill -TERM "$pid" 2>/dev/null || true
+	wait_gone "$pid" || kill -KILL "$pid" 2>/dev/null || true
+	rm -f "$pidf"
+}
+
+apache_stop() {
+	[ $# -eq 1 ] || die "usage: site.sh apache-stop VARDIR"
+	[ -d "$1" ] || return 0
+	stop_apache "$(cd "$1" && pwd)"
 }
 
 cmd=${1:-}
@@ -182,5 +277,7 @@ cmd=${1:-}
 case $cmd in
 start) start "$@" ;;
 stop) stop "$@" ;;
-*) die "usage: site.sh start VARDIR PORT | stop VARDIR" ;;
+apache-start) apache_start "$@" ;;
+apache-stop) apache_stop "$@" ;;
+*) die "usage: site.sh start VARDIR PORT | stop VARDIR | apache-start VARDIR PORT | apache-stop VARDIR" ;;
 esac

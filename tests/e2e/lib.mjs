@@ -10,7 +10,6 @@ export const BASE = process.env.BASE_URL || 'http://127.0.0.1:8080';
 export const VARDIR = process.env.VARDIR || '';
 export const ROOT = process.env.SITE_ROOT || path.resolve(import.meta.dirname, '../..');
 export const OUT = process.env.OUT_DIR || path.join(ROOT, 'tests/out');
-const { hostname: HOST, port: PORT } = new URL(BASE);
 
 export const REQUEST_TIMEOUT_MS = 10000;
 export const CRAWL_MAX = 200;           // pages followed from / at most
@@ -48,8 +47,10 @@ export async function getBytes(p) {
 
 // One HTTP/1.1 request over a plain socket, exactly as given: target may hold
 // bytes fetch would re-encode (raw invalid UTF-8, bare "%").  Returns
-// { status, headers (lower-case names, arrays), body (Buffer) }.
-export function rawRequest(method, target, extra = '') {
+// { status, headers (lower-case names, arrays), body (Buffer) }.  base: another
+// front end of the same site (apache.test.mjs).
+export function rawRequest(method, target, extra = '', base = BASE) {
+	const { hostname: HOST, port: PORT } = new URL(base);
 	return new Promise((resolve, reject) => {
 		const sock = net.connect({ host: HOST, port: Number(PORT) });
 		const chunks = [];
