@@ -76,9 +76,10 @@ test: deps
 	@$(MAKE) --no-print-directory fuzz-replay
 	@sh tests/e2e/run.sh
 
-# The benchmark's own tools: the bare FastCGI responder, the photo import.
-BENCH_BIN = $(B)/bench/bare $(B)/bench/image_import
-$(B)/bench/bare: tests/bench/bare.c
+# The benchmark's own tools: the bare FastCGI responder, a start-up timer,
+# the photo import.
+BENCH_BIN = $(B)/bench/bare $(B)/bench/startup $(B)/bench/image_import
+$(B)/bench/bare $(B)/bench/startup: $(B)/bench/%: tests/bench/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lfcgi
 $(B)/bench/image_import: tests/bench/image_import.c $(LIBSITE)

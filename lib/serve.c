@@ -126,6 +126,10 @@ static int parse_args(int argc, char **argv)
 
 /* ---- the render cache ------------------------------------------------- */
 
+/* A page is kept twice over: as the handler built it (for HEAD and
+ * conditional requests, which http_finish answers), and as the complete
+ * answer to a plain GET, which a hit writes out as it is: rendering at the
+ * cost of one memory copy into libfcgi's buffer. */
 struct cache_entry {
 	char *key;                      /* NULL: free slot */
 	uint64_t hash;
@@ -134,6 +138,7 @@ struct cache_entry {
 	int status;
 	char *content_type, *cache_control;
 	struct buf headers, body;
+	struct buf wire;                /* http_finish's output for a GET */
 	char etag[sizeof ((struct http_resp *)0)->etag];
 	time_t last_modified;
 };
@@ -165,6 +170,7 @@ static void cache_drop(struct cache_entry *e)
 	e->key = e->content_type = e->cache_control = NULL;
 	buf_reset(&e->headers);     /* keep the memory for the next entry */
 	buf_reset(&e->body);
+	buf_reset(&e->wire);
 }
 
 static void cache_sync(long long version)
@@ -232,12 +238,13 @@ static int sets_cookie(const struct buf *h)
 	return 0;
 }
 
-static void cache_store(const char *key, const struct http_resp *w)
+/* w has been through http_finish (it has its ETag). */
+static void cache_store(const char *key, struct http_resp *w)
 {
 	const char *ct = w->content_type ? w->content_type : "";
 	const char *cc = w->cache_control;
 	size_t cost = sizeof(struct cache_entry) + strlen(key) + strlen(ct) +
-		      (cc ? strlen(cc) : 0) + w->headers.len + w->body.len;
+		      (cc ? strlen(cc) : 0) + w->headers.len + 2 * w->body.len;
 	if (cost > CACHE_ENTRY_MAX || sets_cookie(&w->headers))
 		return;
 	struct cache_entry *e = cache_slot(cost);
@@ -254,6 +261,9 @@ static void cache_store(const char *key, const struct http_resp *w)
 	buf_put(&e->body, w->body.data ? w->body.data : "", w->body.len);
 	memcpy(e->etag, w->etag, sizeof e->etag);
 	e->last_modified = w->last_modified;
+	/* No request: the unconditional GET answer, whatever this one was. */
+	http_finish(NULL, w, &e->wire);
+	e->cost = cost += e->wire.len - w->body.len;
 	cache.bytes += cost;
 }
 
@@ -270,20 +280,34 @@ static const char *method_name(const struct http_req *r)
 	return m ? m : "GET";
 }
 
+/* A GET without validators: its answer does not depend on the request. */
+static int plain_get(const struct http_req *r)
+{
+	return r->method == HTTP_GET && !http_header(r, "If-None-Match") &&
+	       !http_header(r, "If-Modified-Since");
+}
+
 /* Answer from the cache or render; *store says the result is to be kept
- * under key once http_finish gave it its ETag. */
+ * under key once http_finish gave it its ETag.  For a plain GET that hits,
+ * *wire is set to the stored answer instead and w is left alone. */
 static void handle_cached(struct http_req *r, struct http_resp *w, struct buf *key,
-			  int *store)
+			  int *store, const struct buf **wire)
 {
 	long long v = page->version();
 	buf_reset(key);
-	buf_printf(key, "%s?%s", r->path, r->query);
+	buf_puts(key, r->path);
+	buf_putc(key, '?');
+	buf_puts(key, r->query);
 	if (v < 0 || key->len > CACHE_KEY_MAX) {
 		page->handle(r, w);     /* no trustworthy version: no cache */
 		return;
 	}
 	cache_sync(v);
 	struct cache_entry *e = cache_find(key->data);
+	if (e && wire && e->wire.len && plain_get(r)) {
+		*wire = &e->wire;
+		return;
+	}
 	if (e) {
 		cache_load(e, w);
 		return;
@@ -295,7 +319,8 @@ static void handle_cached(struct http_req *r, struct http_resp *w, struct buf *k
 /* status: what http_req_init said (0 or 4xx), or 500 when the page could
  * not open its resources. */
 static void respond(struct http_req *r, int status, struct http_resp *w,
-		    struct buf *key, int use_cache, int *store)
+		    struct buf *key, int use_cache, int *store,
+		    const struct buf **wire)
 {
 	int public_page = page->version != NULL;
 	*store = 0;
@@ -306,7 +331,7 @@ static void respond(struct http_req *r, int status, struct http_resp *w,
 		page->error(r, w, 405);
 		http_resp_header(w, "Allow", "GET, HEAD");   /* RFC 9110 15.5.6 */
 	} else if (use_cache && public_page) {
-		handle_cached(r, w, key, store);
+		handle_cached(r, w, key, store, wire);
 	} else {
 		page->handle(r, w);
 	}
@@ -355,18 +380,22 @@ static void serve_fcgi(FCGX_Request *req, struct http_resp *w, struct buf *out,
 		       struct buf *key)
 {
 	struct http_req r;
+	const struct buf *wire = NULL;
 	int store;
 	int status = http_req_init(&r, req->envp);
 	r.body_read = fcgi_body_read;
 	r.body_io = req->in;
-	respond(&r, status, w, key, 1, &store);
+	respond(&r, status, w, key, 1, &store, &wire);
 	drain_body(&r);
-	buf_reset(out);
-	http_finish(&r, w, out);
-	if (store)
-		cache_store(key->data, w);
+	if (!wire) {
+		buf_reset(out);
+		http_finish(&r, w, out);
+		if (store)
+			cache_store(key->data, w);
+		wire = out;
+	}
 	/* A failed write is a client that went away: nothing to do. */
-	(void)fcgi_write(req->out, out);
+	(void)fcgi_write(req->out, wire);
 }
 
 static void on_stop(int sig)
@@ -700,7 +729,7 @@ static int run_cgi(void)
 	if (page->open && page->open() < 0 && !status)
 		status = 500;
 	http_resp_init(&w);
-	respond(&r, status, &w, &key, 0, &store);
+	respond(&r, status, &w, &key, 0, &store, NULL);
 	drain_body(&r);
 	http_finish(&r, &w, &out);
 	int ok = fwrite(out.data, 1, out.len, stdout) == out.len && fflush(stdout) == 0;

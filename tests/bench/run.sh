@@ -1,0 +1,498 @@
+#!/bin/sh
+# `make bench`: the site's speed next to its physical limits, measured side
+# by side on loopback in one run.  See README.md, "Benchmarks".
+#
+#   BENCH_SECONDS=5  seconds per wrk run       ROUNDS=3  rounds (medians)
+#   WORKERS=2        workers per program, the site's and the bare one's
+#   CONNS=64 THREADS=2                           wrk -c / -t
+#
+# Targets measured for each page, in one nginx (the site's, with the
+# bench's servers added by Host name, so all four pay the same nginx):
+#   static  nginx serving a copy of the page's exact bytes
+#   bare    tests/bench/bare.c returning those bytes from memory (FastCGI)
+#   live    the page's program (nginx's cache bypassed by the admin cookie)
+#   cache   the page through the shipped config, microcache on
+# then each public worker's Pss, a program's start to its first response,
+# a 200 MB upload through nginx to the admin program, and a 24-megapixel
+# photo import.  Exit status: 0 when everything ran (targets missed or
+# not), 1 when something could not be run.
+set -u
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT" || exit 1
+BENCH_SECONDS=${BENCH_SECONDS:-5}
+ROUNDS=${ROUNDS:-3}
+WORKERS=${WORKERS:-2}
+CONNS=${CONNS:-64}
+THREADS=${THREADS:-2}
+B=${B:-build}
+BARE=$ROOT/$B/bench/bare
+IMPORT=$ROOT/$B/bench/image_import
+STARTUP=$ROOT/$B/bench/startup
+PAGES="/2023/ /2023/press /2023/presentations /2023/gallery"
+BIG_PAGES="/2023/gallery /2023/gallery?page=10"
+BIG_PHOTOS=1000
+CGI_RUNS=20
+PORT_TRIES=5
+UPLOAD_MB=200
+PHOTO_W=6000 PHOTO_H=4000
+
+# The targets (the issue's numbers).
+T_LIVE_RPS=0.90 T_LIVE_P99=1.10 T_CACHE_RPS=0.80 T_PSS_KB=2048
+T_START_MS=50 T_UPLOAD_KB=8192 T_IMPORT_MS=1000 T_IMPORT_KB=153600
+
+for t in wrk nginx curl sqlite3; do
+	command -v $t >/dev/null 2>&1 || { echo "bench: $t is not installed (make deps)" >&2; exit 1; }
+done
+for f in "$BARE" "$IMPORT" "$STARTUP" cgi-bin/home cgi-bin/press cgi-bin/presentations cgi-bin/gallery; do
+	[ -x "$f" ] || { echo "bench: $f is not built (make bench builds it)" >&2; exit 1; }
+done
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/symposium-bench.XXXXXX") || exit 1
+VAR=$TMP/var BIG=$TMP/big
+RES=$TMP/results CHK=$TMP/checks
+: >"$RES"
+: >"$CHK"
+bare_pid=""
+cleanup() {
+	[ -n "$bare_pid" ] && kill -TERM "$bare_pid" 2>/dev/null && wait "$bare_pid" 2>/dev/null
+	sh deploy/site.sh stop "$VAR" 2>/dev/null
+	sh deploy/site.sh stop "$BIG" 2>/dev/null
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+fail() {
+	echo "bench: $*" >&2
+	exit 1
+}
+
+say() {
+	echo "bench: $*" >&2
+}
+
+# ---- helpers ------------------------------------------------------------
+
+# A port the kernel hands out for a bind to port 0 is free at that moment.
+free_port() {
+	if command -v python3 >/dev/null 2>&1; then
+		python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+	else
+		awk -v s="$$" 'BEGIN { srand(s + systime()); print 20000 + int(rand() * 40000) }'
+	fi
+}
+
+# start_site VARDIR: the site on a free port; prints the port.
+start_site() {
+	try=0
+	while [ $try -lt $PORT_TRIES ]; do
+		try=$((try + 1))
+		p=$(free_port)
+		if WORKERS=$WORKERS sh deploy/site.sh start "$1" "$p" >&2; then
+			echo "$p"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# The median of the numbers on stdin (one a line).
+median() {
+	sort -g | awk '{ v[NR] = $1 } END {
+		if (NR == 0) { print "nan"; exit }
+		print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+now_us() {
+	echo $(($(date +%s%N) / 1000))
+}
+
+# pids of the workers of the program whose supervisor has pid $1.
+workers_of() {
+	pgrep -P "$1" 2>/dev/null || true
+}
+
+# Pss in kB of pid $1 (/proc/PID/smaps_rollup: Linux 4.14).
+pss_kb() {
+	awk '/^Pss:/ { print $2; exit }' "/proc/$1/smaps_rollup" 2>/dev/null
+}
+
+status_kb() {
+	awk -v k="$2:" '$1 == k { print $2; exit }' "/proc/$1/status" 2>/dev/null
+}
+
+# check NAME MEASURED TARGET OK(1/0)
+check() {
+	printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$([ "$4" = 1 ] && echo PASS || echo MISS)" >>"$CHK"
+}
+
+check_na() {
+	printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "n/a" >>"$CHK"
+}
+
+# ---- wrk ----------------------------------------------------------------
+
+# measure KIND LABEL URL [wrk -H arguments...]: one wrk run appended to
+# RES as "kind label rps p50_ms p99_ms non2xx sockerr".
+measure() {
+	kind=$1 label=$2 url=$3
+	shift 3
+	out=$TMP/wrk.out
+	if ! wrk -t"$THREADS" -c"$CONNS" -d"${BENCH_SECONDS}s" --timeout 5s --latency \
+		"$@" "$url" >"$out" 2>&1; then
+		cat "$out" >&2
+		fail "wrk failed for $kind $label"
+	fi
+	awk -v kind="$kind" -v label="$label" '
+		function ms(v) {
+			if (v ~ /us$/) return v / 1000
+			if (v ~ /ms$/) return v + 0
+			if (v ~ /m$/) return v * 60000
+			if (v ~ /s$/) return v * 1000
+			return v + 0
+		}
+		/^Requests\/sec:/ { rps = $2 }
+		$1 == "50%" { p50 = ms($2) }
+		$1 == "99%" { p99 = ms($2) }
+		/Non-2xx or 3xx responses:/ { bad = $NF }
+		/Socket errors:/ { gsub(/,/, ""); err = $4 + $6 + $8 + $10 }
+		END {
+			if (rps == "") exit 1
+			printf "%s\t%s\t%s\t%.3f\t%.3f\t%d\t%d\n", kind, label, rps, p50, p99, bad, err
+		}' "$out" >>"$RES" || { cat "$out" >&2; fail "no result from wrk for $kind $label"; }
+}
+
+# One round over the pages: static, bare, live, cache for each.
+# round PORT LABELPREFIX FIRST_INDEX PAGES...
+round() {
+	port=$1 prefix=$2 i=$3
+	shift 3
+	for pg in "$@"; do
+		label=$prefix$pg
+		measure static "$label" "http://127.0.0.1:$PORT/p/$i" -H "Host: static.bench"
+		measure bare "$label" "http://127.0.0.1:$PORT/p/$i" -H "Host: bare.bench"
+		measure live "$label" "http://127.0.0.1:$port$pg" -H "Cookie: __Host-sid=bench-bypass"
+		measure cache "$label" "http://127.0.0.1:$port$pg"
+		i=$((i + 1))
+	done
+}
+
+# ---- set-up -------------------------------------------------------------
+
+say "starting the site (WORKERS=$WORKERS) in $VAR"
+PORT=$(start_site "$VAR") || fail "the site did not start"
+
+# A 1000-photo copy of the site: the same media rows, 1000 gallery photos.
+say "making a $BIG_PHOTOS-photo gallery in $BIG"
+mkdir -p "$BIG"
+sqlite3 "$VAR/site.db" ".backup '$BIG/site.db'" || fail "cannot copy site.db"
+ln -s "$VAR/media" "$BIG/media"
+have=$(sqlite3 "$BIG/site.db" "SELECT count(*) FROM photo p JOIN edition e ON e.id = p.edition_id
+	WHERE e.year = 2023 AND p.in_gallery = 1 AND p.deleted_at IS NULL") || fail "cannot read $BIG/site.db"
+sqlite3 "$BIG/site.db" "
+	WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < $BIG_PHOTOS - $have),
+	src AS (SELECT p.*, row_number() OVER (ORDER BY p.position) - 1 AS r, count(*) OVER () AS c
+		FROM photo p JOIN edition e ON e.id = p.edition_id
+		WHERE e.year = 2023 AND p.in_gallery = 1 AND p.deleted_at IS NULL)
+	INSERT INTO photo (edition_id, position, in_gallery, published, thumb_id, web_id,
+		alt, decorative, caption, credit, created_at)
+	SELECT s.edition_id, 1000 + n.k, 1, 1, s.thumb_id, s.web_id,
+		'Photo ' || n.k || ' of the symposium', 0, s.caption, s.credit, s.created_at
+	FROM n JOIN src s ON s.r = (n.k - 1) % s.c;" ||
+	fail "cannot insert the photos"
+big_n=$(sqlite3 "$BIG/site.db" "SELECT count(*) FROM photo p JOIN edition e ON e.id = p.edition_id
+	WHERE e.year = 2023 AND p.in_gallery = 1 AND p.published = 1 AND p.deleted_at IS NULL")
+say "the copy's 2023 gallery has $big_n photos"
+BIG_PORT=$(start_site "$BIG") || fail "the $BIG_PHOTOS-photo site did not start"
+
+# The exact bytes of each page, for the static copies and the bare responder.
+mkdir -p "$TMP/static/p"
+bare_args="" i=0
+for spec in $(for pg in $PAGES; do echo "$PORT$pg"; done; for pg in $BIG_PAGES; do echo "$BIG_PORT$pg"; done); do
+	url="http://127.0.0.1:$spec"
+	code=$(curl -s -o "$TMP/static/p/$i" -w '%{http_code}' -H "Cookie: __Host-sid=bench-bypass" "$url")
+	[ "$code" = 200 ] || fail "$url answered $code"
+	bare_args="$bare_args /p/$i=$TMP/static/p/$i"
+	i=$((i + 1))
+done
+
+# shellcheck disable=SC2086  # one argument per page, no spaces in them
+"$BARE" --listen "$TMP/bare.sock" --workers "$WORKERS" $bare_args 2>>"$VAR/log/bare.log" &
+bare_pid=$!
+
+# The bench's servers go into the site's nginx: same process, same http {}
+# settings (logging, sendfile, security headers), chosen by Host.
+CONF=$VAR/nginx
+cat >"$CONF/bench.conf" <<EOF
+server {
+	listen 127.0.0.1:$PORT;
+	server_name static.bench;
+	include $CONF/security-headers.conf;
+	location /p/ {
+		root $TMP/static;
+		default_type text/html;
+		charset utf-8;
+	}
+}
+server {
+	listen 127.0.0.1:$PORT;
+	server_name bare.bench;
+	include $CONF/security-headers.conf;
+	location /p/ {
+		include $CONF/fastcgi.conf;
+		fastcgi_pass unix:$TMP/bare.sock;
+	}
+}
+EOF
+# After the site's server (the default one for its port): just before the
+# closing brace of http {}, the file's last line.
+[ "$(tail -n 1 "$CONF/nginx.conf")" = "}" ] || fail "$CONF/nginx.conf does not end with http's }"
+sed -i "\$i include $CONF/bench.conf;" "$CONF/nginx.conf"
+nginx -q -t -p "$CONF/" -c "$CONF/nginx.conf" || fail "the bench's nginx configuration is invalid"
+nginx -p "$CONF/" -c "$CONF/nginx.conf" -s reload || fail "nginx did not reload"
+n=0
+until [ "$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: bare.bench' "http://127.0.0.1:$PORT/p/0")" = 200 ] &&
+      [ "$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: static.bench' "http://127.0.0.1:$PORT/p/0")" = 200 ]; do
+	n=$((n + 1))
+	[ $n -gt 100 ] && fail "the bench's servers do not answer"
+	sleep 0.1
+done
+for i in $(seq 0 $(($(echo $PAGES $BIG_PAGES | wc -w) - 1))); do
+	body=$(curl -s -H 'Host: bare.bench' "http://127.0.0.1:$PORT/p/$i" | cksum)
+	[ "$body" = "$(cksum <"$TMP/static/p/$i")" ] || fail "bare /p/$i differs from the page"
+done 2>/dev/null
+
+# ---- throughput and latency ---------------------------------------------
+
+nruns=$(( ROUNDS * 4 * $(echo $PAGES $BIG_PAGES | wc -w) ))
+say "$nruns wrk runs of ${BENCH_SECONDS}s (-t$THREADS -c$CONNS), about $(( nruns * (BENCH_SECONDS + 1) / 60 + 1 )) min"
+npages=$(echo $PAGES | wc -w)
+r=1
+while [ $r -le "$ROUNDS" ]; do
+	say "round $r of $ROUNDS"
+	# shellcheck disable=SC2086
+	round "$PORT" "" 0 $PAGES
+	# shellcheck disable=SC2086
+	round "$BIG_PORT" "$BIG_PHOTOS photos " "$npages" $BIG_PAGES
+	r=$((r + 1))
+done
+
+# ---- memory of the workers ----------------------------------------------
+
+PSS=$TMP/pss
+: >"$PSS"
+for prog in home press presentations gallery; do
+	for w in $(workers_of "$(cat "$VAR/run/$prog.pid")"); do
+		echo "$prog $w $(pss_kb "$w")" >>"$PSS"
+	done
+done
+for w in $(workers_of "$(cat "$BIG/run/gallery.pid")"); do
+	echo "gallery($BIG_PHOTOS) $w $(pss_kb "$w")" >>"$PSS"
+done
+for w in $(workers_of "$bare_pid"); do
+	echo "bare $w $(pss_kb "$w")" >>"$PSS"
+done
+
+# ---- start to first response --------------------------------------------
+
+# Plain CGI: exec, compile the templates, open the database, query, render,
+# write: the cold path of a worker, median of CGI_RUNS (tests/bench/startup.c).
+START=$TMP/start
+: >"$START"
+for spec in home=/2023/ press=/2023/press presentations=/2023/presentations gallery=/2023/gallery; do
+	prog=${spec%%=*} uri=${spec#*=}
+	REQUEST_METHOD=GET REQUEST_URI=$uri QUERY_STRING= SERVER_PROTOCOL=HTTP/1.1 \
+		GATEWAY_INTERFACE=CGI/1.1 SITE_DB=$VAR/site.db SITE_TEMPLATES=$ROOT/templates \
+		"$STARTUP" "$CGI_RUNS" "$ROOT/cgi-bin/$prog" >"$TMP/startup.out" ||
+		fail "CGI $prog $uri did not answer 200"
+	sed -n "s/^median_ms=\([0-9.]*\) min_ms=\([0-9.]*\)/$prog \1 \2/p" "$TMP/startup.out" >>"$START"
+done
+
+# ---- a 200 MB upload through nginx to the admin -------------------------
+
+UP=$TMP/upload
+upload_bench() {
+	[ -x cgi-bin/admin ] || { echo "n/a (admin not built)"; return 0; }
+	admin_pid=$(cat "$VAR/run/admin.pid" 2>/dev/null) || { echo "n/a (admin not running)"; return 0; }
+	pw=$(od -An -N18 -tx1 /dev/urandom | tr -d ' \n')
+	if ! printf '%s\n' "$pw" | SITE_DB=$VAR/site.db ./cgi-bin/admin user add bench >/dev/null 2>&1; then
+		echo "n/a (admin has no 'user add')"
+		return 0
+	fi
+	origin=http://127.0.0.1:$PORT
+	curl -s -o /dev/null -D "$UP.login" -H "Origin: $origin" \
+		--data-urlencode name=bench --data-urlencode "password=$pw" "$origin/admin/login"
+	sid=$(sed -n 's/^[Ss]et-[Cc]ookie: __Host-sid=\([^;]*\).*/\1/p' "$UP.login" | tr -d '\r' | head -n 1)
+	[ -n "$sid" ] || { echo "n/a (log-in failed: $(head -n 1 "$UP.login"))"; return 0; }
+	curl -s -H "Cookie: __Host-sid=$sid" "$origin/admin/2023/presentations" >"$UP.form"
+	csrf=$(grep -o '<input[^>]*name="csrf"[^>]*>' "$UP.form" | head -n 1 |
+		sed -n 's/.*value="\([^"]*\)".*/\1/p')
+	[ -n "$csrf" ] || { echo "n/a (no csrf field in /admin/2023/presentations)"; return 0; }
+
+	# A valid PDF: one page, then a stream of NUL padding, then %%EOF.
+	pad=$((UPLOAD_MB * 1024 * 1024))
+	{
+		printf '%%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n'
+		printf '2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n'
+		printf '3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>\nendobj\n'
+		printf '4 0 obj\n<< /Length %d >>\nstream\n' "$pad"
+		head -c "$pad" /dev/zero
+		printf '\nendstream\nendobj\ntrailer\n<< /Root 1 0 R /Size 5 >>\n%%%%EOF\n'
+	} >"$UP.pdf"
+
+	# The peak of each admin worker from now on (clear_refs 5 resets VmHWM:
+	# the log-in's password hash must not count).
+	: >"$UP.before"
+	for w in $(workers_of "$admin_pid"); do
+		echo 5 >"/proc/$w/clear_refs" 2>/dev/null
+		echo "$w $(status_kb "$w" VmRSS)" >>"$UP.before"
+	done
+	t0=$(now_us)
+	code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 300 -H "Origin: $origin" \
+		-H "Cookie: __Host-sid=$sid" -F "csrf=$csrf" -F "title=Bench upload" \
+		-F "speakers=Bench" -F "file=@$UP.pdf;type=application/pdf;filename=bench.pdf" \
+		"$origin/admin/2023/presentations")
+	t1=$(now_us)
+	rm -f "$UP.pdf"
+	growth=0
+	while read -r w before; do
+		hwm=$(status_kb "$w" VmHWM)
+		[ -n "$hwm" ] && [ $((hwm - before)) -gt $growth ] && growth=$((hwm - before))
+	done <"$UP.before"
+	echo "$code $growth $(( (t1 - t0) / 1000 ))"
+}
+say "uploading a $UPLOAD_MB MB PDF to /admin/2023/presentations"
+upload_result=$(upload_bench)
+
+# ---- a 24-megapixel photo -----------------------------------------------
+
+photo_result="n/a (vips not installed)"
+if command -v vips >/dev/null 2>&1; then
+	say "making a ${PHOTO_W}x${PHOTO_H} JPEG"
+	# Photo-like: smooth noise in three bands (blurred, so it compresses
+	# like a camera picture, not like white noise).
+	for b in r g b; do
+		vips gaussnoise "$TMP/$b.v" $PHOTO_W $PHOTO_H --mean 128 --sigma 60 || fail "vips gaussnoise"
+	done
+	vips bandjoin "$TMP/r.v $TMP/g.v $TMP/b.v" "$TMP/rgb.v" &&
+	vips gaussblur "$TMP/rgb.v" "$TMP/blur.v" 1.2 &&
+	vips cast "$TMP/blur.v" "$TMP/photo.v" uchar &&
+	vips jpegsave "$TMP/photo.v" "$TMP/photo.jpg" --Q 92 || fail "cannot make the test photo"
+	rm -f "$TMP"/*.v
+	mkdir -p "$TMP/photo-media"
+	/usr/bin/time -v "$IMPORT" "$TMP/photo-media" "$TMP/photo.jpg" >"$TMP/import.out" 2>"$TMP/import.time" ||
+		{ cat "$TMP/import.out" "$TMP/import.time" >&2; fail "image_import failed"; }
+	ms=$(sed -n 's/^import_ms=\([0-9]*\).*/\1/p' "$TMP/import.out")
+	kb=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$TMP/import.time")
+	wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { print $2 }' "$TMP/import.time")
+	photo_result="$ms $kb $wall $(du -k "$TMP/photo.jpg" | cut -f1) $(sed 's/^import_ms=[0-9]* //' "$TMP/import.out")"
+fi
+
+# ---- report -------------------------------------------------------------
+
+[ "$(wc -l <"$RES")" -eq "$nruns" ] || fail "only $(wc -l <"$RES") of $nruns wrk runs gave a result"
+
+echo
+echo "Benchmark: wrk -t$THREADS -c$CONNS -d${BENCH_SECONDS}s on loopback, medians of $ROUNDS rounds;"
+echo "$WORKERS workers per program (bare and live alike); $(nproc) CPUs; nginx $(nginx -v 2>&1 | sed 's|.*/||')"
+echo "ratio: bare/static, live/bare (requests/s), cache/static."
+echo
+awk -F'\t' '
+	{ k = $2 SUBSEP $1; n[k]++; rps[k, n[k]] = $3; p50[k, n[k]] = $4; p99[k, n[k]] = $5
+	  bad[k] += $6 + $7; if (!(($2) in seen)) { seen[$2] = 1; order[++pages] = $2 } }
+	function med(a, k,   m, i, j, t, v) {
+		m = n[k]
+		for (i = 1; i <= m; i++) v[i] = a[k, i] + 0
+		for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+		return (m % 2) ? v[(m + 1) / 2] : (v[m / 2] + v[m / 2 + 1]) / 2
+	}
+	END {
+		printf "%-42s %10s %9s %9s %8s %7s\n", "target", "req/s", "p50 ms", "p99 ms", "non-2xx", "ratio"
+		split("static bare live cache", kinds, " ")
+		for (p = 1; p <= pages; p++) {
+			pg = order[p]
+			for (q = 1; q <= 4; q++) {
+				kd = kinds[q]; k = pg SUBSEP kd
+				if (!n[k]) continue
+				R[kd] = med(rps, k); P99[kd] = med(p99, k)
+				ref = kd == "bare" ? "static" : kd == "live" ? "bare" : kd == "cache" ? "static" : ""
+				ratio = ref == "" ? "" : sprintf("%.2f", R[kd] / R[ref])
+				printf "%-42s %10.0f %9.2f %9.2f %8d %7s\n", "(" q ") " kd " " pg, R[kd], med(p50, k), P99[kd], bad[k], ratio
+				if (kd != "static")
+					printf "%s\t%s\t%s\t%s\t%s\t%s\n", pg, kd, R[kd], R[ref], P99[kd], P99[ref] > "/dev/stderr"
+				BAD += bad[k]
+			}
+		}
+		printf "total\t%d\n", BAD > "/dev/stderr"
+	}' "$RES" 2>"$TMP/ratios"
+
+echo
+echo "Worker memory (Pss, kB):"
+awk '{ printf "  %-22s pid %-8s %6s kB\n", $1, $2, $3 }' "$PSS"
+echo
+echo "Start to first response (plain CGI, exec to exit, median of $CGI_RUNS):"
+awk '{ printf "  %-14s %6.1f ms  (fastest %.1f ms)\n", $1, $2, $3 }' "$START"
+echo
+
+# ---- target check -------------------------------------------------------
+
+while IFS='	' read -r pg kind r ref p99 refp99; do
+	[ "$pg" = total ] && continue
+	case $kind in
+	live)
+		ok=$(awk -v a="$r" -v b="$ref" -v t=$T_LIVE_RPS 'BEGIN { print (a >= t * b) ? 1 : 0 }')
+		check "live/bare req/s $pg" "$(awk -v a="$r" -v b="$ref" 'BEGIN { printf "%.2f", a / b }')" ">= $T_LIVE_RPS" "$ok"
+		ok=$(awk -v a="$p99" -v b="$refp99" -v t=$T_LIVE_P99 'BEGIN { print (a <= t * b) ? 1 : 0 }')
+		check "live/bare p99 $pg" "$(awk -v a="$p99" -v b="$refp99" 'BEGIN { printf "%.2f", a / b }')" "<= $T_LIVE_P99" "$ok"
+		;;
+	cache)
+		ok=$(awk -v a="$r" -v b="$ref" -v t=$T_CACHE_RPS 'BEGIN { print (a >= t * b) ? 1 : 0 }')
+		check "cache/static req/s $pg" "$(awk -v a="$r" -v b="$ref" 'BEGIN { printf "%.2f", a / b }')" ">= $T_CACHE_RPS" "$ok"
+		;;
+	esac
+done <"$TMP/ratios"
+total_bad=$(awk -F'\t' '$1 == "total" { print $2 }' "$TMP/ratios")
+check "non-2xx and socket errors, all runs" "$total_bad" "0" "$([ "$total_bad" -eq 0 ] && echo 1 || echo 0)"
+
+max_pss=$(awk '$1 != "bare" && $3 > m { m = $3 } END { print m + 0 }' "$PSS")
+check "public worker Pss, largest" "$max_pss kB" "<= $T_PSS_KB kB" "$([ "$max_pss" -le $T_PSS_KB ] && echo 1 || echo 0)"
+
+max_start=$(awk '$2 > m { m = $2 } END { print m + 0 }' "$START")
+check "start to first response, slowest" "$max_start ms" "<= $T_START_MS ms" \
+	"$(awk -v a="$max_start" -v t=$T_START_MS 'BEGIN { print (a <= t) ? 1 : 0 }')"
+
+case $upload_result in
+n/a*) check_na "$UPLOAD_MB MB upload: admin worker RSS growth" "$upload_result" "<= $T_UPLOAD_KB kB" ;;
+*)
+	set -- $upload_result
+	if [ "$1" = 303 ]; then
+		check "$UPLOAD_MB MB upload: admin worker RSS growth" "$2 kB ($3 ms, 303)" "<= $T_UPLOAD_KB kB" \
+			"$([ "$2" -le $T_UPLOAD_KB ] && echo 1 || echo 0)"
+	else
+		check "$UPLOAD_MB MB upload: answered $1, not 303" "$2 kB" "303, <= $T_UPLOAD_KB kB" 0
+	fi
+	;;
+esac
+
+case $photo_result in
+n/a*)
+	check_na "24 MP import time" "$photo_result" "<= $T_IMPORT_MS ms"
+	;;
+*)
+	set -- $photo_result
+	echo "24 MP photo: a ${4} kB JPEG imported to $5, $6; the whole process took $3 (m:ss)"; echo
+	check "24 MP import time" "$1 ms" "<= $T_IMPORT_MS ms" \
+		"$([ "$1" -le $T_IMPORT_MS ] && echo 1 || echo 0)"
+	check "24 MP import peak RSS" "$2 kB" "<= $T_IMPORT_KB kB" \
+		"$([ "$2" -le $T_IMPORT_KB ] && echo 1 || echo 0)"
+	;;
+esac
+
+echo "Target check:"
+awk -F'\t' '{ printf "  %-52s %-24s %-14s %s\n", $1, $2, $3, $4 }' "$CHK"
+misses=$(grep -c '	MISS$' "$CHK")
+echo
+echo "bench: $(grep -c '	PASS$' "$CHK") passed, $misses missed, $(grep -c '	n/a$' "$CHK") not measured"
+exit 0
