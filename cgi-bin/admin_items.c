@@ -18,8 +18,11 @@ int admin_talk_link(long long id)
 		return rc;
 	if (target[0])
 		return media_link(admin_media_root(), link, target);
-	/* No slides (or in the trash): the public name must not answer. */
-	snprintf(path, sizeof path, "%s/%s", admin_media_root(), link);
+	/* No slides (or in the trash): the public name must not answer.  A
+	 * cut-off name would be some other file: never unlink that. */
+	int n = snprintf(path, sizeof path, "%s/%s", admin_media_root(), link);
+	if (n < 0 || (size_t)n >= sizeof path)
+		return -1;
 	return unlink(path) == 0 || errno == ENOENT ? 0 : -1;
 }
 

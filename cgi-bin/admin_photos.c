@@ -63,7 +63,7 @@ static int text_ok(const char *s)
 /* Read row n; 1 when it has a file. */
 static int read_row(struct admin_ctx *c, int n, struct row *r)
 {
-	char field[16];
+	char field[32];      /* room for any int: -Wformat-truncation at -O1 */
 	snprintf(field, sizeof field, "file_%d", n);
 	memset(r, 0, sizeof *r);
 	r->file = upload_file(&c->up, field);

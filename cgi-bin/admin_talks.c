@@ -71,16 +71,16 @@ static void make_slug(const char *title, char out[SLUG_MAX + 1])
 }
 
 /* A slug no presentation of the edition has (trash included). */
-static int free_slug(struct admin_ctx *c, const char *title, char slug[SLUG_MAX + 8])
+static int free_slug(struct admin_ctx *c, const char *title, char slug[SLUG_MAX + 16])
 {
 	char base[SLUG_MAX + 1];
 	make_slug(title, base);
-	snprintf(slug, SLUG_MAX + 8, "%s", base);
+	snprintf(slug, SLUG_MAX + 16, "%s", base);
 	for (int i = 2; i < SLUG_TRIES; i++) {
 		int taken = db_admin_slug_taken(c->edition_id, slug);
 		if (taken <= 0)
 			return taken;
-		snprintf(slug, SLUG_MAX + 8, "%.*s-%d", SLUG_MAX - 3, base, i);
+		snprintf(slug, SLUG_MAX + 16, "%.*s-%d", SLUG_MAX - 3, base, i);
 	}
 	return -1;
 }
@@ -155,7 +155,7 @@ void admin_talks_post(struct admin_ctx *c)
 {
 	struct db_admin_talk t;
 	struct media_file mf;
-	char slug[SLUG_MAX + 8];
+	char slug[SLUG_MAX + 16];
 	int pages = 0, stored = 1;
 	long long id = -1;
 	read_text(c, &t);

@@ -51,7 +51,9 @@ static void handle(struct http_req *r, struct http_resp *w)
 		text_page(r, w, PAGE_IMPRINT);
 	} else if (strcmp(p, "/privacy") == 0) {
 		text_page(r, w, PAGE_PRIVACY);
-	} else if ((year = page_year(p + 1, &rest)) >= 0 && strcmp(rest, "/") == 0) {
+	} else if ((year = page_year(p + 1, &rest)) > 0 && strcmp(rest, "/") == 0) {
+		/* Year 0 is edition()'s "no edition" of an empty site: /0000/
+		 * must be a 404, not that page. */
 		edition(r, w, year);
 	} else if (year >= 0 && *rest == '\0') {
 		redirect(r, w, year);

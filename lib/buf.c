@@ -51,8 +51,8 @@ char *xstrdup(const char *s)
 void buf_reserve(struct buf *b, size_t extra)
 {
 	size_t need = b->len + extra + 1;   /* room for the terminating NUL */
-	if (need < b->len)
-		oom();                      /* size_t overflow */
+	if (need <= b->len)
+		oom();                      /* size_t overflow (extra SIZE_MAX: == len) */
 	if (need <= b->cap)
 		return;
 	size_t cap = b->cap ? b->cap : 256;

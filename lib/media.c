@@ -200,9 +200,14 @@ static int place(const char *root, const char *tmp_path, const char *ext,
 		unlink(tmp_path);
 		return 0;
 	}
-	if (rename(tmp_path, dest) || fsync_dir(dir))
+	/* ENOENT: a media_unstore elsewhere removed the directory between
+	 * ensure_dir and here; make it again, once. */
+	if (rename(tmp_path, dest) && (errno != ENOENT
+			|| ensure_dir(dir, &created) || rename(tmp_path, dest)))
 		return -1;
-	out->created = 1;
+	if (fsync_dir(dir))
+		return -1;
+	out->created = created ? 2 : 1;
 	return created ? fsync_dir(root) : 0;
 }
 
@@ -211,8 +216,13 @@ static int place(const char *root, const char *tmp_path, const char *ext,
 void media_unstore(const char *root, struct media_file *f)
 {
 	char p[MEDIA_PATH_MAX];
-	if (f->created && path_join(p, sizeof p, root, f->path) == 0)
-		unlink(p);
+	if (f->created && path_join(p, sizeof p, root, f->path) == 0
+			&& unlink(p) == 0 && f->created == 2) {
+		/* Its directory came with it: that goes too, unless another
+		 * file has arrived there since (rmdir keeps a non-empty one). */
+		*strrchr(p, '/') = '\0';
+		rmdir(p);
+	}
 	f->created = 0;
 }
 
@@ -231,12 +241,14 @@ int media_store(const char *root, const char *tmp_path, const char *ext,
 	return 0;
 }
 
-/* Unlink the entries of dir whose names start with prefix ("" for all). */
-static int clean_dir(const char *dir, const char *prefix)
+/* Unlink the entries of dir whose names start with prefix ("" for all)
+ * and that were last modified before `before`. */
+static int clean_dir(const char *dir, const char *prefix, time_t before)
 {
 	char p[MEDIA_PATH_MAX];
 	DIR *d = opendir(dir);
 	struct dirent *e;
+	struct stat st;
 	int n = 0;
 
 	if (!d)
@@ -245,7 +257,9 @@ static int clean_dir(const char *dir, const char *prefix)
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")
 				|| strncmp(e->d_name, prefix, strlen(prefix)))
 			continue;
-		if (path_join(p, sizeof p, dir, e->d_name) == 0 && unlink(p) == 0)
+		if (path_join(p, sizeof p, dir, e->d_name) == 0
+				&& lstat(p, &st) == 0 && st.st_mtime < before
+				&& unlink(p) == 0)
 			n++;
 	}
 	closedir(d);
@@ -257,14 +271,15 @@ static int clean_dir(const char *dir, const char *prefix)
 int media_clean_tmp(const char *root)
 {
 	char dir[MEDIA_PATH_MAX];
+	time_t before = time(NULL) - MEDIA_TMP_STALE_SECONDS;
 	int a, b;
 
 	if (path_join(dir, sizeof dir, root, "tmp"))
 		return -1;
-	a = clean_dir(dir, "");
+	a = clean_dir(dir, "", before);
 	if (path_join(dir, sizeof dir, root, "talks"))
 		return -1;
-	b = clean_dir(dir, MEDIA_LINK_TMP);
+	b = clean_dir(dir, MEDIA_LINK_TMP, before);
 	return a < 0 || b < 0 ? -1 : a + b;
 }
 

@@ -32,6 +32,7 @@
 #define MEDIA_DECODE_SECONDS 10.0        /* wall-clock budget of one import */
 #define MEDIA_JPEG_SCANS_MAX 100         /* progressive scans; cameras: 1-12 */
 #define MEDIA_PDF_PAGES_MAX  100000      /* larger /Count: not believed */
+#define MEDIA_TMP_STALE_SECONDS (24 * 3600) /* older temp files are leftovers */
 
 /* One stored file. */
 struct media_file {
@@ -39,7 +40,8 @@ struct media_file {
 	char path[MEDIA_REL_MAX];   /* relative to the root: "ab/ab12...ef.jpg" */
 	long long bytes;
 	int width, height;          /* images; 0 for other files */
-	int created;                /* 1: this store put the file in place */
+	int created;                /* 1: this store put the file in place,
+				       2: and made its directory too */
 };
 
 /* An imported photo: both sizes, each stored on its own. */
@@ -66,12 +68,16 @@ int media_store(const char *root, const char *tmp_path, const char *ext,
 		struct media_file *out);
 
 /* Remove the file of f again when media_store created it (a request
- * refused after storing: all or nothing).  A file that was already stored
+ * refused after storing: all or nothing), and its directory when that
+ * store made it and it is empty again.  A file that was already stored
  * before stays, as rows may refer to it. */
 void media_unstore(const char *root, struct media_file *f);
 
 /* Remove what a crashed writer left in root/tmp/ and half-made links in
- * root/talks/.  Returns the number of files removed, or -1. */
+ * root/talks/: entries not modified for MEDIA_TMP_STALE_SECONDS.  Younger
+ * ones may belong to a request another process is still answering (plain
+ * CGI and mod_fcgid start a process, and so this clean-up, per request or
+ * on demand).  Returns the number of files removed, or -1. */
 int media_clean_tmp(const char *root);
 
 /* Point root/<link_rel> (e.g. "talks/2023-keynote.pdf") at the stored file

@@ -4,10 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "buf.h"
 #include "db.h"
 #include "serve.h"
+
+#define PAGE_VERSION_DAYS 65536   /* days before the day part repeats */
 
 /* Every public template; each program loads them all (a few KB each) so
  * any program can render any page, the error page above all. */
@@ -40,9 +43,15 @@ int page_open(void)
 	return db_open(serve_cfg.db_path, DB_READONLY);
 }
 
+/* A page also depends on today's date (db_edition's "upcoming"): the
+ * UTC day is part of the version, so cached pages go at midnight even
+ * when nothing was written. */
 long long page_version(void)
 {
-	return db_version();
+	long long v = db_version();
+	if (v < 0)
+		return v;
+	return v * PAGE_VERSION_DAYS + (long long)(time(NULL) / 86400) % PAGE_VERSION_DAYS;
 }
 
 struct tmpl_vars *page_vars(void)

@@ -30,7 +30,7 @@ enum page_section {
 int page_init(void);
 /* serve_page.open: the database of serve_cfg.db_path, read-only. */
 int page_open(void);
-/* serve_page.version: the database's data_version. */
+/* serve_page.version: the database's data_version and the UTC day. */
 long long page_version(void);
 /* serve_page.error: the error page in the site's layout, status set. */
 void page_error(struct http_req *r, struct http_resp *w, int status);

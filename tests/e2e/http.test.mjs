@@ -79,7 +79,7 @@ describe('every page of the URL map', async () => {
 });
 
 describe('not found', () => {
-	const missing = ['/no-such-page', '/1999/', '/9999/', `/${YEAR}/nothing`, `/${YEAR}/press/fr`,
+	const missing = ['/no-such-page', '/1999/', '/9999/', '/0000/', `/${YEAR}/nothing`, `/${YEAR}/press/fr`,
 		`/${YEAR}/press/`, '/index.html', `/${YEAR}/gallery?page=0`, `/${YEAR}/gallery?page=abc`,
 		`/${YEAR}/gallery?page=99999`, `/${YEAR}/gallery?page=01`,
 		`/${YEAR}/gallery?page=%zz`];

@@ -46,6 +46,9 @@ static int req(const char *first, ...)
 {
 	va_list ap;
 	int n = 0;
+	/* A test may make several requests: the last one's strings go. */
+	for (int i = 0; fx.env[i]; i++)
+		free(fx.env[i]);
 	va_start(ap, first);
 	for (const char *s = first; s && n < ENV_MAX; s = va_arg(ap, const char *))
 		fx.env[n++] = xstrdup(s);

@@ -340,6 +340,29 @@ static void test_store_leaves_no_temp_files(void **state)
 	assert_int_equal(count_entries(at(f, "tmp")), 0);
 }
 
+/* All or nothing: undoing a store leaves the tree as it was, including
+ * the two-hex directory that store made, but not one that was there. */
+static void test_unstore_removes_the_directory_it_made(void **state)
+{
+	struct fixture *f = *state;
+	struct media_file m;
+	char dir[3];
+
+	assert_int_equal(store_bytes(f, "unstore me", "jpg", &m), 0);
+	assert_int_equal(m.created, 2);
+	snprintf(dir, sizeof dir, "%.2s", m.path);
+	media_unstore(f->root, &m);
+	assert_int_equal(m.created, 0);
+	assert_int_not_equal(access(at(f, dir), F_OK), 0);
+
+	assert_int_equal(mkdir(at(f, dir), 0750), 0);
+	assert_int_equal(store_bytes(f, "unstore me", "jpg", &m), 0);
+	assert_int_equal(m.created, 1);
+	media_unstore(f->root, &m);
+	assert_int_equal(access(at(f, dir), F_OK), 0);
+	assert_int_equal(count_entries(at(f, dir)), 0);
+}
+
 static void test_store_refuses_file_outside_tmp(void **state)
 {
 	struct fixture *f = *state;
@@ -347,6 +370,13 @@ static void test_store_refuses_file_outside_tmp(void **state)
 
 	write_bytes(at(f, "elsewhere"), "x", 1);
 	assert_int_equal(media_store(f->root, at(f, "elsewhere"), "txt", &m), -1);
+}
+
+/* Make path look last written `age` seconds ago. */
+static void age_file(const char *path, time_t age)
+{
+	struct timespec t[2] = { { time(NULL) - age, 0 }, { time(NULL) - age, 0 } };
+	assert_int_equal(utimensat(AT_FDCWD, path, t, AT_SYMLINK_NOFOLLOW), 0);
 }
 
 static void test_clean_tmp_removes_leftovers(void **state)
@@ -358,9 +388,29 @@ static void test_clean_tmp_removes_leftovers(void **state)
 	for (int i = 0; i < 2; i++) {
 		assert_int_equal(media_tmp_open(f->root, &fd, path), 0);
 		close(fd);
+		age_file(path, MEDIA_TMP_STALE_SECONDS + 60);
 	}
 	assert_int_equal(media_clean_tmp(f->root), 2);
 	assert_int_equal(count_entries(at(f, "tmp")), 0);
+}
+
+/* Under plain CGI or mod_fcgid every new process cleans up at start: an
+ * upload a sibling is still receiving must survive that. */
+static void test_clean_tmp_keeps_fresh_files(void **state)
+{
+	struct fixture *f = *state;
+	char old[MEDIA_PATH_MAX], fresh[MEDIA_PATH_MAX];
+	int fd;
+
+	assert_int_equal(media_tmp_open(f->root, &fd, old), 0);
+	close(fd);
+	age_file(old, MEDIA_TMP_STALE_SECONDS + 60);
+	assert_int_equal(media_tmp_open(f->root, &fd, fresh), 0);
+	assert_int_equal(media_clean_tmp(f->root), 1);
+	assert_int_equal(write(fd, "x", 1), 1);
+	close(fd);
+	assert_int_equal(access(fresh, F_OK), 0);
+	assert_int_not_equal(access(old, F_OK), 0);
 }
 
 static void test_tmp_file_mode_0640(void **state)
@@ -779,7 +829,9 @@ int main(void)
 		T(test_store_same_bytes_twice_is_one_file),
 		T(test_store_leaves_no_temp_files),
 		T(test_store_refuses_file_outside_tmp),
+		T(test_unstore_removes_the_directory_it_made),
 		T(test_clean_tmp_removes_leftovers),
+		T(test_clean_tmp_keeps_fresh_files),
 		T(test_tmp_file_mode_0640),
 		T(test_link_points_at_new_target),
 		T(test_link_refuses_bad_names),

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include <string.h>
+#include <time.h>
 
 #include "db.h"
 #include "http.h"
@@ -128,6 +129,18 @@ static void test_unpublished_edition_is_not_found(void **state)
 	assert_int_equal(page_edition(page_vars(), 2023, PAGE_OVERVIEW, "en"), 1);
 }
 
+/* "upcoming" comes from today's date: a cached page must not outlive
+ * the day it was rendered on, written to or not. */
+static void test_version_changes_with_the_day(void **state)
+{
+	(void)state;
+	long long day = (long long)(time(NULL) / 86400);
+	long long v = page_version();
+	assert_true(v >= 0);
+	assert_true(v % 65536 == day % 65536 || v % 65536 == (day + 1) % 65536);
+	assert_true(v / 65536 == db_version());
+}
+
 static void test_german_press_page(void **state)
 {
 	(void)state;
@@ -189,6 +202,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_templates_load, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_home_escapes_hostile_title, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unpublished_edition_is_not_found, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_version_changes_with_the_day, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_german_press_page, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_error_page_keeps_headers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_error_page_without_database, setup, teardown),
