@@ -217,14 +217,30 @@ apache_grant() {
 	find "$var/media" -type d -exec chmod g+s {} +
 }
 
+# The tree may lie where APACHE_USER cannot go (a private clone, as CI
+# makes one): Apache then serves a copy of the assets kept in VARDIR.
+apache_assets() {
+	var=$1 assets=$ROOT/templates/assets
+	if [ "$(id -u)" -eq 0 ] &&
+	   ! runuser -u "$APACHE_USER" -- test -r "$assets/site.css" 2>/dev/null; then
+		rm -rf "$var/assets"
+		cp -R "$assets" "$var/assets"
+		chgrp -R "$(id -gn "$APACHE_USER")" "$var/assets"
+		chmod -R g+rX "$var/assets"
+		assets=$var/assets
+	fi
+	echo "$assets"
+}
+
 write_apache_conf() {
 	var=$1 port=$2 user="" group=""
 	if [ "$(id -u)" -eq 0 ]; then
 		user="User $APACHE_USER" group="Group $(id -gn "$APACHE_USER")"
 	fi
 	mkdir -p "$var/apache/run"
-	render "$ROOT/deploy/apache/symposium.conf" "$var" "$port" "" "$var/apache" \
-		>"$var/apache/symposium.conf"
+	assets=$(apache_assets "$var")
+	render "$ROOT/deploy/apache/symposium.conf" "$var" "$port" "" "$var/apache" |
+		sed -e "s|$ROOT/templates/assets|$assets|g" >"$var/apache/symposium.conf"
 	render "$ROOT/deploy/apache/httpd.conf.in" "$var" "$port" "$user" "$var/apache" |
 		sed -e "s|@MODULES@|$APACHE_MODULES|g" -e "s|@GROUP@|$group|g" >"$var/apache/httpd.conf"
 }
