@@ -15,7 +15,8 @@
  *
  * Each response goes through http_finish().  Responses the handler marks
  * cacheable are kept per worker, with their ETag, until page->version()
- * changes; a hit is answered (or 304'd) without calling the handler. */
+ * changes (asked at most once a millisecond); a hit is answered (or 304'd)
+ * without calling the handler. */
 #ifndef SERVE_H
 #define SERVE_H
 
