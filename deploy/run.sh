@@ -19,6 +19,18 @@ trap 'finish; exit 0' INT TERM HUP
 trap finish EXIT
 
 sh "$ROOT/deploy/site.sh" start "$VARDIR" "$PORT"
+
+# The first run makes the administrator "admin": with ADMIN_PASSWORD when
+# it is set, otherwise with a random password shown this once.
+if ! "$ROOT/cgi-bin/admin" user list --db "$VARDIR/site.db" | grep -q '^admin	'; then
+	pw=${ADMIN_PASSWORD:-$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')}
+	printf '%s\n' "$pw" | "$ROOT/cgi-bin/admin" user add admin --db "$VARDIR/site.db" >/dev/null
+	if [ -n "${ADMIN_PASSWORD:-}" ]; then
+		echo "run: admin user 'admin' created with the password in ADMIN_PASSWORD"
+	else
+		echo "run: admin user 'admin' created, password: $pw (shown only now)"
+	fi
+fi
 echo "run: the site is at http://127.0.0.1:$PORT/ (data in $VARDIR); Ctrl-C stops it"
 
 # Stay in the foreground while nginx runs; a short sleep lets the trap run
