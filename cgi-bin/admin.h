@@ -120,9 +120,14 @@ int admin_dir(struct admin_ctx *c);
  * on c->id of c->edition_id, then 303 to /admin/YEAR/<list>. */
 void admin_item_move(struct admin_ctx *c, enum db_admin_kind k, const char *list);
 void admin_item_delete(struct admin_ctx *c, enum db_admin_kind k, const char *list);
-/* Point /media/talks/YEAR-SLUG.pdf at the talk's slides (or remove the
- * link when it has none or is in the trash).  0 or -1. */
+/* Point /media/talks/YEAR-SLUG.pdf at the talk's slides, or remove the
+ * link when it has none, is in the trash or its edition is unpublished
+ * (the slug is guessable from the title).  Call after the commit: the
+ * database is the truth, the links follow it.  0 or -1. */
 int admin_talk_link(long long id);
+/* The same for every presentation of the edition (after publishing or
+ * unpublishing it).  Tries them all; 0, or -1 when any failed. */
+int admin_talk_links_sync(long long edition_id);
 
 /* A change done: audit row and changed_at, then commit.  0, or -1 after
  * rolling back and answering 500. */

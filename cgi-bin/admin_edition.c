@@ -75,13 +75,24 @@ static void save(struct admin_ctx *c, struct db_admin_edition *e, int is_new)
 	snprintf(object, sizeof object, "edition %04d", e->year);
 	if (admin_begin(c) < 0)
 		return;
-	if ((is_new ? db_admin_edition_add(e) : db_admin_edition_update(e)) <= 0) {
+	long long id = is_new ? db_admin_edition_add(e) : db_admin_edition_update(e);
+	if (id <= 0) {
 		admin_abort(c);
 		return;
 	}
 	if (admin_commit(c, is_new ? "create" : "update", object,
 			 e->published ? "published" : "not published") < 0)
 		return;
+	/* Every save, not only a change of `published`: idempotent, and saving
+	 * again repairs links a failed earlier attempt left behind. */
+	if (admin_talk_links_sync(is_new ? id : c->edition_id) < 0) {
+		admin_fail(c, 500, e->published ?
+			   "The edition was saved, but the public PDF links of its "
+			   "presentations could not all be made. Please save again." :
+			   "The edition was saved, but the public PDF links of its "
+			   "presentations could not all be removed. Please save again.");
+		return;
+	}
 	snprintf(loc, sizeof loc, "/admin/%04d/", e->year);
 	admin_redirect(c, loc);
 }

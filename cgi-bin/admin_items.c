@@ -10,20 +10,33 @@
 
 #include "media.h"
 
-int admin_talk_link(long long id)
+/* Make root/link match the database: point it at target, or remove it
+ * when target is "".  Either way idempotent, so a retry or a second sync
+ * is harmless. */
+static int talk_link_apply(void *ctx, const char *link, const char *target)
 {
-	char link[MEDIA_REL_MAX + 16], target[MEDIA_REL_MAX], path[MEDIA_PATH_MAX];
-	int rc = db_admin_talk_link(id, link, target);
-	if (rc <= 0)
-		return rc;
+	char path[MEDIA_PATH_MAX];
+	(void)ctx;
 	if (target[0])
 		return media_link(admin_media_root(), link, target);
-	/* No slides (or in the trash): the public name must not answer.  A
-	 * cut-off name would be some other file: never unlink that. */
+	/* A cut-off name would be some other file: never unlink that. */
 	int n = snprintf(path, sizeof path, "%s/%s", admin_media_root(), link);
 	if (n < 0 || (size_t)n >= sizeof path)
 		return -1;
 	return unlink(path) == 0 || errno == ENOENT ? 0 : -1;
+}
+
+int admin_talk_link(long long id)
+{
+	char link[MEDIA_REL_MAX + 16], target[MEDIA_REL_MAX];
+	int rc = db_admin_talk_link(id, link, target);
+	return rc <= 0 ? rc : talk_link_apply(NULL, link, target);
+}
+
+int admin_talk_links_sync(long long edition_id)
+{
+	int rc = db_admin_each_talk_link(edition_id, talk_link_apply, NULL);
+	return rc < 0 ? -1 : 0;
 }
 
 static void back_to(struct admin_ctx *c, const char *list)

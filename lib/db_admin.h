@@ -119,7 +119,8 @@ long long db_admin_press_save(const struct db_admin_press *p);
 /* ---- presentations ---- */
 
 /* Not deleted, in order, into `list`: id, slug, title, speakers,
- * affiliation, file_url, file_label ("PDF, 2.4 MB, 18 pages"; both ""
+ * affiliation, file_url (the stored file "/media/ab/...", which works
+ * before the edition is published), file_label ("PDF, 2.4 MB, 18 pages"; both ""
  * without slides), is_first, is_last (1 or 0).  Count or -1. */
 int db_admin_presentations(struct tmpl_vars *v, long long edition_id,
 		const char *list);
@@ -142,10 +143,16 @@ long long db_admin_presentation_add(const struct db_admin_talk *t, time_t now);
 int db_admin_presentation_update(long long id, const struct db_admin_talk *t);
 
 /* The public link of presentation id: link ("talks/2023-slug.pdf") and,
- * when it has slides and is not in the trash, target (the stored file,
- * "ab/ab12...ef.pdf"; else "").  1 found, 0 no such presentation, -1. */
+ * when it has slides, is not in the trash and its edition is published,
+ * target (the stored file, "ab/ab12...ef.pdf"; else "": the link must not
+ * exist).  1 found, 0 no such presentation, -1. */
 int db_admin_talk_link(long long id, char link[MEDIA_REL_MAX + 16],
 		char target[MEDIA_REL_MAX]);
+/* The same for every presentation of the edition, trash included: fn is
+ * called for each and all are visited even when fn fails (< 0).  The
+ * count, or -1 on a database error or when any fn failed. */
+int db_admin_each_talk_link(long long edition_id, int (*fn)(void *ctx,
+		const char *link, const char *target), void *ctx);
 
 /* ---- photos ---- */
 

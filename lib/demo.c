@@ -314,9 +314,11 @@ static long long media_row(struct demo_ctx *c, const struct media_file *f,
 }
 
 /* The slides of one talk: generated, counted by the same check an upload
- * gets, stored, and linked as talks/YEAR-SLUG.pdf.  The media row's id. */
-static long long talk_pdf(struct demo_ctx *c, int year, const char *slug,
-		const char *title, const char *subtitle, int pages)
+ * gets, stored, and linked as talks/YEAR-SLUG.pdf when the edition is
+ * published (the admin program keeps that rule: an unpublished edition's
+ * slugs must not lead to its slides).  The media row's id. */
+static long long talk_pdf(struct demo_ctx *c, int year, int published,
+		const char *slug, const char *title, const char *subtitle, int pages)
 {
 	char path[MEDIA_PATH_MAX], link[MEDIA_PATH_MAX];
 	struct media_file f;
@@ -334,7 +336,7 @@ static long long talk_pdf(struct demo_ctx *c, int year, const char *slug,
 		return -1;
 	}
 	snprintf(link, sizeof link, "talks/%d-%s.pdf", year, slug);
-	if (media_link(c->root, link, f.path) < 0) {
+	if (published && media_link(c->root, link, f.path) < 0) {
 		snprintf(c->err, c->errsz, "%s/%s: cannot link", c->root, link);
 		return -1;
 	}
@@ -436,7 +438,8 @@ static int press(struct demo_ctx *c, xmlNode *n, long long edition_id, long long
 	return rc;
 }
 
-static int talk(struct demo_ctx *c, xmlNode *n, long long edition_id, int year, int position)
+static int talk(struct demo_ctx *c, xmlNode *n, long long edition_id, int year,
+		int published, int position)
 {
 	struct pool p = { NULL, 0, 0 };
 	struct db_demo_talk t = {
@@ -451,7 +454,7 @@ static int talk(struct demo_ctx *c, xmlNode *n, long long edition_id, int year, 
 	} else {
 		char *sub = pool_add(&p, xmalloc(strlen(t.speakers) + strlen(c->site_name) + 32));
 		sprintf(sub, "%s - %s %d", t.speakers, c->site_name, year);
-		t.media_id = talk_pdf(c, year, t.slug, t.title, sub, pages);
+		t.media_id = talk_pdf(c, year, published, t.slug, t.title, sub, pages);
 		if (t.media_id > 0 && db_demo_talk(c->db, &t, c->err, c->errsz) > 0)
 			rc = 0;
 	}
@@ -494,7 +497,7 @@ static int gallery(struct demo_ctx *c, xmlNode *n, long long edition_id)
 	return rc;
 }
 
-static long long edition_row(struct demo_ctx *c, xmlNode *n, int *year)
+static long long edition_row(struct demo_ctx *c, xmlNode *n, int *year, int *published)
 {
 	struct pool p = { NULL, 0, 0 };
 	struct db_demo_edition e = {
@@ -511,6 +514,7 @@ static long long edition_row(struct demo_ctx *c, xmlNode *n, int *year)
 		 md_field(c, &p, n, "next", &e.next_md, &e.next_html) == 0)
 		id = db_demo_edition(c->db, &e, c->err, c->errsz);
 	*year = e.year;
+	*published = e.published;
 	if (id > 0)
 		c->rep->editions++;
 	pool_free(&p);
@@ -521,8 +525,8 @@ static long long edition_row(struct demo_ctx *c, xmlNode *n, int *year)
  * press releases that point at it. */
 static int edition(struct demo_ctx *c, xmlNode *n)
 {
-	int year, talks = 0, videos = 0;
-	long long id = edition_row(c, n, &year);
+	int year, published, talks = 0, videos = 0;
+	long long id = edition_row(c, n, &year, &published);
 	if (id < 0)
 		return -1;
 	long long photo_id = 0;
@@ -534,7 +538,7 @@ static int edition(struct demo_ctx *c, xmlNode *n)
 		if (is_elem(ch, "press"))
 			rc = press(c, ch, id, photo_id);
 		else if (is_elem(ch, "presentation"))
-			rc = talk(c, ch, id, year, ++talks);
+			rc = talk(c, ch, id, year, published, ++talks);
 		else if (is_elem(ch, "video"))
 			rc = video(c, ch, id, ++videos);
 		else if (is_elem(ch, "gallery"))

@@ -233,18 +233,103 @@ static void test_presentation_slug_and_media(void **state)
 	assert_int_equal(db_admin_slug_taken(ed, "keynote"), 1);
 	struct tmpl_vars *v = tmpl_vars_new();
 	assert_int_equal(db_admin_presentation(v, ed, id), 1);
-	assert_string_equal(tmpl_get(v, "file_url"), "/media/talks/2016-keynote.pdf");
+	/* the admin links the stored file: it works before publication */
+	char want_url[MEDIA_REL_MAX + 8];
+	snprintf(want_url, sizeof want_url, "/media/%s", mf.path);
+	assert_string_equal(tmpl_get(v, "file_url"), want_url);
 	assert_string_equal(tmpl_get(v, "file_label"), "PDF, 1.2 KB, 3 pages");
 	tmpl_vars_free(v);
 	char link[MEDIA_REL_MAX + 16], target[MEDIA_REL_MAX];
 	assert_int_equal(db_admin_talk_link(id, link, target), 1);
 	assert_string_equal(link, "talks/2016-keynote.pdf");
-	assert_string_equal(target, mf.path);
+	assert_string_equal(target, "");                        /* unpublished */
 	/* in the trash the slug stays taken and the link has no target */
 	assert_int_equal(db_admin_trash(DB_ADMIN_PRESENTATION, ed, id, T0), 1);
 	assert_int_equal(db_admin_slug_taken(ed, "keynote"), 1);
 	assert_int_equal(db_admin_talk_link(id, link, target), 1);
 	assert_string_equal(target, "");
+}
+
+/* What the admin program's link sync is told for each talk. */
+struct seen {
+	int n;
+	char text[512];
+};
+
+static int note_link(void *ctx, const char *link, const char *target)
+{
+	struct seen *s = ctx;
+	size_t used = strlen(s->text);
+	snprintf(s->text + used, sizeof s->text - used, "%s>%s;", link,
+		 target[0] ? "file" : "none");
+	s->n++;
+	return 0;
+}
+
+static int fail_link(void *ctx, const char *link, const char *target)
+{
+	(void)target;
+	(void)link;
+	((struct seen *)ctx)->n++;
+	return -1;
+}
+
+static long long talk_with_slides(long long ed, const char *slug, char hex)
+{
+	struct media_file mf = { .bytes = 10 };
+	memset(mf.sha256, hex, MEDIA_HEX_LEN);
+	snprintf(mf.path, sizeof mf.path, "%c%c/%.64s.pdf", hex, hex, mf.sha256);
+	struct db_admin_talk t = { ed, slug, slug, "Dr. B", "",
+		db_admin_media(&mf, "application/pdf", 1, T0) };
+	return db_admin_presentation_add(&t, T0);
+}
+
+static void set_published(int year, int published)
+{
+	struct db_admin_edition e = { .year = year, .title = "Symposium",
+		.starts = "", .ends = "", .review_md = "", .review_html = "",
+		.next_md = "", .next_html = "", .published = published };
+	assert_int_equal(db_admin_edition_update(&e), 1);
+}
+
+/* A stable link has a target only while the talk is live and its edition
+ * published; the list covers every talk of the edition, trash included,
+ * so a sync can remove what must not be there. */
+static void test_talk_links_follow_publication(void **state)
+{
+	(void)state;
+	long long ed = edition(2031), other = edition(2032);
+	long long a = talk_with_slides(ed, "alpha", 'b');
+	long long b = talk_with_slides(ed, "beta", 'c');
+	struct db_admin_talk bare = { ed, "gamma", "Gamma", "Dr. C", "", 0 };
+	assert_true(db_admin_presentation_add(&bare, T0) > 0);
+	assert_true(talk_with_slides(other, "alpha", 'd') > 0);
+	assert_true(a > 0 && b > 0);
+	assert_int_equal(db_admin_trash(DB_ADMIN_PRESENTATION, ed, b, T0), 1);
+
+	struct seen s = { 0, "" };
+	assert_int_equal(db_admin_each_talk_link(ed, note_link, &s), 3);
+	assert_string_equal(s.text, "talks/2031-alpha.pdf>none;talks/2031-beta.pdf>none;"
+			    "talks/2031-gamma.pdf>none;");
+
+	set_published(2031, 1);
+	s = (struct seen){ 0, "" };
+	assert_int_equal(db_admin_each_talk_link(ed, note_link, &s), 3);
+	assert_string_equal(s.text, "talks/2031-alpha.pdf>file;talks/2031-beta.pdf>none;"
+			    "talks/2031-gamma.pdf>none;");
+	char link[MEDIA_REL_MAX + 16], target[MEDIA_REL_MAX];
+	assert_int_equal(db_admin_talk_link(a, link, target), 1);
+	assert_string_equal(target, "bb/" "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.pdf");
+
+	/* every talk is visited even when one fails, and the failure shows */
+	s = (struct seen){ 0, "" };
+	assert_int_equal(db_admin_each_talk_link(ed, fail_link, &s), -1);
+	assert_int_equal(s.n, 3);
+
+	set_published(2031, 0);
+	assert_int_equal(db_admin_talk_link(a, link, target), 1);
+	assert_string_equal(target, "");
+	assert_int_equal(db_admin_talk_link(-5, link, target), 0);
 }
 
 static void test_changed_writes_audit_and_stamp(void **state)
@@ -296,6 +381,7 @@ int main(void)
 		cmocka_unit_test(test_move_skips_the_trash),
 		cmocka_unit_test(test_trash_and_restore),
 		cmocka_unit_test(test_presentation_slug_and_media),
+		cmocka_unit_test(test_talk_links_follow_publication),
 		cmocka_unit_test(test_changed_writes_audit_and_stamp),
 		cmocka_unit_test(test_rollback_leaves_no_audit),
 		cmocka_unit_test(test_kind_names),
