@@ -1,5 +1,6 @@
 // A real press release through the admin form: the English release of the
-// 2023 edition from the source text (/work/shared/content), pasted as
+// 2023 edition from the source text (../shared/content/ beside the
+// repository, or $SITE_CONTENT), pasted as
 // Markdown paragraphs, must come out on /2023/press whole - every paragraph,
 // escaped, nothing lost - modulo the typographic quotes and dashes that
 // smart punctuation makes.
@@ -10,7 +11,8 @@ import path from 'node:path';
 import { textOf, decodeEntities, ROOT, YEAR } from './lib.mjs';
 import { Admin, account, skipReason, snippet, formFields, withFields, live } from './admin-lib.mjs';
 
-const CANDIDATES = [path.join(ROOT, '../shared/content'), '/work/shared/content'];
+const CANDIDATES = [process.env.SITE_CONTENT, path.join(ROOT, '../shared/content')]
+	.filter(Boolean);
 const FILE = 'symposium-2023-source.txt';
 const sourceDir = CANDIDATES.find((d) => fs.existsSync(path.join(d, FILE)));
 const skip = skipReason() || (sourceDir ? null : `${FILE} not found in ${CANDIDATES.join(' or ')}`);
