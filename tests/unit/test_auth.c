@@ -18,6 +18,7 @@
 #include "db.h"
 #include "db_auth.h"
 #include "tmpl.h"
+#include "testdb.h"
 
 #define T0 ((time_t)1700000000)
 #define NAME "alice"
@@ -31,34 +32,11 @@ static char alice_hash[DB_AUTH_PWHASH_MAX];
 
 /* ---- fixtures ---- */
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	struct buf b = BUF_INIT;
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_put(&b, chunk, n);
-	fclose(f);
-	return b.data;
-}
-
 static int group_setup(void **state)
 {
 	(void)state;
-	const char *schema_path = getenv("SITE_SCHEMA");
-	char *schema = slurp(schema_path ? schema_path : "schema.sql");
-	sqlite3 *raw;
-	if (!schema || !mkdtemp(dir))
+	if (testdb_create(dir, dbpath, sizeof dbpath, NULL) < 0)
 		return -1;
-	snprintf(dbpath, sizeof dbpath, "%s/site.db", dir);
-	if (sqlite3_open(dbpath, &raw) != SQLITE_OK ||
-	    sqlite3_exec(raw, schema, NULL, NULL, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_close(raw);
-	free(schema);
 	if (db_open(dbpath, DB_READWRITE) < 0 || auth_init() < 0 ||
 	    auth_hash_password(alice_hash, PASS) < 0)
 		return -1;

@@ -18,44 +18,21 @@
 #include "db_admin.h"
 #include "db_auth.h"
 #include "tmpl.h"
+#include "testdb.h"
 
 #define T0 ((time_t)1700000000)
 
 static char dir[] = "/tmp/test_db_admin.XXXXXX";
 static char dbpath[sizeof dir + 16];
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	struct buf b = BUF_INIT;
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_put(&b, chunk, n);
-	fclose(f);
-	return b.data;
-}
-
 /* The fixture's rows are made with plain SQL: a site row (every change
  * bumps it) and nothing else. */
 static int group_setup(void **state)
 {
 	(void)state;
-	const char *schema_path = getenv("SITE_SCHEMA");
-	char *schema = slurp(schema_path ? schema_path : "schema.sql");
-	sqlite3 *raw;
-	if (!schema || !mkdtemp(dir))
+	if (testdb_create(dir, dbpath, sizeof dbpath, "INSERT INTO site"
+			  " (id, name, changed_at) VALUES (1, 'Test', 1000)") < 0)
 		return -1;
-	snprintf(dbpath, sizeof dbpath, "%s/site.db", dir);
-	if (sqlite3_open(dbpath, &raw) != SQLITE_OK ||
-	    sqlite3_exec(raw, schema, NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_exec(raw, "INSERT INTO site (id, name, changed_at)"
-			 " VALUES (1, 'Test', 1000)", NULL, NULL, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_close(raw);
-	free(schema);
 	return db_open(dbpath, DB_READWRITE);
 }
 

@@ -21,6 +21,7 @@
 #include "buf.h"
 #include "db.h"
 #include "upload.h"
+#include "testdb.h"
 
 #define BOUNDARY "AaB03x"
 #define MP_TYPE  "multipart/form-data; boundary=" BOUNDARY
@@ -116,40 +117,15 @@ static int tmp_files(void)
 	return n;
 }
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	struct buf b = BUF_INIT;
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_put(&b, chunk, n);
-	fclose(f);
-	if (!b.data)
-		buf_puts(&b, "");
-	return b.data;
-}
-
 /* ---- fixtures ---- */
 
 static int group_setup(void **state)
 {
 	(void)state;
-	const char *schema_path = getenv("SITE_SCHEMA");
-	char *schema = slurp(schema_path ? schema_path : "schema.sql");
-	sqlite3 *raw;
-	if (!schema || !mkdtemp(dir))
+	if (testdb_create(dir, dbpath, sizeof dbpath, NULL) < 0)
 		return -1;
-	snprintf(dbpath, sizeof dbpath, "%s/site.db", dir);
 	snprintf(media, sizeof media, "%s/media", dir);
-	if (mkdir(media, 0755) < 0 || sqlite3_open(dbpath, &raw) != SQLITE_OK ||
-	    sqlite3_exec(raw, schema, NULL, NULL, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_close(raw);
-	free(schema);
-	if (db_open(dbpath, DB_READWRITE) < 0 || auth_init() < 0 ||
+	if (mkdir(media, 0755) < 0 || db_open(dbpath, DB_READWRITE) < 0 || auth_init() < 0 ||
 	    auth_user_add(NAME, PASS) != AUTH_USER_OK ||
 	    auth_login(NAME, PASS, "192.0.2.1", time(NULL), &alice) != AUTH_OK)
 		return -1;
@@ -227,7 +203,7 @@ static const char two_files[] =
 
 static char *file_text(const char *path)
 {
-	char *s = slurp(path);
+	char *s = testdb_slurp(path);
 	assert_non_null(s);
 	return s;
 }
