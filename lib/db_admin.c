@@ -136,6 +136,17 @@ int db_admin_site_update(const struct db_admin_site *s)
 	return run(q);
 }
 
+int db_admin_site_create(time_t now)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st,
+		"INSERT INTO site (id, name, changed_at) VALUES (1, '', ?1)");
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, (sqlite3_int64)now);
+	return run(q);
+}
+
 /* ---- admins ---- */
 
 int db_admin_each_user(void (*fn)(void *ctx, const char *name,

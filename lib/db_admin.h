@@ -52,6 +52,9 @@ struct db_admin_site {
 	const char *privacy_md, *privacy_html;
 };
 int db_admin_site_update(const struct db_admin_site *s);  /* 1/0/-1 */
+/* The site row of a new database, which has none: empty, changed at now;
+ * db_admin_site_update() fills it.  1 or -1. */
+int db_admin_site_create(time_t now);
 
 /* ---- admins, for the command line ---- */
 

@@ -10,9 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
+#include "db.h"
+#include "db_admin.h"
 #include "db_demo.h"
 #include "md.h"
 #include "media.h"
@@ -31,7 +34,7 @@
 
 /* Everything one build needs; err is where the first failure is told. */
 struct demo_ctx {
-	struct db_demo *db;
+	time_t now;                     /* one timestamp for every row */
 	char root[MEDIA_PATH_MAX];      /* vardir/media */
 	const char *site_name;
 	struct demo_report *rep;
@@ -288,6 +291,13 @@ static int fail_at(struct demo_ctx *c, xmlNode *n, const char *what)
 	return -1;
 }
 
+/* Why the last statement failed (db_admin has logged it as well). */
+static const char *db_reason(void)
+{
+	sqlite3 *h = db_handle();
+	return h ? sqlite3_errmsg(h) : "no database";
+}
+
 /* An empty temp file in media/tmp for a generator to write. */
 static int tmp_file(struct demo_ctx *c, char path[MEDIA_PATH_MAX])
 {
@@ -303,13 +313,11 @@ static int tmp_file(struct demo_ctx *c, char path[MEDIA_PATH_MAX])
 static long long media_row(struct demo_ctx *c, const struct media_file *f,
 		const char *mime, int pages)
 {
-	struct db_demo_media m = {
-		.sha256 = f->sha256, .path = f->path, .mime = mime, .bytes = f->bytes,
-		.pages = pages, .width = f->width, .height = f->height,
-	};
-	long long id = db_demo_media(c->db, &m, c->err, c->errsz);
+	long long id = db_admin_media(f, mime, pages, c->now);
 	if (id > 0)
 		c->rep->media++;
+	else
+		snprintf(c->err, c->errsz, "media %s: %s", f->path, db_reason());
 	return id;
 }
 
@@ -369,11 +377,11 @@ static int photo_media(struct demo_ctx *c, xmlNode *n, long long *thumb_id, long
 
 /* <photo> or <press-photo>; credit from the element or the gallery. */
 static long long photo(struct demo_ctx *c, xmlNode *n, long long edition_id,
-		int position, int in_gallery, const char *credit)
+		int in_gallery, const char *credit)
 {
 	struct pool p = { NULL, 0, 0 };
-	struct db_demo_photo ph = {
-		.edition_id = edition_id, .position = position, .in_gallery = in_gallery,
+	struct db_admin_photo ph = {
+		.edition_id = edition_id, .in_gallery = in_gallery, .published = 1,
 		.alt = attr(&p, n, "alt"), .caption = attr(&p, n, "caption"),
 		.credit = attr(&p, n, "credit"),
 	};
@@ -382,8 +390,9 @@ static long long photo(struct demo_ctx *c, xmlNode *n, long long edition_id,
 		ph.credit = credit;
 	if (!ph.alt || !*ph.alt)
 		fail_at(c, n, "needs alt text");   /* the schema refuses it too */
-	else if (photo_media(c, n, &ph.thumb_id, &ph.web_id) == 0)
-		id = db_demo_photo(c->db, &ph, c->err, c->errsz);
+	else if (photo_media(c, n, &ph.thumb_id, &ph.web_id) == 0 &&
+		 (id = db_admin_photo_add(&ph, c->now)) < 0)
+		fail_at(c, n, db_reason());
 	if (id > 0)
 		c->rep->photos++;
 	pool_free(&p);
@@ -392,11 +401,20 @@ static long long photo(struct demo_ctx *c, xmlNode *n, long long edition_id,
 
 /* ---- the rows ---- */
 
+/* The one site row: made, then filled by the admin's own update. */
+static int site_row(struct demo_ctx *c, const struct db_admin_site *s)
+{
+	if (db_admin_site_create(c->now) == 1 && db_admin_site_update(s) == 1)
+		return 0;
+	snprintf(c->err, c->errsz, "site: %s", db_reason());
+	return -1;
+}
+
 static int site(struct demo_ctx *c, xmlNode *n, struct pool *keep)
 {
 	struct pool p = { NULL, 0, 0 };
 	xmlNode *contact = child(n, "contact");
-	struct db_demo_site s = { .name = child_text(keep, n, "name") };
+	struct db_admin_site s = { .name = child_text(keep, n, "name") };
 	if (contact) {
 		s.contact_name = attr(&p, contact, "name");
 		s.contact_role = attr(&p, contact, "role");
@@ -409,17 +427,29 @@ static int site(struct demo_ctx *c, xmlNode *n, struct pool *keep)
 	else if (md_field(c, &p, n, "background", &s.background_md, &s.background_html) == 0 &&
 		 md_field(c, &p, n, "imprint", &s.imprint_md, &s.imprint_html) == 0 &&
 		 md_field(c, &p, n, "privacy", &s.privacy_md, &s.privacy_html) == 0 &&
-		 db_demo_site(c->db, &s, c->err, c->errsz) > 0)
+		 site_row(c, &s) == 0)
 		rc = 0;
 	c->site_name = s.name;
 	pool_free(&p);
 	return rc;
 }
 
-static int press(struct demo_ctx *c, xmlNode *n, long long edition_id, long long photo_id)
+/* 1 for "en", 2 for "de", 0 for anything else (the schema refuses it). */
+static unsigned lang_bit(const char *lang)
+{
+	if (!lang)
+		return 0;
+	return strcmp(lang, "en") == 0 ? 1 : strcmp(lang, "de") == 0 ? 2 : 0;
+}
+
+/* A release per language and edition.  db_admin_press_save() replaces an
+ * existing one (the admin's form edits in place), so a second <press> in
+ * the same language is refused here; `langs` has a bit per language seen. */
+static int press(struct demo_ctx *c, xmlNode *n, long long edition_id, long long photo_id,
+		unsigned *langs)
 {
 	struct pool p = { NULL, 0, 0 };
-	struct db_demo_press r = {
+	struct db_admin_press r = {
 		.edition_id = edition_id, .lang = attr(&p, n, "lang"),
 		.released = attr(&p, n, "released"), .title = child_text(&p, n, "title"),
 		.subtitle = child_text(&p, n, "subtitle"), .photo_id = photo_id > 0 ? photo_id : 0,
@@ -427,11 +457,18 @@ static int press(struct demo_ctx *c, xmlNode *n, long long edition_id, long long
 		.photo_credit = child_text(&p, n, "photo-credit"),
 	};
 	int rc = -1;
+	unsigned bit = lang_bit(r.lang);
 	if (!r.lang || !r.released || !r.title)
 		fail_at(c, n, "needs lang, released and <title>");
-	else if (md_field(c, &p, n, "body", &r.body_md, &r.body_html) == 0 &&
-		 db_demo_press(c->db, &r, c->err, c->errsz) > 0)
-		rc = 0;
+	else if (*langs & bit)
+		fail_at(c, n, "a second release in that language");
+	else if (md_field(c, &p, n, "body", &r.body_md, &r.body_html) == 0) {
+		if (db_admin_press_save(&r) > 0)
+			rc = 0;
+		else
+			fail_at(c, n, db_reason());
+	}
+	*langs |= bit;
 	if (rc == 0)
 		c->rep->press++;
 	pool_free(&p);
@@ -439,11 +476,11 @@ static int press(struct demo_ctx *c, xmlNode *n, long long edition_id, long long
 }
 
 static int talk(struct demo_ctx *c, xmlNode *n, long long edition_id, int year,
-		int published, int position)
+		int published)
 {
 	struct pool p = { NULL, 0, 0 };
-	struct db_demo_talk t = {
-		.edition_id = edition_id, .position = position, .slug = attr(&p, n, "slug"),
+	struct db_admin_talk t = {
+		.edition_id = edition_id, .slug = attr(&p, n, "slug"),
 		.title = child_text(&p, n, "title"), .speakers = child_text(&p, n, "speakers"),
 		.affiliation = child_text(&p, n, "affiliation"),
 	};
@@ -455,8 +492,12 @@ static int talk(struct demo_ctx *c, xmlNode *n, long long edition_id, int year,
 		char *sub = pool_add(&p, xmalloc(strlen(t.speakers) + strlen(c->site_name) + 32));
 		sprintf(sub, "%s - %s %d", t.speakers, c->site_name, year);
 		t.media_id = talk_pdf(c, year, published, t.slug, t.title, sub, pages);
-		if (t.media_id > 0 && db_demo_talk(c->db, &t, c->err, c->errsz) > 0)
-			rc = 0;
+		if (t.media_id > 0) {
+			if (db_admin_presentation_add(&t, c->now) > 0)
+				rc = 0;
+			else
+				fail_at(c, n, db_reason());
+		}
 	}
 	if (rc == 0)
 		c->rep->presentations++;
@@ -464,20 +505,20 @@ static int talk(struct demo_ctx *c, xmlNode *n, long long edition_id, int year,
 	return rc;
 }
 
-static int video(struct demo_ctx *c, xmlNode *n, long long edition_id, int position)
+static int video(struct demo_ctx *c, xmlNode *n, long long edition_id)
 {
 	struct pool p = { NULL, 0, 0 };
 	xmlChar *t = xmlNodeGetContent(n);
-	struct db_demo_video v = {
-		.edition_id = edition_id, .position = position, .url = attr(&p, n, "url"),
-		.title = pool_add(&p, trimmed(t ? (const char *)t : "")),
-	};
+	const char *url = attr(&p, n, "url");
+	const char *title = pool_add(&p, trimmed(t ? (const char *)t : ""));
 	xmlFree(t);
 	int rc = -1;
-	if (!v.url || !*v.title)
+	if (!url || !*title)
 		fail_at(c, n, "needs url and a title");
-	else if (db_demo_video(c->db, &v, c->err, c->errsz) > 0)
+	else if (db_admin_video_add(edition_id, title, url, c->now) > 0)
 		rc = 0;
+	else
+		fail_at(c, n, db_reason());
 	if (rc == 0)
 		c->rep->videos++;
 	pool_free(&p);
@@ -488,10 +529,9 @@ static int gallery(struct demo_ctx *c, xmlNode *n, long long edition_id)
 {
 	struct pool p = { NULL, 0, 0 };
 	const char *credit = attr(&p, n, "credit");
-	int position = 0, rc = 0;
+	int rc = 0;
 	for (xmlNode *ch = n->children; ch && rc == 0; ch = ch->next)
-		if (is_elem(ch, "photo") &&
-		    photo(c, ch, edition_id, ++position, 1, credit) < 0)
+		if (is_elem(ch, "photo") && photo(c, ch, edition_id, 1, credit) < 0)
 			rc = -1;
 	pool_free(&p);
 	return rc;
@@ -500,7 +540,7 @@ static int gallery(struct demo_ctx *c, xmlNode *n, long long edition_id)
 static long long edition_row(struct demo_ctx *c, xmlNode *n, int *year, int *published)
 {
 	struct pool p = { NULL, 0, 0 };
-	struct db_demo_edition e = {
+	struct db_admin_edition e = {
 		.title = child_text(&p, n, "title"),
 		.starts = attr(&p, n, "starts"), .ends = attr(&p, n, "ends"),
 		.venue = child_text(&p, n, "venue"), .address = child_text(&p, n, "address"),
@@ -511,8 +551,11 @@ static long long edition_row(struct demo_ctx *c, xmlNode *n, int *year, int *pub
 	    attr_int(n, "published", 0, 1, 0, &e.published) < 0 || !e.title)
 		fail_at(c, n, "needs year, published 0 or 1, and <title>");
 	else if (md_field(c, &p, n, "review", &e.review_md, &e.review_html) == 0 &&
-		 md_field(c, &p, n, "next", &e.next_md, &e.next_html) == 0)
-		id = db_demo_edition(c->db, &e, c->err, c->errsz);
+		 md_field(c, &p, n, "next", &e.next_md, &e.next_html) == 0 &&
+		 (id = db_admin_edition_add(&e)) <= 0) {
+		fail_at(c, n, id == 0 ? "that year is there already" : db_reason());
+		id = -1;
+	}
 	*year = e.year;
 	*published = e.published;
 	if (id > 0)
@@ -522,25 +565,27 @@ static long long edition_row(struct demo_ctx *c, xmlNode *n, int *year, int *pub
 }
 
 /* One edition and what belongs to it.  The press photo comes before the
- * press releases that point at it. */
+ * press releases that point at it.  Presentations, photos and videos are
+ * appended in the file's order, as the admin appends them. */
 static int edition(struct demo_ctx *c, xmlNode *n)
 {
-	int year, published, talks = 0, videos = 0;
+	int year, published;
+	unsigned langs = 0;
 	long long id = edition_row(c, n, &year, &published);
 	if (id < 0)
 		return -1;
 	long long photo_id = 0;
 	xmlNode *pp = child(n, "press-photo");
-	if (pp && (photo_id = photo(c, pp, id, 0, 0, NULL)) < 0)
+	if (pp && (photo_id = photo(c, pp, id, 0, NULL)) < 0)
 		return -1;
 	for (xmlNode *ch = n->children; ch; ch = ch->next) {
 		int rc = 0;
 		if (is_elem(ch, "press"))
-			rc = press(c, ch, id, photo_id);
+			rc = press(c, ch, id, photo_id, &langs);
 		else if (is_elem(ch, "presentation"))
-			rc = talk(c, ch, id, year, published, ++talks);
+			rc = talk(c, ch, id, year, published);
 		else if (is_elem(ch, "video"))
-			rc = video(c, ch, id, ++videos);
+			rc = video(c, ch, id);
 		else if (is_elem(ch, "gallery"))
 			rc = gallery(c, ch, id);
 		if (rc < 0)
@@ -573,8 +618,8 @@ static int content(struct demo_ctx *c, xmlDoc *doc)
 
 static int empty_site(struct demo_ctx *c)
 {
-	struct db_demo_site s = { .name = DEMO_EMPTY_NAME };
-	return db_demo_site(c->db, &s, c->err, c->errsz) > 0 ? 0 : -1;
+	struct db_admin_site s = { .name = DEMO_EMPTY_NAME };
+	return site_row(c, &s);
 }
 
 /* ---- the whole ---- */
@@ -604,18 +649,47 @@ static xmlDoc *parse_content(const char *path, char *err, size_t errsz)
 	return doc;
 }
 
-/* Fill the temp database at tmp. */
+/* Whether SQLite left the -wal file of path: then some committed rows are
+ * not in the main file yet, and the file alone must not be put in place. */
+static int wal_left(const char *path)
+{
+	char p[MEDIA_PATH_MAX + 16];
+	struct stat st;
+	snprintf(p, sizeof p, "%s-wal", path);
+	return lstat(p, &st) == 0;
+}
+
+/* Fill the temp database at tmp: the schema on a connection of its own,
+ * then the rows through the process's connection (lib/db.c), in one
+ * transaction.  db_open switches the file to WAL mode, which read-only
+ * openers cannot do themselves; db_close finalizes the statement slots,
+ * and the last close checkpoints the WAL into the file and removes the
+ * -wal and -shm files, so the single file can be moved into place. */
 static int build(struct demo_ctx *c, const char *tmp, const char *schema, xmlDoc *doc)
 {
-	c->db = db_demo_create(tmp, schema, c->err, c->errsz);
-	if (!c->db)
+	if (db_demo_schema(tmp, schema, c->err, c->errsz) < 0)
 		return -1;
-	int rc = doc ? content(c, doc) : empty_site(c);
-	if (rc < 0) {
-		db_demo_abort(c->db);
+	if (db_open(tmp, DB_READWRITE) < 0) {
+		snprintf(c->err, c->errsz, "%s: cannot open the new database", tmp);
 		return -1;
 	}
-	return db_demo_finish(c->db, c->err, c->errsz);
+	int rc = db_begin();
+	if (rc < 0)
+		snprintf(c->err, c->errsz, "begin: %s", db_reason());
+	else
+		rc = doc ? content(c, doc) : empty_site(c);
+	if (rc == 0 && db_commit() < 0) {
+		snprintf(c->err, c->errsz, "commit: %s", db_reason());
+		rc = -1;
+	}
+	if (rc < 0)
+		db_rollback();
+	db_close();
+	if (rc == 0 && wal_left(tmp)) {
+		snprintf(c->err, c->errsz, "%s: could not close the new database", tmp);
+		rc = -1;
+	}
+	return rc;
 }
 
 static int site_db_exists(const char *path)
@@ -627,7 +701,7 @@ static int site_db_exists(const char *path)
 int demo_init(const char *vardir, const char *schema_path, const char *content_path,
 		struct demo_report *rep, char *err, size_t errsz)
 {
-	struct demo_ctx c = { .rep = rep, .err = err, .errsz = errsz };
+	struct demo_ctx c = { .now = time(NULL), .rep = rep, .err = err, .errsz = errsz };
 	char final[MEDIA_PATH_MAX], tmp[MEDIA_PATH_MAX];
 	struct buf schema = BUF_INIT;
 	xmlDoc *doc = NULL;

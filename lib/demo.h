@@ -24,6 +24,10 @@ struct demo_report {
  * fails rather than replace a database someone made meanwhile.  Media files
  * are content-addressed, so those of an interrupted run are simply reused.
  *
+ * The rows go in through lib/db_admin.c on the process's connection of
+ * lib/db.c, which it opens and closes again: call it while no other
+ * database is open.
+ *
  * Returns 0 when it created the site, 1 when vardir/site.db existed
  * already (nothing changed), -1 on error (reason in err, nothing left
  * behind but directories and reusable media files). */
