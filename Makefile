@@ -61,7 +61,10 @@ $(B)/tests/%: tests/unit/%.c $(LIBSITE)
 deps:
 	@sh deploy/deps.sh
 
-run: deps all
+# deps first, then a new make: its flags come from pkg-config, which only
+# answers once the -dev packages are there (a fresh machine).
+run: deps
+	@$(MAKE) --no-print-directory all
 	@sh deploy/run.sh
 
 unit: $(UNIT_BIN)
@@ -86,7 +89,8 @@ $(B)/bench/image_import: tests/bench/image_import.c $(LIBSITE)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Ilib $(LDFLAGS) -o $@ $< $(LIBSITE) $(LIBS_ADMIN)
 
-bench: deps all $(BENCH_BIN)
+bench: deps
+	@$(MAKE) --no-print-directory all $(BENCH_BIN)
 	@sh tests/bench/run.sh
 
 fuzz:

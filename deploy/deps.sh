@@ -15,7 +15,7 @@ mode=${1:-all}
 BUILD="gcc make pkg-config libfcgi-dev libxml2-dev libsqlite3-dev libsodium-dev
 libvips-dev libcmark-dev libcmocka-dev clang libclang-rt-14-dev"
 RUN="sqlite3 curl"
-TEST="nodejs chromium default-jre-headless wrk libfcgi-bin poppler-utils libvips-tools apache2"
+TEST="nodejs chromium fonts-dejavu-core default-jre-headless wrk libfcgi-bin poppler-utils libvips-tools apache2"
 
 installed() {
 	dpkg-query -W -f='${Status}\n' "$1" 2>/dev/null | grep -q ' installed$'
