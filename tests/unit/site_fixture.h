@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "testdb.h"
 
 static const char fixture_sql[] =
 	"INSERT INTO site (id, name, background_html, contact_name, contact_role,"
@@ -59,40 +60,19 @@ static const char fixture_sql[] =
 	"  8, '', ''),"
 	" (1, 'de', '2021-03-19', 'Symposium online', '', '<p>Text.</p>', NULL, '', '');";
 
-/* A fresh database file from schema.sql plus the fixture; the path is
- * malloc'ed.  Aborts the test program when the schema cannot be read:
- * nothing else can be tested without it. */
+/* A fresh database file from schema.sql plus the fixture, in a directory
+ * of its own; the path is malloc'ed.  Exits the test program when the
+ * schema cannot be read: nothing else can be tested without it. */
 static char *fixture_db(void)
 {
-	const char *schema = getenv("SITE_SCHEMA") ? getenv("SITE_SCHEMA") : "schema.sql";
-	char tmpl[] = "/tmp/site-test-XXXXXX";
-	struct buf sql = BUF_INIT;
-	char chunk[4096];
-	size_t n;
-	sqlite3 *h;
-
-	FILE *f = fopen(schema, "r");
-	if (!f) {
-		fprintf(stderr, "%s: cannot read (run from the repository root)\n", schema);
+	char dir[] = "/tmp/site-test-XXXXXX";
+	char path[sizeof dir + 16];
+	if (testdb_create(dir, path, sizeof path, fixture_sql) < 0) {
+		fprintf(stderr, "fixture: cannot build the database"
+			" (run from the repository root)\n");
 		exit(1);
 	}
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_put(&sql, chunk, n);
-	fclose(f);
-
-	int fd = mkstemp(tmpl);
-	if (fd < 0)
-		exit(1);
-	close(fd);
-	if (sqlite3_open(tmpl, &h) != SQLITE_OK ||
-	    sqlite3_exec(h, sql.data, NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_exec(h, fixture_sql, NULL, NULL, NULL) != SQLITE_OK) {
-		fprintf(stderr, "fixture: %s\n", sqlite3_errmsg(h));
-		exit(1);
-	}
-	sqlite3_close(h);
-	buf_free(&sql);
-	return xstrdup(tmpl);
+	return xstrdup(path);
 }
 
 static void fixture_remove(char *path)
@@ -103,6 +83,8 @@ static void fixture_remove(char *path)
 	snprintf(side, sizeof side, "%s-shm", path);
 	unlink(side);
 	unlink(path);
+	*strrchr(path, '/') = '\0';
+	rmdir(path);
 	free(path);
 }
 
