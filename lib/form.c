@@ -1,6 +1,7 @@
 /* form: urlencoded bodies, cookies and streaming multipart/form-data.
  * See form.h for the rules each parser enforces. */
 #include "form.h"
+#include "http.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -53,17 +54,6 @@ static int err_set(struct form_error *e, enum form_err code,
 }
 
 /* ---- character classes and UTF-8 ---- */
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* RFC 9110 5.6.2 tchar. */
 static int is_tchar(unsigned char c)
@@ -213,8 +203,8 @@ static long url_decode(const char *s, size_t n, char *out)
 		if (c == '+') {
 			c = ' ';
 		} else if (c == '%') {
-			int hi = n - i > 2 ? hexval(s[i + 1]) : -1;
-			int lo = hi >= 0 ? hexval(s[i + 2]) : -1;
+			int hi = n - i > 2 ? http_hexval((unsigned char)s[i + 1]) : -1;
+			int lo = hi >= 0 ? http_hexval((unsigned char)s[i + 2]) : -1;
 			if (lo < 0)
 				return -1;
 			c = (char)(hi << 4 | lo);

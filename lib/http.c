@@ -87,7 +87,7 @@ const char *http_header(const struct http_req *r, const char *name)
 	return http_param(r, env);
 }
 
-static int hex_val(int c)
+int http_hexval(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -110,8 +110,8 @@ static long pct_decode(const char *in, size_t n, char *out, size_t outsz,
 		if (c == '%') {
 			if (n - i < 3)
 				return DEC_BAD;
-			int hi = hex_val((unsigned char)in[i + 1]);
-			int lo = hex_val((unsigned char)in[i + 2]);
+			int hi = http_hexval((unsigned char)in[i + 1]);
+			int lo = http_hexval((unsigned char)in[i + 2]);
 			if (hi < 0 || lo < 0)
 				return DEC_BAD;
 			c = hi * 16 + lo;

@@ -29,6 +29,9 @@ const char *http_param(const struct http_req *r, const char *name);
 /* A request header by its HTTP name ("If-None-Match"), NULL when absent. */
 const char *http_header(const struct http_req *r, const char *name);
 
+/* The value of hex digit c (either case), or -1. */
+int http_hexval(int c);
+
 /* Strict percent-decoding (RFC 3986 2.1): "%" must be followed by two hex
  * digits, %00 is refused.  Returns the decoded length, or -1. */
 long http_pct_decode(const char *in, size_t n, char *out, size_t outsz);

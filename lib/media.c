@@ -15,6 +15,7 @@
 #include <zlib.h>
 
 #include "buf.h"
+#include "http.h"
 #include "media.h"
 
 #define MEDIA_IO_CHUNK   65536       /* read size for hashing and scanning */
@@ -521,17 +522,6 @@ static void lex_add(struct pdf_lex *lx, int c)
 		lx->tok[lx->len++] = (char)c;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* A name character; "#xx" is an escaped byte (PDF 1.2+, 7.3.5). */
 static void lex_name_char(struct pdf_lex *lx, int c)
 {
@@ -539,7 +529,7 @@ static void lex_name_char(struct pdf_lex *lx, int c)
 		lx->hash = 1;
 		lx->hashv = 0;
 	} else if (lx->hash) {
-		int v = hexval(c);
+		int v = http_hexval(c);
 		lx->hashv = lx->hashv * 16 + (v < 0 ? 0 : v);
 		if (++lx->hash == 3) {
 			lex_add(lx, lx->hashv);

@@ -19,7 +19,7 @@ cd "$(dirname "$0")/../.." || exit 1
 
 CLANG=${FUZZ_CC:-clang}
 TARGETS="multipart urlencoded cookie"
-SRC="lib/form.c lib/buf.c"
+SRC="lib/form.c lib/http.c lib/buf.c"
 CFLAGS="-std=c11 -D_POSIX_C_SOURCE=200809L -Ilib -g -O1 -fno-omit-frame-pointer
 	-fno-sanitize-recover=all -Wall -Wextra -Werror"
 OUT=build/fuzz
