@@ -188,22 +188,16 @@ void admin_photos_post(struct admin_ctx *c)
 
 void admin_photo_get(struct admin_ctx *c)
 {
-	int rc = db_admin_photo(c->v, c->edition_id, c->id);
-	if (rc != 1) {
-		admin_fail(c, rc < 0 ? 500 : 404, "There is no such photo.");
+	if (!admin_found(c, db_admin_photo(c->v, c->edition_id, c->id), "photo"))
 		return;
-	}
 	admin_render(c, "photo.xml", 200);
 }
 
 void admin_photo_post(struct admin_ctx *c)
 {
 	char object[48], loc[48];
-	int rc = db_admin_photo(c->v, c->edition_id, c->id);
-	if (rc != 1) {
-		admin_fail(c, rc < 0 ? 500 : 404, "There is no such photo.");
+	if (!admin_found(c, db_admin_photo(c->v, c->edition_id, c->id), "photo"))
 		return;
-	}
 	struct db_admin_photo p = { .edition_id = c->edition_id, .in_gallery = 1 };
 	p.alt = admin_field(c, "alt", 0, ADMIN_TEXT_MAX);
 	p.caption = admin_field(c, "caption", 0, ADMIN_TEXT_MAX);

@@ -129,6 +129,16 @@ void admin_fail(struct admin_ctx *c, int status, const char *msg)
 		buf_printf(&c->w->body, "%d %s\n", status, http_status_text(status));
 }
 
+int admin_found(struct admin_ctx *c, int rc, const char *what)
+{
+	char msg[64];
+	if (rc == 1)
+		return 1;
+	snprintf(msg, sizeof msg, "There is no such %s.", what);
+	admin_fail(c, rc < 0 ? 500 : 404, msg);
+	return 0;
+}
+
 void admin_redirect(struct admin_ctx *c, const char *location)
 {
 	c->w->status = 303;

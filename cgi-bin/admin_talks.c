@@ -27,11 +27,8 @@ void admin_talks_get(struct admin_ctx *c)
 
 void admin_talk_get(struct admin_ctx *c)
 {
-	int rc = db_admin_presentation(c->v, c->edition_id, c->id);
-	if (rc != 1) {
-		admin_fail(c, rc < 0 ? 500 : 404, "There is no such presentation.");
+	if (!admin_found(c, db_admin_presentation(c->v, c->edition_id, c->id), "presentation"))
 		return;
-	}
 	admin_render(c, "talk.xml", 200);
 }
 
@@ -182,11 +179,8 @@ void admin_talk_post(struct admin_ctx *c)
 	struct db_admin_talk t;
 	struct media_file mf;
 	int pages = 0, stored = 1;
-	int rc = db_admin_presentation(c->v, c->edition_id, c->id);
-	if (rc != 1) {
-		admin_fail(c, rc < 0 ? 500 : 404, "There is no such presentation.");
+	if (!admin_found(c, db_admin_presentation(c->v, c->edition_id, c->id), "presentation"))
 		return;
-	}
 	read_text(c, &t);
 	if (c->invalid || (stored = store_pdf(c, &mf, &pages)) < 0) {
 		admin_render(c, "talk.xml", c->status ? c->status : 422);

@@ -26,11 +26,8 @@ void admin_videos_get(struct admin_ctx *c)
 
 void admin_video_get(struct admin_ctx *c)
 {
-	int rc = db_admin_video(c->v, c->edition_id, c->id);
-	if (rc != 1) {
-		admin_fail(c, rc < 0 ? 500 : 404, "There is no such video.");
+	if (!admin_found(c, db_admin_video(c->v, c->edition_id, c->id), "video"))
 		return;
-	}
 	admin_render(c, "video.xml", 200);
 }
 
@@ -105,11 +102,8 @@ void admin_video_post(struct admin_ctx *c)
 {
 	const char *title;
 	char url[YT_URL_MAX];
-	int rc = db_admin_video(c->v, c->edition_id, c->id);
-	if (rc != 1) {
-		admin_fail(c, rc < 0 ? 500 : 404, "There is no such video.");
+	if (!admin_found(c, db_admin_video(c->v, c->edition_id, c->id), "video"))
 		return;
-	}
 	if (read_form(c, &title, url) < 0) {
 		admin_render(c, "video.xml", c->status);
 		return;
