@@ -86,7 +86,7 @@ static int ensure_dir(const char *dir, int *created)
 	return 0;
 }
 
-static int write_all(int fd, const void *p, size_t n)
+int media_write_all(int fd, const void *p, size_t n)
 {
 	const char *c = p;
 
@@ -1244,7 +1244,7 @@ static int write_file(const char *path, const void *p, size_t n)
 
 	if (fd < 0)
 		return -1;
-	r = write_all(fd, p, n);
+	r = media_write_all(fd, p, n);
 	return close(fd) || r ? -1 : 0;
 }
 

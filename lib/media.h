@@ -58,6 +58,10 @@ struct media_image {
  * unlinks it. */
 int media_tmp_open(const char *root, int *fd, char path[MEDIA_PATH_MAX]);
 
+/* Write all n bytes of p to fd (retrying short writes and EINTR); 0 or -1.
+ * What uploads use to fill a temp file. */
+int media_write_all(int fd, const void *p, size_t n);
+
 /* Move a finished temp file (which must lie in root/tmp/) to its content
  * address root/<2 hex>/<64 hex>.<ext>: fsync the file, rename it into
  * place, fsync the directory (and the root when the directory is new).  If

@@ -191,20 +191,6 @@ static int on_begin(void *ctx, const struct form_part *part)
 	return 0;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* A file over its limit is not an error of the body: its data is dropped
  * and the form says which file it was, keeping the other fields. */
 static int on_data(void *ctx, const struct form_part *part, const char *data,
@@ -226,7 +212,7 @@ static int on_data(void *ctx, const struct form_part *part, const char *data,
 		c->io_error = 1;
 		return refuse(c, "the upload could not be stored");
 	}
-	if (write_all(c->fd, data, len) < 0) {
+	if (media_write_all(c->fd, data, len) < 0) {
 		c->io_error = 1;
 		return refuse(c, "the upload could not be stored");
 	}
