@@ -47,11 +47,12 @@ fi
 echo "e2e: site at http://127.0.0.1:$PORT/ (VARDIR $VARDIR)"
 
 # One file at a time: http.test.mjs briefly unpublishes an edition.
+# E2E_FILES narrows the run to some files (e.g. E2E_FILES=tests/e2e/http.test.mjs).
 BASE_URL=http://127.0.0.1:$PORT VARDIR=$VARDIR SITE_ROOT=$ROOT OUT_DIR=$OUT \
 node --test --test-concurrency=1 --test-timeout=300000 \
 	--test-reporter=spec --test-reporter-destination=stdout \
 	--test-reporter=tap --test-reporter-destination="$OUT/e2e.tap" \
-	tests/e2e/*.test.mjs
+	${E2E_FILES:-tests/e2e/*.test.mjs}
 rc=$?
 
 pass=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$OUT/e2e.tap" | tail -n 1)
