@@ -8,14 +8,11 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { CHROMIUM, openBrowser } from './a11y-lib.mjs';
 import { BASE, OUT, YEAR, sql } from './lib.mjs';
 import { Admin, account, skipReason, uniq, COOKIE } from './admin-lib.mjs';
 import { makePdf, makeJpeg } from './fixtures/files.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-	'--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SHOTS = path.join(OUT, 'admin');
 const NAV_TIMEOUT_MS = 15000;
 // Upload speed while the progress bar is watched: the PDF below takes
@@ -33,15 +30,7 @@ describe('admin in Chromium', { skip: skip || false }, () => {
 
 	before(async () => {
 		fs.mkdirSync(SHOTS, { recursive: true });
-		browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true, timeout: 60000 });
-		context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-		page = await context.newPage();
-		page.setDefaultTimeout(NAV_TIMEOUT_MS);
-		page.on('console', (m) => {
-			if (m.type() === 'error')
-				consoleErrors.push(`${page.url()}: ${m.text()}`);
-		});
-		page.on('pageerror', (e) => consoleErrors.push(`${page.url()}: ${e.message}`));
+		({ browser, context, page } = await openBrowser(consoleErrors, { timeout: NAV_TIMEOUT_MS }));
 	});
 
 	after(async () => {
