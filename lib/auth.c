@@ -291,11 +291,16 @@ int auth_session_check(const char *cookie_value, time_t now,
 		return 0;
 	if (now - row.seen_at >= AUTH_IDLE_SECONDS ||
 	    now - row.created_at >= AUTH_MAX_SECONDS)
-		return db_auth_session_del(hash) < 0 ? -1 : 0;
+		return db_auth_session_expire(hash) < 0 ? -1 : 0;
+	/* The touch is the only write a read-only page would make: it never
+	 * waits for another writer (a long save must not turn a page view into
+	 * a 500), and a skipped touch is simply made at the next request. */
 	if (now - row.seen_at >= AUTH_SEEN_STEP) {
-		if (db_auth_session_touch(hash, now) < 0)
+		int t = db_auth_session_touch(hash, now);
+		if (t < 0)
 			return -1;
-		row.seen_at = now;
+		if (t == 0)
+			row.seen_at = now;
 	}
 	out->admin_id = row.admin_id;
 	snprintf(out->admin, sizeof out->admin, "%s", row.admin);

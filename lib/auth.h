@@ -139,7 +139,9 @@ enum auth_result auth_login(const char *name, const char *password,
 
 /* Validate a session id from the cookie.  1: valid, *out filled (id is
  * the cookie value; retry_after 0) and seen_at refreshed (at most once per
- * AUTH_SEEN_STEP); 0: malformed, unknown, or expired (idle for
+ * AUTH_SEEN_STEP, and skipped, without waiting, while another connection
+ * holds the write lock: reading a page never needs a write); 0: malformed,
+ * unknown, or expired (idle for
  * AUTH_IDLE_SECONDS or older than AUTH_MAX_SECONDS; an expired session is
  * deleted); -1: database error. */
 int auth_session_check(const char *cookie_value, time_t now,

@@ -351,6 +351,17 @@ time_t db_changed_at(void)
 	return t > 0 ? (time_t)t : 0;
 }
 
+int db_step_nowait(sqlite3_stmt *st)
+{
+	if (!st)
+		return SQLITE_ERROR;
+	sqlite3_busy_timeout(db, 0);
+	int rc = sqlite3_step(st);
+	sqlite3_busy_timeout(db, DB_BUSY_TIMEOUT_MS);
+	sqlite3_reset(st);
+	return rc;
+}
+
 int db_begin(void)
 {
 	static sqlite3_stmt *st;

@@ -38,6 +38,11 @@ long long db_version(void);
 /* site.changed_at: the time of the last change to any content. */
 time_t db_changed_at(void);
 
+/* Step a write that may be skipped: with no busy wait, so that another
+ * writer's lock (a long import, a backup) costs nothing.  SQLite's result
+ * code (SQLITE_DONE, SQLITE_BUSY, ...); the statement is reset after. */
+int db_step_nowait(sqlite3_stmt *st);
+
 /* Transactions for writers (BEGIN IMMEDIATE). 0 or -1. */
 int db_begin(void);
 int db_commit(void);

@@ -25,6 +25,19 @@ static int run(sqlite3_stmt *st, const char *what)
 	return 0;
 }
 
+/* Run a write that may be skipped while another connection holds the
+ * write lock: 0 done, 1 busy (skipped), -1 error. */
+static int run_nowait(sqlite3_stmt *st, const char *what)
+{
+	int rc = db_step_nowait(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+		return 1;
+	fprintf(stderr, "db_auth: %s: %s\n", what, sqlite3_errmsg(db_handle()));
+	return -1;
+}
+
 /* Run a write statement: the number of rows it changed, or -1. */
 static int run_changes(sqlite3_stmt *st, const char *what)
 {
@@ -279,17 +292,30 @@ int db_auth_session_touch(const unsigned char hash[DB_AUTH_HASH_BYTES], time_t n
 		return -1;
 	bind_hash(st, 1, hash);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
-	return run(st, "session touch");
+	return run_nowait(st, "session touch");
+}
+
+/* One statement for a log-out and an expiry, bound to one session. */
+static sqlite3_stmt *session_del_stmt(const unsigned char hash[DB_AUTH_HASH_BYTES])
+{
+	static sqlite3_stmt *slot;
+	sqlite3_stmt *st = db_prepare(&slot, "DELETE FROM session WHERE id_hash = ?1");
+	if (st)
+		bind_hash(st, 1, hash);
+	return st;
+}
+
+int db_auth_session_expire(const unsigned char hash[DB_AUTH_HASH_BYTES])
+{
+	sqlite3_stmt *st = session_del_stmt(hash);
+	return !st || run_nowait(st, "session expire") < 0 ? -1 : 0;
 }
 
 int db_auth_session_del(const unsigned char hash[DB_AUTH_HASH_BYTES])
 {
-	static sqlite3_stmt *slot;
-	sqlite3_stmt *st = db_prepare(&slot,
-		"DELETE FROM session WHERE id_hash = ?1");
+	sqlite3_stmt *st = session_del_stmt(hash);
 	if (!st)
 		return -1;
-	bind_hash(st, 1, hash);
 	int n = run_changes(st, "session del");
 	return n < 0 ? -1 : n > 0;
 }

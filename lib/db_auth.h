@@ -73,7 +73,13 @@ int db_auth_session_add(const unsigned char hash[DB_AUTH_HASH_BYTES],
 /* 1 found (with the admin's name, into *out), 0 not, -1 error. */
 int db_auth_session_get(const unsigned char hash[DB_AUTH_HASH_BYTES],
 			struct db_auth_session *out);
+/* Record that the session was seen now.  A convenience, not a duty: it does
+ * not wait for another writer's lock (db_step_nowait).  0 written, 1 skipped
+ * because the database was busy, -1 error. */
 int db_auth_session_touch(const unsigned char hash[DB_AUTH_HASH_BYTES], time_t now);
+/* Delete an expired session if that can be done without waiting (the next
+ * log-in's prune catches it otherwise).  0 deleted or skipped, -1 error. */
+int db_auth_session_expire(const unsigned char hash[DB_AUTH_HASH_BYTES]);
 /* 1 deleted, 0 there was none, -1 error. */
 int db_auth_session_del(const unsigned char hash[DB_AUTH_HASH_BYTES]);
 /* Every session of one admin (after a password change). Count, or -1. */

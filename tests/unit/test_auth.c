@@ -346,6 +346,28 @@ static void test_session_seen_at_written_once_a_minute(void **state)
 	assert_int_equal(c.seen_at, T0 + 60);
 }
 
+/* Another connection holding the write lock (a long save): the check
+ * still answers, and the touch is left for a later request. */
+static void test_session_touch_skipped_while_locked(void **state)
+{
+	(void)state;
+	struct auth_session s, c;
+	sqlite3 *other;
+	add_alice();
+	login_ok(T0, &s);
+	assert_int_equal(sqlite3_open(dbpath, &other), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(auth_session_check(s.id, T0 + 60, &c), 1);
+	assert_int_equal(c.seen_at, T0);
+	/* An expired session is refused even when it cannot be deleted now. */
+	assert_int_equal(auth_session_check(s.id, T0 + AUTH_IDLE_SECONDS, &c), 0);
+	assert_int_equal(sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(other);
+	assert_int_equal(count("SELECT seen_at FROM session") - T0, 0);
+	assert_int_equal(auth_session_check(s.id, T0 + 61, &c), 1);
+	assert_int_equal(count("SELECT seen_at FROM session") - T0, 61);
+}
+
 static void test_session_expires_idle(void **state)
 {
 	(void)state;
@@ -669,6 +691,7 @@ int main(void)
 		cmocka_unit_test_setup(test_failures_pruned_after_an_hour, wipe),
 		cmocka_unit_test_setup(test_session_check, wipe),
 		cmocka_unit_test_setup(test_session_seen_at_written_once_a_minute, wipe),
+		cmocka_unit_test_setup(test_session_touch_skipped_while_locked, wipe),
 		cmocka_unit_test_setup(test_session_expires_idle, wipe),
 		cmocka_unit_test_setup(test_session_expires_absolute, wipe),
 		cmocka_unit_test_setup(test_logout_deletes, wipe),
