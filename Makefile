@@ -56,7 +56,10 @@ $(BIN)/admin: $(ADMIN_OBJ) $(LIBSITE)
 
 $(B)/tests/%: tests/unit/%.c $(LIBSITE)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Ilib -o $@ $< $(LIBSITE) $(LIBS_ADMIN) -lcmocka
+	$(CC) $(CFLAGS) -Ilib -DTEST_BIN_DIR='"$(BIN)"' -o $@ $< $(LIBSITE) $(LIBS_ADMIN) -lcmocka
+
+# test_home runs the home program itself (as plain CGI).
+$(B)/tests/test_home: $(BIN)/home
 
 deps:
 	@sh deploy/deps.sh

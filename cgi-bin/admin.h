@@ -95,7 +95,7 @@ void admin_redirect(struct admin_ctx *c, const char *location);
 void admin_fail(struct admin_ctx *c, int status, const char *msg);
 /* A lookup's result rc: 1 goes on; 0 answers 404 "There is no such
  * <what>.", -1 a 500.  Returns 1 to go on, 0 when answered. */
-int admin_found(struct admin_ctx *c, int rc, const char *what);
+int admin_found(struct admin_ctx *c, enum db_result rc, const char *what);
 
 /* A form field, trimmed (in place), copied into c->v under its own name
  * so a re-rendered form shows it.  Checks: required, at most max bytes,

@@ -19,7 +19,7 @@ void admin_edition_new_get(struct admin_ctx *c)
 
 void admin_edition_get(struct admin_ctx *c)
 {
-	if (db_admin_edition(c->v, c->year) != 1) {
+	if (db_admin_edition(c->v, c->year) != DB_FOUND) {
 		admin_fail(c, 500, NULL);
 		return;
 	}
@@ -75,7 +75,8 @@ static void save(struct admin_ctx *c, struct db_admin_edition *e, int is_new)
 	snprintf(object, sizeof object, "edition %04d", e->year);
 	if (admin_begin(c) < 0)
 		return;
-	long long id = is_new ? db_admin_edition_add(e) : db_admin_edition_update(e);
+	long long id = is_new ? db_admin_edition_add(e) :
+		db_admin_edition_update(e) == DB_FOUND ? c->edition_id : -1;
 	if (id <= 0) {
 		admin_abort(c);
 		return;

@@ -29,8 +29,10 @@ static int talk_link_apply(void *ctx, const char *link, const char *target)
 int admin_talk_link(long long id)
 {
 	char link[MEDIA_REL_MAX + 16], target[MEDIA_REL_MAX];
-	int rc = db_admin_talk_link(id, link, target);
-	return rc <= 0 ? rc : talk_link_apply(NULL, link, target);
+	enum db_result rc = db_admin_talk_link(id, link, target);
+	if (rc != DB_FOUND)
+		return rc == DB_MISSING ? 0 : -1;
+	return talk_link_apply(NULL, link, target);
 }
 
 int admin_talk_links_sync(long long edition_id)
@@ -56,17 +58,17 @@ void admin_item_move(struct admin_ctx *c, enum db_admin_kind k, const char *list
 	}
 	if (admin_begin(c) < 0)
 		return;
-	int rc = db_admin_move(k, c->edition_id, c->id, dir);
-	if (rc < 0) {
+	enum db_result rc = db_admin_move(k, c->edition_id, c->id, dir);
+	if (rc == DB_FAILED) {
 		admin_abort(c);
 		return;
 	}
-	if (rc == 0) {          /* first/last already, or no such item */
+	if (rc == DB_MISSING) {  /* first/last already, or no such item */
 		db_rollback();
 		if (k == DB_ADMIN_PRESENTATION ?
-		    db_admin_presentation(c->v, c->edition_id, c->id) != 1 :
-		    k == DB_ADMIN_PHOTO ? db_admin_photo(c->v, c->edition_id, c->id) != 1 :
-		    db_admin_video(c->v, c->edition_id, c->id) != 1) {
+		    db_admin_presentation(c->v, c->edition_id, c->id) != DB_FOUND :
+		    k == DB_ADMIN_PHOTO ? db_admin_photo(c->v, c->edition_id, c->id) != DB_FOUND :
+		    db_admin_video(c->v, c->edition_id, c->id) != DB_FOUND) {
 			admin_fail(c, 404, "There is no such item in this edition.");
 			return;
 		}
@@ -84,10 +86,10 @@ void admin_item_delete(struct admin_ctx *c, enum db_admin_kind k, const char *li
 	char object[64];
 	if (admin_begin(c) < 0)
 		return;
-	int rc = db_admin_trash(k, c->edition_id, c->id, c->now);
-	if (rc <= 0) {
+	enum db_result rc = db_admin_trash(k, c->edition_id, c->id, c->now);
+	if (rc != DB_FOUND) {
 		db_rollback();
-		if (rc < 0)
+		if (rc == DB_FAILED)
 			admin_fail(c, 500, NULL);
 		else
 			admin_fail(c, 404, "There is no such item in this edition.");
@@ -115,10 +117,10 @@ void admin_restore_post(struct admin_ctx *c)
 	char object[64];
 	if (admin_begin(c) < 0)
 		return;
-	int rc = db_admin_restore(c->kind, c->id);
-	if (rc <= 0) {
+	enum db_result rc = db_admin_restore(c->kind, c->id);
+	if (rc != DB_FOUND) {
 		db_rollback();
-		if (rc < 0)
+		if (rc == DB_FAILED)
 			admin_fail(c, 500, NULL);
 		else
 			admin_fail(c, 404, "That item is not in the trash.");

@@ -213,7 +213,7 @@ void admin_photo_post(struct admin_ctx *c)
 	}
 	if (admin_begin(c) < 0)
 		return;
-	if (db_admin_photo_update(c->id, &p) != 1) {
+	if (db_admin_photo_update(c->id, &p) != DB_FOUND) {
 		admin_abort(c);
 		return;
 	}
@@ -234,10 +234,10 @@ void admin_photo_publish(struct admin_ctx *c)
 	}
 	if (admin_begin(c) < 0)
 		return;
-	int rc = db_admin_photo_publish(c->edition_id, c->id, v[0] == '1');
-	if (rc <= 0) {
+	enum db_result rc = db_admin_photo_publish(c->edition_id, c->id, v[0] == '1');
+	if (rc != DB_FOUND) {
 		db_rollback();
-		admin_fail(c, rc < 0 ? 500 : 404, "There is no such photo.");
+		admin_fail(c, rc == DB_FAILED ? 500 : 404, "There is no such photo.");
 		return;
 	}
 	snprintf(object, sizeof object, "photo %lld", c->id);

@@ -13,7 +13,7 @@
 
 void admin_press_get(struct admin_ctx *c)
 {
-	if (db_admin_press(c->v, c->edition_id, c->lang) < 0) {
+	if (db_admin_press(c->v, c->edition_id, c->lang) == DB_FAILED) {
 		admin_fail(c, 500, NULL);
 		return;
 	}
@@ -70,7 +70,7 @@ static void save(struct admin_ctx *c, struct db_admin_press *p, int have_new,
 		return;
 	}
 	if ((p->photo_id > 0 && !have_new &&
-	     db_admin_photo_text(p->photo_id, c->edition_id, alt, decorative) < 0) ||
+	     db_admin_photo_text(p->photo_id, c->edition_id, alt, decorative) == DB_FAILED) ||
 	    db_admin_press_save(p) < 0) {
 		admin_abort(c);
 		return;
@@ -88,7 +88,7 @@ void admin_press_post(struct admin_ctx *c)
 	struct media_image img;
 	struct db_admin_press p = { .edition_id = c->edition_id, .lang = c->lang };
 	/* The stored release shows the current photo again on an error. */
-	if (db_admin_press(c->v, c->edition_id, c->lang) < 0) {
+	if (db_admin_press(c->v, c->edition_id, c->lang) == DB_FAILED) {
 		admin_fail(c, 500, NULL);
 		return;
 	}

@@ -129,13 +129,13 @@ void admin_fail(struct admin_ctx *c, int status, const char *msg)
 		buf_printf(&c->w->body, "%d %s\n", status, http_status_text(status));
 }
 
-int admin_found(struct admin_ctx *c, int rc, const char *what)
+int admin_found(struct admin_ctx *c, enum db_result rc, const char *what)
 {
 	char msg[64];
-	if (rc == 1)
+	if (rc == DB_FOUND)
 		return 1;
 	snprintf(msg, sizeof msg, "There is no such %s.", what);
-	admin_fail(c, rc < 0 ? 500 : 404, msg);
+	admin_fail(c, rc == DB_FAILED ? 500 : 404, msg);
 	return 0;
 }
 

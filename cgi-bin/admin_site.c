@@ -9,7 +9,7 @@
 
 void admin_site_get(struct admin_ctx *c)
 {
-	if (db_admin_site(c->v) != 1) {
+	if (db_admin_site(c->v) != DB_FOUND) {
 		admin_fail(c, 500, NULL);
 		return;
 	}
@@ -48,7 +48,7 @@ void admin_site_post(struct admin_ctx *c)
 	if (c->invalid)
 		admin_render(c, "site.xml", c->status);
 	else if (admin_begin(c) == 0) {
-		if (db_admin_site_update(&s) != 1)
+		if (db_admin_site_update(&s) != DB_FOUND)
 			admin_abort(c);
 		else if (admin_commit(c, "update", "site", "") == 0)
 			admin_redirect(c, "/admin/site");

@@ -74,9 +74,9 @@ static int free_slug(struct admin_ctx *c, const char *title, char slug[SLUG_MAX 
 	make_slug(title, base);
 	snprintf(slug, SLUG_MAX + 16, "%s", base);
 	for (int i = 2; i < SLUG_TRIES; i++) {
-		int taken = db_admin_slug_taken(c->edition_id, slug);
-		if (taken <= 0)
-			return taken;
+		enum db_result taken = db_admin_slug_taken(c->edition_id, slug);
+		if (taken != DB_FOUND)
+			return taken == DB_MISSING ? 0 : -1;
 		snprintf(slug, SLUG_MAX + 16, "%.*s-%d", SLUG_MAX - 3, base, i);
 	}
 	return -1;
@@ -189,7 +189,7 @@ void admin_talk_post(struct admin_ctx *c)
 	if (admin_begin(c) < 0)
 		return;
 	if ((t.media_id = pdf_row(c, stored, &mf, pages)) < 0 ||
-	    db_admin_presentation_update(c->id, &t) != 1) {
+	    db_admin_presentation_update(c->id, &t) != DB_FOUND) {
 		admin_abort(c);
 		return;
 	}

@@ -110,7 +110,7 @@ void admin_video_post(struct admin_ctx *c)
 	}
 	if (admin_begin(c) < 0)
 		return;
-	if (db_admin_video_update(c->edition_id, c->id, title, url) != 1) {
+	if (db_admin_video_update(c->edition_id, c->id, title, url) != DB_FOUND) {
 		admin_abort(c);
 		return;
 	}

@@ -27,17 +27,17 @@ static void handle(struct http_req *r, struct http_resp *w)
 		return;
 	}
 	struct tmpl_vars *v = page_vars();
-	int rc = page_edition(v, year, PAGE_GALLERY, "en");
-	int count = rc == 1 ? db_gallery_count(v, year) : 0;
+	enum db_result rc = page_edition(v, year, PAGE_GALLERY, "en");
+	int count = rc == DB_FOUND ? db_gallery_count(v, year) : 0;
 	int pages = count > 0 ? (count + GALLERY_PAGE_SIZE - 1) / GALLERY_PAGE_SIZE : 1;
-	if (rc == 1 && count < 0)
-		rc = -1;
-	else if (rc == 1 && page > pages)
-		rc = 0;
-	if (rc == 1 && db_gallery(v, year, GALLERY_PAGE_SIZE,
+	if (rc == DB_FOUND && count < 0)
+		rc = DB_FAILED;
+	else if (rc == DB_FOUND && page > pages)
+		rc = DB_MISSING;
+	if (rc == DB_FOUND && db_gallery(v, year, GALLERY_PAGE_SIZE,
 				  (page - 1) * GALLERY_PAGE_SIZE, "photos") < 0)
-		rc = -1;
-	if (rc == 1)
+		rc = DB_FAILED;
+	if (rc == DB_FOUND)
 		page_pager(v, year, page, pages);
 	page_answer(r, w, rc, "gallery.xml", v);
 }

@@ -10,15 +10,17 @@
 static void edition(struct http_req *r, struct http_resp *w, int year)
 {
 	struct tmpl_vars *v = page_vars();
-	int rc = year ? page_edition(v, year, PAGE_OVERVIEW, "en")
-		      : page_layout(v, 0, PAGE_OVERVIEW, "en") + 1;
+	/* Year 0: an empty site's / shows the layout alone; a database
+	 * failure there is a 500 like anywhere else. */
+	enum db_result rc = year ? page_edition(v, year, PAGE_OVERVIEW, "en")
+				 : page_layout(v, 0, PAGE_OVERVIEW, "en");
 	page_answer(r, w, rc, "home.xml", v);
 }
 
 static void text_page(struct http_req *r, struct http_resp *w, enum page_section sec)
 {
 	struct tmpl_vars *v = page_vars();
-	page_answer(r, w, page_layout(v, 0, sec, "en") + 1, "page.xml", v);
+	page_answer(r, w, page_layout(v, 0, sec, "en"), "page.xml", v);
 }
 
 /* /YEAR names a directory-like resource: send it to /YEAR/ so relative
@@ -26,9 +28,9 @@ static void text_page(struct http_req *r, struct http_resp *w, enum page_section
 static void redirect(struct http_req *r, struct http_resp *w, int year)
 {
 	char loc[16];
-	int rc = db_edition(page_vars(), year);
-	if (rc <= 0) {
-		page_error(r, w, rc == 0 ? 404 : 500);
+	enum db_result rc = db_edition(page_vars(), year);
+	if (rc != DB_FOUND) {
+		page_error(r, w, rc == DB_MISSING ? 404 : 500);
 		return;
 	}
 	snprintf(loc, sizeof loc, "/%04d/", year);

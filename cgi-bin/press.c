@@ -11,9 +11,9 @@ static void missing(struct http_req *r, struct http_resp *w,
 		    struct tmpl_vars *v, int year, const char *lang)
 {
 	const char *other = strcmp(lang, "en") == 0 ? "de" : "en";
-	int rc = db_press_exists(year, other);
-	if (rc <= 0) {
-		page_error(r, w, rc == 0 ? 404 : 500);
+	enum db_result rc = db_press_exists(year, other);
+	if (rc != DB_FOUND) {
+		page_error(r, w, rc == DB_MISSING ? 404 : 500);
 		return;
 	}
 	tmpl_set(v, "missing", "1");
@@ -36,10 +36,10 @@ static void handle(struct http_req *r, struct http_resp *w)
 		return;
 	}
 	struct tmpl_vars *v = page_vars();
-	int rc = page_edition(v, year, PAGE_PRESS, lang);
-	if (rc == 1) {
+	enum db_result rc = page_edition(v, year, PAGE_PRESS, lang);
+	if (rc == DB_FOUND) {
 		rc = db_press(v, year, lang);
-		if (rc == 0) {
+		if (rc == DB_MISSING) {
 			missing(r, w, v, year, lang);
 			return;
 		}

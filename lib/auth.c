@@ -108,13 +108,13 @@ static void addr_key(const char *addr, char out[ADDR_KEY_MAX])
 
 /* Seconds until the n-th newest failure in the window leaves it; 0 when
  * there are fewer than n; -1 on error. */
-static long window_wait(int (*nth)(const char *, time_t, int, time_t *),
+static long window_wait(enum db_result (*nth)(const char *, time_t, int, time_t *),
 			const char *key, time_t now, int window, int n)
 {
 	time_t at;
-	int r = nth(key, now - window, n, &at);
-	if (r <= 0)
-		return r;
+	enum db_result r = nth(key, now - window, n, &at);
+	if (r != DB_FOUND)
+		return r == DB_MISSING ? 0 : -1;
 	long wait = (long)(at + window - now);
 	return wait < 1 ? 1 : wait > window ? window : wait;
 }
@@ -210,7 +210,7 @@ static void rehash_if_needed(const struct db_auth_admin *a, const char *password
 					   AUTH_PW_MEMLIMIT) == 0)
 		return;
 	if (auth_hash_password(fresh, password) < 0 ||
-	    db_auth_user_passwd(a->name, fresh) < 0)
+	    db_auth_user_passwd(a->name, fresh) == DB_FAILED)
 		fprintf(stderr, "auth: could not rehash the password of %s\n", a->name);
 }
 
@@ -222,9 +222,10 @@ static int credentials_ok(const char *name, const char *password,
 	int found = 0;
 
 	if (auth_name_ok(name)) {
-		found = db_auth_user_get(name, a);
-		if (found < 0)
+		enum db_result r = db_auth_user_get(name, a);
+		if (r == DB_FAILED)
 			return -1;
+		found = r == DB_FOUND;
 	}
 	/* Longer than any password we set: no match, and no hashing of a
 	 * huge input. */
@@ -284,9 +285,9 @@ int auth_session_check(const char *cookie_value, time_t now,
 		return -1;
 	if (id_hash(cookie_value, hash) < 0)
 		return 0;
-	int r = db_auth_session_get(hash, &row);
-	if (r <= 0)
-		return r;
+	enum db_result r = db_auth_session_get(hash, &row);
+	if (r != DB_FOUND)
+		return r == DB_MISSING ? 0 : -1;
 	if (strlen(row.csrf) != AUTH_TOKEN_LEN)
 		return 0;
 	if (now - row.seen_at >= AUTH_IDLE_SECONDS ||
@@ -321,14 +322,14 @@ int auth_logout(const struct auth_session *s, time_t now)
 		return -1;
 	if (!s || id_hash(s->id, hash) < 0)
 		return 0;
-	int r = db_auth_session_del(hash);
-	if (r == 1) {
+	enum db_result r = db_auth_session_del(hash);
+	if (r == DB_FOUND) {
 		char object[AUTH_NAME_MAX + 8];
 		snprintf(object, sizeof object, "admin %s", s->admin);
 		if (db_auth_audit(s->admin, "logout", object, "", now) < 0)
 			fprintf(stderr, "auth: log-out of %s not audited\n", s->admin);
 	}
-	return r;
+	return r == DB_FAILED ? -1 : r == DB_FOUND;
 }
 
 /* ---- cookies ---- */
@@ -456,12 +457,12 @@ enum auth_user_result auth_user_passwd(const char *name, const char *password)
 		return AUTH_USER_BAD_NAME;
 	if (!auth_password_ok(password))
 		return AUTH_USER_BAD_PASSWORD;
-	int r = db_auth_user_get(name, &a);
-	if (r <= 0)
-		return r < 0 ? AUTH_USER_ERROR : AUTH_USER_NOT_FOUND;
+	enum db_result r = db_auth_user_get(name, &a);
+	if (r != DB_FOUND)
+		return r == DB_FAILED ? AUTH_USER_ERROR : AUTH_USER_NOT_FOUND;
 	if (auth_hash_password(hash, password) < 0)
 		return AUTH_USER_ERROR;
-	if (db_auth_user_passwd(name, hash) != 1 ||
+	if (db_auth_user_passwd(name, hash) != DB_FOUND ||
 	    db_auth_session_del_admin(a.id) < 0)
 		return AUTH_USER_ERROR;
 	return AUTH_USER_OK;
@@ -472,8 +473,8 @@ enum auth_user_result auth_user_del(const char *name)
 	if (!auth_name_ok(name))
 		return AUTH_USER_BAD_NAME;
 	switch (db_auth_user_del(name)) {
-	case 1: return AUTH_USER_OK;
-	case 0: return AUTH_USER_NOT_FOUND;
+	case DB_FOUND: return AUTH_USER_OK;
+	case DB_MISSING: return AUTH_USER_NOT_FOUND;
 	default: return AUTH_USER_ERROR;
 	}
 }

@@ -295,17 +295,19 @@ static int step_error(sqlite3_stmt *st)
 	return -1;
 }
 
-int db_fill(sqlite3_stmt *st, struct tmpl_vars *v)
+enum db_result db_fill(sqlite3_stmt *st, struct tmpl_vars *v)
 {
 	if (!st)
-		return -1;
+		return DB_FAILED;
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		fill_row(st, v);
-	else if (rc != SQLITE_DONE)
-		return step_error(st);
+	else if (rc != SQLITE_DONE) {
+		step_error(st);
+		return DB_FAILED;
+	}
 	sqlite3_reset(st);
-	return rc == SQLITE_ROW;
+	return rc == SQLITE_ROW ? DB_FOUND : DB_MISSING;
 }
 
 int db_fill_list(sqlite3_stmt *st, struct tmpl_vars *v, const char *list)
@@ -382,9 +384,14 @@ void db_rollback(void)
 		exec("ROLLBACK");
 }
 
+enum db_result db_result_rows(long long n)
+{
+	return n < 0 ? DB_FAILED : n > 0 ? DB_FOUND : DB_MISSING;
+}
+
 /* ---- the public pages' queries ---- */
 
-int db_site(struct tmpl_vars *v)
+enum db_result db_site(struct tmpl_vars *v)
 {
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st,
@@ -423,7 +430,7 @@ int db_latest_year(void)
 		"SELECT max(year) FROM edition WHERE published = 1"), 0);
 }
 
-int db_edition(struct tmpl_vars *v, int year)
+enum db_result db_edition(struct tmpl_vars *v, int year)
 {
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st,
@@ -450,12 +457,12 @@ int db_edition(struct tmpl_vars *v, int year)
 		"   AND f.in_gallery = 1 AND f.deleted_at IS NULL) AS photo_count"
 		" FROM edition e WHERE e.year = ?1 AND e.published = 1) x");
 	if (!q)
-		return -1;
+		return DB_FAILED;
 	sqlite3_bind_int(q, 1, year);
 	return db_fill(q, v);
 }
 
-int db_press(struct tmpl_vars *v, int year, const char *lang)
+enum db_result db_press(struct tmpl_vars *v, int year, const char *lang)
 {
 	static sqlite3_stmt *st;
 	/* The press photo shows only while the photo itself is published and
@@ -481,23 +488,23 @@ int db_press(struct tmpl_vars *v, int year, const char *lang)
 		" LEFT JOIN media t ON t.id = f.thumb_id"
 		" WHERE e.year = ?1 AND e.published = 1 AND p.lang = ?2");
 	if (!q)
-		return -1;
+		return DB_FAILED;
 	sqlite3_bind_int(q, 1, year);
 	sqlite3_bind_text(q, 2, lang, -1, SQLITE_STATIC);
 	return db_fill(q, v);
 }
 
-int db_press_exists(int year, const char *lang)
+enum db_result db_press_exists(int year, const char *lang)
 {
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st,
 		"SELECT EXISTS (SELECT 1 FROM press p JOIN edition e ON e.id = p.edition_id"
 		" WHERE e.year = ?1 AND e.published = 1 AND p.lang = ?2)");
 	if (!q)
-		return -1;
+		return DB_FAILED;
 	sqlite3_bind_int(q, 1, year);
 	sqlite3_bind_text(q, 2, lang, -1, SQLITE_STATIC);
-	return (int)step_int(q, 0);
+	return db_result_rows(step_int(q, 0));
 }
 
 int db_presentations(struct tmpl_vars *v, int year, const char *list)
@@ -575,7 +582,7 @@ int db_gallery_count(struct tmpl_vars *v, int year)
 	if (!q)
 		return -1;
 	sqlite3_bind_int(q, 1, year);
-	if (db_fill(q, v) < 0)
+	if (db_fill(q, v) == DB_FAILED)
 		return -1;
 	const char *n = tmpl_get(v, "gallery_count");
 	return n ? atoi(n) : 0;

@@ -18,6 +18,16 @@
 
 enum db_mode { DB_READONLY, DB_READWRITE };
 
+/* The answer of a look-up (or of a change to one row): a row was found
+ * (changed), there is no such row, or the database failed (logged).  An
+ * enum, not 1/0/-1, so that no caller can add it to something: a failure
+ * must become a 500, never a 404 (page_answer, admin_found map it). */
+enum db_result { DB_FOUND, DB_MISSING, DB_FAILED };
+
+/* A count of rows (or a 0/1 answer) as a result: < 0 DB_FAILED, 0
+ * DB_MISSING, more DB_FOUND. */
+enum db_result db_result_rows(long long n);
+
 /* Open path; refuses (-1, reason on stderr) a missing file or a database
  * whose user_version is not DB_SCHEMA_VERSION. */
 int db_open(const char *path, enum db_mode mode);
@@ -28,8 +38,9 @@ sqlite3 *db_handle(void);
 sqlite3_stmt *db_prepare(sqlite3_stmt **slot, const char *sql);
 
 /* Run a statement that was bound: the columns of its first row into v.
- * 1 row, 0 none, -1 error (logged).  The statement is reset after. */
-int db_fill(sqlite3_stmt *st, struct tmpl_vars *v);
+ * DB_FOUND, DB_MISSING (no row) or DB_FAILED (logged).  The statement is
+ * reset after. */
+enum db_result db_fill(sqlite3_stmt *st, struct tmpl_vars *v);
 /* Every row appended to the list `list` of v.  Count, or -1. */
 int db_fill_list(sqlite3_stmt *st, struct tmpl_vars *v, const char *list);
 
@@ -51,8 +62,8 @@ void db_rollback(void);
 /* ---- the public pages' queries (lib/db.c) ----
  *
  * Each sets the names listed into v (or into each row of `list`), and
- * returns 1/0 (found or not) for single rows, a count for lists, -1 on a
- * database error (logged).  Only published editions are ever found, and
+ * returns an enum db_result for single rows, a count for lists (-1 on a
+ * database error, logged).  Only published editions are ever found, and
  * rows in the trash (deleted_at set) are never listed.  Presentation text
  * (dates, sizes, labels, URLs) is made in SQL by the functions db_open
  * registers: fmt_date(iso, lang), fmt_date_range(starts, ends, lang),
@@ -61,7 +72,7 @@ void db_rollback(void);
 /* The site row.  Sets: site_name, background_html, contact_name,
  * contact_role, contact_phone, contact_tel (the phone as a tel: URI, RFC
  * 3966), contact_email, contact_mailto, imprint_html, privacy_html. */
-int db_site(struct tmpl_vars *v);
+enum db_result db_site(struct tmpl_vars *v);
 
 /* Published editions, newest first, into `list`.  Each row sets: year,
  * title, date_text, summary, venue, and nav_current: `mark` for the row
@@ -80,17 +91,17 @@ int db_latest_year(void);
  * has_content (1 when any of these is there), presentations_text
  * ("2 talks"), videos_text ("1 session recording"), photos_text, and
  * upcoming (1 while the edition has not ended or has no date yet). */
-int db_edition(struct tmpl_vars *v, int year);
+enum db_result db_edition(struct tmpl_vars *v, int year);
 
 /* The press release of a published edition in lang ("en" or "de").  Sets:
  * press_lang, press_title, press_subtitle, released (ISO), released_text,
  * body_html, photo_url (large version), photo_width, photo_height,
  * photo_thumb_url, photo_alt, photo_caption, photo_credit (all "" without a
  * photo), other_lang ("de" or "en"), other_exists (1 or 0). */
-int db_press(struct tmpl_vars *v, int year, const char *lang);
+enum db_result db_press(struct tmpl_vars *v, int year, const char *lang);
 
-/* Whether a published edition has a press release in lang: 1, 0, -1. */
-int db_press_exists(int year, const char *lang);
+/* Whether a published edition has a press release in lang. */
+enum db_result db_press_exists(int year, const char *lang);
 
 /* Presentations in the admin's order, into `list`.  Each row sets: title,
  * speakers, affiliation, slug, file_url ("/media/talks/2023-slug.pdf") and

@@ -109,7 +109,7 @@ int db_admin_changed(const char *admin, const char *action, const char *object,
 
 /* ---- site ---- */
 
-int db_admin_site(struct tmpl_vars *v)
+enum db_result db_admin_site(struct tmpl_vars *v)
 {
 	static sqlite3_stmt *st;
 	return db_fill(db_prepare(&st,
@@ -118,7 +118,7 @@ int db_admin_site(struct tmpl_vars *v)
 		" FROM site WHERE id = 1"), v);
 }
 
-int db_admin_site_update(const struct db_admin_site *s)
+enum db_result db_admin_site_update(const struct db_admin_site *s)
 {
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st,
@@ -127,13 +127,13 @@ int db_admin_site_update(const struct db_admin_site *s)
 		" contact_email = ?7, imprint_md = ?8, imprint_html = ?9,"
 		" privacy_md = ?10, privacy_html = ?11 WHERE id = 1");
 	if (!q)
-		return -1;
+		return DB_FAILED;
 	const char *t[] = { s->name, s->background_md, s->background_html,
 		s->contact_name, s->contact_role, s->contact_phone, s->contact_email,
 		s->imprint_md, s->imprint_html, s->privacy_md, s->privacy_html };
 	for (int i = 0; i < (int)(sizeof t / sizeof *t); i++)
 		bind_text(q, i + 1, t[i]);
-	return run(q);
+	return db_result_rows(run(q));
 }
 
 int db_admin_site_create(time_t now)
@@ -202,7 +202,7 @@ long long db_admin_edition_id(int year)
 	return scalar(q, 0);
 }
 
-int db_admin_edition(struct tmpl_vars *v, int year)
+enum db_result db_admin_edition(struct tmpl_vars *v, int year)
 {
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st,
@@ -210,7 +210,7 @@ int db_admin_edition(struct tmpl_vars *v, int year)
 		" coalesce(ends, '') AS ends, venue, address, headline, summary,"
 		" review_md, next_md, published FROM edition WHERE year = ?1");
 	if (!q)
-		return -1;
+		return DB_FAILED;
 	sqlite3_bind_int(q, 1, year);
 	return db_fill(q, v);
 }
@@ -250,7 +250,7 @@ long long db_admin_edition_add(const struct db_admin_edition *e)
 	return insert(q);
 }
 
-int db_admin_edition_update(const struct db_admin_edition *e)
+enum db_result db_admin_edition_update(const struct db_admin_edition *e)
 {
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st,
@@ -259,9 +259,9 @@ int db_admin_edition_update(const struct db_admin_edition *e)
 		" review_html = ?10, next_md = ?11, next_html = ?12, published = ?13"
 		" WHERE year = ?1");
 	if (!q)
-		return -1;
+		return DB_FAILED;
 	bind_edition(q, e);
-	return run(q);
+	return db_result_rows(run(q));
 }
 
 /* ---- media ---- */
@@ -296,7 +296,7 @@ long long db_admin_media(const struct media_file *f, const char *mime,
 
 /* ---- press ---- */
 
-int db_admin_press(struct tmpl_vars *v, long long edition_id, const char *lang)
+enum db_result db_admin_press(struct tmpl_vars *v, long long edition_id, const char *lang)
 {
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st,
@@ -311,7 +311,7 @@ int db_admin_press(struct tmpl_vars *v, long long edition_id, const char *lang)
 		" LEFT JOIN media t ON t.id = f.thumb_id"
 		" WHERE p.edition_id = ?1 AND p.lang = ?2");
 	if (!q)
-		return -1;
+		return DB_FAILED;
 	sqlite3_bind_int64(q, 1, edition_id);
 	bind_text(q, 2, lang);
 	return db_fill(q, v);
@@ -395,7 +395,7 @@ int db_admin_presentations(struct tmpl_vars *v, long long edition_id,
 	return db_fill_list(q, v, list);
 }
 
-int db_admin_presentation(struct tmpl_vars *v, long long edition_id, long long id)
+enum db_result db_admin_presentation(struct tmpl_vars *v, long long edition_id, long long id)
 {
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st,
@@ -404,23 +404,23 @@ int db_admin_presentation(struct tmpl_vars *v, long long edition_id, long long i
 		" LEFT JOIN media m ON m.id = t.media_id"
 		" WHERE t.edition_id = ?1 AND t.id = ?2 AND t.deleted_at IS NULL");
 	if (!q)
-		return -1;
+		return DB_FAILED;
 	sqlite3_bind_int64(q, 1, edition_id);
 	sqlite3_bind_int64(q, 2, id);
 	return db_fill(q, v);
 }
 
-int db_admin_slug_taken(long long edition_id, const char *slug)
+enum db_result db_admin_slug_taken(long long edition_id, const char *slug)
 {
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st,
 		"SELECT EXISTS (SELECT 1 FROM presentation WHERE edition_id = ?1"
 		" AND slug = ?2)");
 	if (!q)
-		return -1;
+		return DB_FAILED;
 	sqlite3_bind_int64(q, 1, edition_id);
 	bind_text(q, 2, slug);
-	return (int)scalar(q, 0);
+	return db_result_rows(scalar(q, 0));
 }
 
 long long db_admin_presentation_add(const struct db_admin_talk *t, time_t now)
@@ -443,7 +443,7 @@ long long db_admin_presentation_add(const struct db_admin_talk *t, time_t now)
 	return insert(q);
 }
 
-int db_admin_presentation_update(long long id, const struct db_admin_talk *t)
+enum db_result db_admin_presentation_update(long long id, const struct db_admin_talk *t)
 {
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st,
@@ -451,14 +451,14 @@ int db_admin_presentation_update(long long id, const struct db_admin_talk *t)
 		" media_id = CASE WHEN ?6 > 0 THEN ?6 ELSE media_id END"
 		" WHERE id = ?1 AND edition_id = ?2 AND deleted_at IS NULL");
 	if (!q)
-		return -1;
+		return DB_FAILED;
 	sqlite3_bind_int64(q, 1, id);
 	sqlite3_bind_int64(q, 2, t->edition_id);
 	bind_text(q, 3, t->title);
 	bind_text(q, 4, t->speakers);
 	bind_text(q, 5, t->affiliation);
 	sqlite3_bind_int64(q, 6, t->media_id);
-	return run(q);
+	return db_result_rows(run(q));
 }
 
 /* The stable name and what it should point at: the stored file only while
@@ -472,13 +472,13 @@ int db_admin_presentation_update(long long id, const struct db_admin_talk *t)
 	" FROM presentation t JOIN edition e ON e.id = t.edition_id" \
 	" LEFT JOIN media m ON m.id = t.media_id"
 
-int db_admin_talk_link(long long id, char link[MEDIA_REL_MAX + 16],
+enum db_result db_admin_talk_link(long long id, char link[MEDIA_REL_MAX + 16],
 		char target[MEDIA_REL_MAX])
 {
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st, TALK_LINK_QUERY " WHERE t.id = ?1");
 	if (!q)
-		return -1;
+		return DB_FAILED;
 	sqlite3_bind_int64(q, 1, id);
 	int rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
@@ -490,9 +490,9 @@ int db_admin_talk_link(long long id, char link[MEDIA_REL_MAX + 16],
 	sqlite3_reset(q);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		log_err(sqlite3_sql(q));
-		return -1;
+		return DB_FAILED;
 	}
-	return rc == SQLITE_ROW;
+	return rc == SQLITE_ROW ? DB_FOUND : DB_MISSING;
 }
 
 int db_admin_each_talk_link(long long edition_id, int (*fn)(void *ctx,
@@ -551,7 +551,7 @@ int db_admin_photos(struct tmpl_vars *v, long long edition_id, const char *list)
 	return db_fill_list(q, v, list);
 }
 
-int db_admin_photo(struct tmpl_vars *v, long long edition_id, long long id)
+enum db_result db_admin_photo(struct tmpl_vars *v, long long edition_id, long long id)
 {
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st,
@@ -559,7 +559,7 @@ int db_admin_photo(struct tmpl_vars *v, long long edition_id, long long id)
 		" WHERE f.edition_id = ?1 AND f.id = ?2 AND f.in_gallery = 1"
 		" AND f.deleted_at IS NULL");
 	if (!q)
-		return -1;
+		return DB_FAILED;
 	sqlite3_bind_int64(q, 1, edition_id);
 	sqlite3_bind_int64(q, 2, id);
 	return db_fill(q, v);
@@ -588,7 +588,7 @@ long long db_admin_photo_add(const struct db_admin_photo *p, time_t now)
 	return insert(q);
 }
 
-int db_admin_photo_update(long long id, const struct db_admin_photo *p)
+enum db_result db_admin_photo_update(long long id, const struct db_admin_photo *p)
 {
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st,
@@ -597,7 +597,7 @@ int db_admin_photo_update(long long id, const struct db_admin_photo *p)
 		" WHERE id = ?1 AND edition_id = ?2 AND in_gallery = 1"
 		" AND deleted_at IS NULL");
 	if (!q)
-		return -1;
+		return DB_FAILED;
 	sqlite3_bind_int64(q, 1, id);
 	sqlite3_bind_int64(q, 2, p->edition_id);
 	bind_text(q, 3, p->decorative ? "" : p->alt);
@@ -605,10 +605,10 @@ int db_admin_photo_update(long long id, const struct db_admin_photo *p)
 	bind_text(q, 5, p->caption);
 	bind_text(q, 6, p->credit);
 	sqlite3_bind_int(q, 7, p->published ? 1 : 0);
-	return run(q);
+	return db_result_rows(run(q));
 }
 
-int db_admin_photo_text(long long id, long long edition_id, const char *alt,
+enum db_result db_admin_photo_text(long long id, long long edition_id, const char *alt,
 		int decorative)
 {
 	static sqlite3_stmt *st;
@@ -616,26 +616,26 @@ int db_admin_photo_text(long long id, long long edition_id, const char *alt,
 		"UPDATE photo SET alt = ?3, decorative = ?4"
 		" WHERE id = ?1 AND edition_id = ?2");
 	if (!q)
-		return -1;
+		return DB_FAILED;
 	sqlite3_bind_int64(q, 1, id);
 	sqlite3_bind_int64(q, 2, edition_id);
 	bind_text(q, 3, decorative ? "" : alt);
 	sqlite3_bind_int(q, 4, decorative ? 1 : 0);
-	return run(q);
+	return db_result_rows(run(q));
 }
 
-int db_admin_photo_publish(long long edition_id, long long id, int published)
+enum db_result db_admin_photo_publish(long long edition_id, long long id, int published)
 {
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st,
 		"UPDATE photo SET published = ?3 WHERE id = ?1 AND edition_id = ?2"
 		" AND in_gallery = 1 AND deleted_at IS NULL");
 	if (!q)
-		return -1;
+		return DB_FAILED;
 	sqlite3_bind_int64(q, 1, id);
 	sqlite3_bind_int64(q, 2, edition_id);
 	sqlite3_bind_int(q, 3, published ? 1 : 0);
-	return run(q);
+	return db_result_rows(run(q));
 }
 
 /* ---- videos ---- */
@@ -658,14 +658,14 @@ int db_admin_videos(struct tmpl_vars *v, long long edition_id, const char *list)
 	return db_fill_list(q, v, list);
 }
 
-int db_admin_video(struct tmpl_vars *v, long long edition_id, long long id)
+enum db_result db_admin_video(struct tmpl_vars *v, long long edition_id, long long id)
 {
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st,
 		"SELECT id, title, url FROM video WHERE edition_id = ?1 AND id = ?2"
 		" AND deleted_at IS NULL");
 	if (!q)
-		return -1;
+		return DB_FAILED;
 	sqlite3_bind_int64(q, 1, edition_id);
 	sqlite3_bind_int64(q, 2, id);
 	return db_fill(q, v);
@@ -688,7 +688,7 @@ long long db_admin_video_add(long long edition_id, const char *title,
 	return insert(q);
 }
 
-int db_admin_video_update(long long edition_id, long long id, const char *title,
+enum db_result db_admin_video_update(long long edition_id, long long id, const char *title,
 		const char *url)
 {
 	static sqlite3_stmt *st;
@@ -696,12 +696,12 @@ int db_admin_video_update(long long edition_id, long long id, const char *title,
 		"UPDATE video SET title = ?3, url = ?4 WHERE id = ?1"
 		" AND edition_id = ?2 AND deleted_at IS NULL");
 	if (!q)
-		return -1;
+		return DB_FAILED;
 	sqlite3_bind_int64(q, 1, id);
 	sqlite3_bind_int64(q, 2, edition_id);
 	bind_text(q, 3, title);
 	bind_text(q, 4, url);
-	return run(q);
+	return db_result_rows(run(q));
 }
 
 /* ---- order and trash ----
@@ -756,24 +756,24 @@ static const char *const swap_sql[DB_ADMIN_KINDS] = {
 	" WHERE id IN (?1, ?3)",
 };
 
-int db_admin_move(enum db_admin_kind k, long long edition_id, long long id, int dir)
+enum db_result db_admin_move(enum db_admin_kind k, long long edition_id, long long id, int dir)
 {
 	static sqlite3_stmt *nb[DB_ADMIN_KINDS][2], *sw[DB_ADMIN_KINDS];
 	if ((unsigned)k >= DB_ADMIN_KINDS || dir == 0)
-		return 0;
+		return DB_MISSING;
 	int d = dir > 0;
 	sqlite3_stmt *q = db_prepare(&nb[k][d], neighbour_sql[k][d]);
 	if (!q)
-		return -1;
+		return DB_FAILED;
 	sqlite3_bind_int64(q, 1, id);
 	sqlite3_bind_int64(q, 2, edition_id);
 	int rc = sqlite3_step(q);
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(q);
 		if (rc == SQLITE_DONE)
-			return 0;
+			return DB_MISSING;
 		log_err(sqlite3_sql(q));
-		return -1;
+		return DB_FAILED;
 	}
 	long long other = sqlite3_column_int64(q, 0);
 	long long other_pos = sqlite3_column_int64(q, 1);
@@ -783,12 +783,12 @@ int db_admin_move(enum db_admin_kind k, long long edition_id, long long id, int 
 		my_pos += d ? -1 : 1;   /* the neighbour steps aside instead */
 	sqlite3_stmt *s = db_prepare(&sw[k], swap_sql[k]);
 	if (!s)
-		return -1;
+		return DB_FAILED;
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_int64(s, 2, other_pos);
 	sqlite3_bind_int64(s, 3, other);
 	sqlite3_bind_int64(s, 4, my_pos);
-	return run(s) == 2 ? 1 : -1;
+	return run(s) == 2 ? DB_FOUND : DB_FAILED;
 }
 
 static const char *const trash_sql[DB_ADMIN_KINDS] = {
@@ -800,19 +800,19 @@ static const char *const trash_sql[DB_ADMIN_KINDS] = {
 	" AND deleted_at IS NULL",
 };
 
-int db_admin_trash(enum db_admin_kind k, long long edition_id, long long id,
+enum db_result db_admin_trash(enum db_admin_kind k, long long edition_id, long long id,
 		time_t now)
 {
 	static sqlite3_stmt *st[DB_ADMIN_KINDS];
 	if ((unsigned)k >= DB_ADMIN_KINDS)
-		return 0;
+		return DB_MISSING;
 	sqlite3_stmt *q = db_prepare(&st[k], trash_sql[k]);
 	if (!q)
-		return -1;
+		return DB_FAILED;
 	sqlite3_bind_int64(q, 1, id);
 	sqlite3_bind_int64(q, 2, edition_id);
 	sqlite3_bind_int64(q, 3, (sqlite3_int64)now);
-	return run(q);
+	return db_result_rows(run(q));
 }
 
 static const char *const restore_sql[DB_ADMIN_KINDS] = {
@@ -830,16 +830,16 @@ static const char *const restore_sql[DB_ADMIN_KINDS] = {
 	" WHERE id = ?1 AND deleted_at IS NOT NULL",
 };
 
-int db_admin_restore(enum db_admin_kind k, long long id)
+enum db_result db_admin_restore(enum db_admin_kind k, long long id)
 {
 	static sqlite3_stmt *st[DB_ADMIN_KINDS];
 	if ((unsigned)k >= DB_ADMIN_KINDS)
-		return 0;
+		return DB_MISSING;
 	sqlite3_stmt *q = db_prepare(&st[k], restore_sql[k]);
 	if (!q)
-		return -1;
+		return DB_FAILED;
 	sqlite3_bind_int64(q, 1, id);
-	return run(q);
+	return db_result_rows(run(q));
 }
 
 int db_admin_trash_list(struct tmpl_vars *v, const char *list)

@@ -8,13 +8,15 @@
  * unpublished editions too.  Nothing here opens a transaction: a handler
  * wraps a change and its db_admin_changed() in db_begin()/db_commit().
  *
- * Return values unless a function says otherwise: 1/0 found or not (or
- * changed or not), a count for lists, a new row's id (> 0), -1 on a
- * database error (logged to stderr). */
+ * Return values unless a function says otherwise: an enum db_result for
+ * look-ups and for changes to one row (DB_FOUND: found or changed,
+ * DB_MISSING: no such row, DB_FAILED: a database error, logged to stderr),
+ * a count for lists, a new row's id (> 0), -1 on a database error. */
 #ifndef DB_ADMIN_H
 #define DB_ADMIN_H
 
 #include <time.h>
+#include "db.h"
 #include "media.h"
 #include "tmpl.h"
 
@@ -41,8 +43,8 @@ int db_admin_changed(const char *admin, const char *action, const char *object,
 /* ---- site settings ---- */
 
 /* Sets: name, background_md, contact_name, contact_role, contact_phone,
- * contact_email, imprint_md, privacy_md.  1/0/-1. */
-int db_admin_site(struct tmpl_vars *v);
+ * contact_email, imprint_md, privacy_md.  DB_FOUND, DB_MISSING or DB_FAILED. */
+enum db_result db_admin_site(struct tmpl_vars *v);
 
 struct db_admin_site {
 	const char *name;
@@ -51,7 +53,7 @@ struct db_admin_site {
 	const char *imprint_md, *imprint_html;
 	const char *privacy_md, *privacy_html;
 };
-int db_admin_site_update(const struct db_admin_site *s);  /* 1/0/-1 */
+enum db_result db_admin_site_update(const struct db_admin_site *s);  /* FOUND/MISSING/FAILED */
 /* The site row of a new database, which has none: empty, changed at now;
  * db_admin_site_update() fills it.  1 or -1. */
 int db_admin_site_create(time_t now);
@@ -75,8 +77,8 @@ long long db_admin_edition_id(int year);
 
 /* The form's values: edition_id, year, title, starts, ends ("" when NULL),
  * venue, address, headline, summary, review_md, next_md, published.
- * 1/0/-1. */
-int db_admin_edition(struct tmpl_vars *v, int year);
+ * DB_FOUND, DB_MISSING or DB_FAILED. */
+enum db_result db_admin_edition(struct tmpl_vars *v, int year);
 
 struct db_admin_edition {
 	int year;
@@ -89,8 +91,8 @@ struct db_admin_edition {
 };
 /* A new edition: its id, 0 when the year exists, -1 on error. */
 long long db_admin_edition_add(const struct db_admin_edition *e);
-/* Update the edition of e->year (not the year itself).  1/0/-1. */
-int db_admin_edition_update(const struct db_admin_edition *e);
+/* Update the edition of e->year (not the year itself).  DB_FOUND, DB_MISSING or DB_FAILED. */
+enum db_result db_admin_edition_update(const struct db_admin_edition *e);
 
 /* ---- stored files ---- */
 
@@ -104,8 +106,8 @@ long long db_admin_media(const struct media_file *f, const char *mime,
 
 /* The release of edition_id in lang.  Sets: title, subtitle, released,
  * body_md, photo_id ("" without), photo_thumb_url, photo_alt,
- * photo_decorative, photo_caption, photo_credit.  1/0/-1. */
-int db_admin_press(struct tmpl_vars *v, long long edition_id, const char *lang);
+ * photo_decorative, photo_caption, photo_credit.  DB_FOUND, DB_MISSING or DB_FAILED. */
+enum db_result db_admin_press(struct tmpl_vars *v, long long edition_id, const char *lang);
 /* The press photo's id of that release: > 0, 0 none or no release, -1. */
 long long db_admin_press_photo(long long edition_id, const char *lang);
 
@@ -128,11 +130,11 @@ long long db_admin_press_save(const struct db_admin_press *p);
 int db_admin_presentations(struct tmpl_vars *v, long long edition_id,
 		const char *list);
 /* One, not deleted: id, slug, title, speakers, affiliation, file_url,
- * file_label.  1/0/-1. */
-int db_admin_presentation(struct tmpl_vars *v, long long edition_id, long long id);
+ * file_label.  DB_FOUND, DB_MISSING or DB_FAILED. */
+enum db_result db_admin_presentation(struct tmpl_vars *v, long long edition_id, long long id);
 /* Whether slug is used by any presentation of the edition, trash included
- * (the UNIQUE constraint counts those).  1/0/-1. */
-int db_admin_slug_taken(long long edition_id, const char *slug);
+ * (the UNIQUE constraint counts those).  DB_FOUND, DB_MISSING or DB_FAILED. */
+enum db_result db_admin_slug_taken(long long edition_id, const char *slug);
 
 struct db_admin_talk {
 	long long edition_id;
@@ -142,14 +144,14 @@ struct db_admin_talk {
 /* Appended at the end of the edition's list: the id, or -1. */
 long long db_admin_presentation_add(const struct db_admin_talk *t, time_t now);
 /* Title, speakers, affiliation (and the slides when media_id > 0) of
- * presentation id of t->edition_id, not deleted.  1/0/-1. */
-int db_admin_presentation_update(long long id, const struct db_admin_talk *t);
+ * presentation id of t->edition_id, not deleted.  DB_FOUND, DB_MISSING or DB_FAILED. */
+enum db_result db_admin_presentation_update(long long id, const struct db_admin_talk *t);
 
 /* The public link of presentation id: link ("talks/2023-slug.pdf") and,
  * when it has slides, is not in the trash and its edition is published,
  * target (the stored file, "ab/ab12...ef.pdf"; else "": the link must not
- * exist).  1 found, 0 no such presentation, -1. */
-int db_admin_talk_link(long long id, char link[MEDIA_REL_MAX + 16],
+ * exist).  DB_FOUND, DB_MISSING (no such presentation) or DB_FAILED. */
+enum db_result db_admin_talk_link(long long id, char link[MEDIA_REL_MAX + 16],
 		char target[MEDIA_REL_MAX]);
 /* The same for every presentation of the edition, trash included: fn is
  * called for each and all are visited even when fn fails (< 0).  The
@@ -163,8 +165,8 @@ int db_admin_each_talk_link(long long edition_id, int (*fn)(void *ctx,
  * thumb_url, thumb_width, thumb_height, web_url, alt, decorative,
  * caption, credit, published, is_first, is_last.  Count or -1. */
 int db_admin_photos(struct tmpl_vars *v, long long edition_id, const char *list);
-/* One gallery photo, not deleted: the same names.  1/0/-1. */
-int db_admin_photo(struct tmpl_vars *v, long long edition_id, long long id);
+/* One gallery photo, not deleted: the same names.  DB_FOUND, DB_MISSING or DB_FAILED. */
+enum db_result db_admin_photo(struct tmpl_vars *v, long long edition_id, long long id);
 
 struct db_admin_photo {
 	long long edition_id;
@@ -176,34 +178,35 @@ struct db_admin_photo {
 };
 /* Appended at the end: the id, or -1. */
 long long db_admin_photo_add(const struct db_admin_photo *p, time_t now);
-/* alt, decorative, caption, credit, published of photo id.  1/0/-1. */
-int db_admin_photo_update(long long id, const struct db_admin_photo *p);
-/* Only the text of any photo of the edition (press photos too).  1/0/-1. */
-int db_admin_photo_text(long long id, long long edition_id, const char *alt,
+/* alt, decorative, caption, credit, published of photo id.  DB_FOUND, DB_MISSING or DB_FAILED. */
+enum db_result db_admin_photo_update(long long id, const struct db_admin_photo *p);
+/* Only the text of any photo of the edition (press photos too).  DB_FOUND, DB_MISSING or DB_FAILED. */
+enum db_result db_admin_photo_text(long long id, long long edition_id, const char *alt,
 		int decorative);
-int db_admin_photo_publish(long long edition_id, long long id, int published);
+enum db_result db_admin_photo_publish(long long edition_id, long long id, int published);
 
 /* ---- videos ---- */
 
 /* Not deleted, in order, into `list`: id, title, url, is_first, is_last. */
 int db_admin_videos(struct tmpl_vars *v, long long edition_id, const char *list);
-int db_admin_video(struct tmpl_vars *v, long long edition_id, long long id);
+enum db_result db_admin_video(struct tmpl_vars *v, long long edition_id, long long id);
 long long db_admin_video_add(long long edition_id, const char *title,
 		const char *url, time_t now);
-int db_admin_video_update(long long edition_id, long long id, const char *title,
+enum db_result db_admin_video_update(long long edition_id, long long id, const char *title,
 		const char *url);
 
 /* ---- order, trash ---- */
 
 /* Swap item id with its neighbour (dir < 0: the one before, > 0: after)
  * among the edition's items that are not deleted (gallery photos only,
- * for photos).  1 moved, 0 already first/last or no such item, -1. */
-int db_admin_move(enum db_admin_kind k, long long edition_id, long long id, int dir);
-/* Into the trash (deleted_at = now).  1/0/-1. */
-int db_admin_trash(enum db_admin_kind k, long long edition_id, long long id,
+ * for photos).  DB_FOUND moved, DB_MISSING already first/last or no such
+ * item, DB_FAILED. */
+enum db_result db_admin_move(enum db_admin_kind k, long long edition_id, long long id, int dir);
+/* Into the trash (deleted_at = now).  DB_FOUND, DB_MISSING or DB_FAILED. */
+enum db_result db_admin_trash(enum db_admin_kind k, long long edition_id, long long id,
 		time_t now);
-/* Out of the trash, at the end of its edition's list.  1/0/-1. */
-int db_admin_restore(enum db_admin_kind k, long long id);
+/* Out of the trash, at the end of its edition's list.  DB_FOUND, DB_MISSING or DB_FAILED. */
+enum db_result db_admin_restore(enum db_admin_kind k, long long id);
 /* Everything in the trash, newest deletion first, into `list`: kind,
  * id, year, title (a photo's alt or caption), deleted_utc.  Count or -1. */
 int db_admin_trash_list(struct tmpl_vars *v, const char *list);

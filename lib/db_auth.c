@@ -82,59 +82,59 @@ int db_auth_user_add(const char *name, const char *pwhash, time_t now)
 	return fail(st, "user add");
 }
 
-int db_auth_user_passwd(const char *name, const char *pwhash)
+enum db_result db_auth_user_passwd(const char *name, const char *pwhash)
 {
 	static sqlite3_stmt *slot;
 	sqlite3_stmt *st = db_prepare(&slot,
 		"UPDATE admin SET pwhash = ?2 WHERE name = ?1");
 	if (!st)
-		return -1;
+		return DB_FAILED;
 	bind_text(st, 1, name);
 	bind_text(st, 2, pwhash);
-	int n = run_changes(st, "user passwd");
-	return n < 0 ? -1 : n > 0;
+	return db_result_rows(run_changes(st, "user passwd"));
 }
 
-int db_auth_user_del(const char *name)
+enum db_result db_auth_user_del(const char *name)
 {
 	static sqlite3_stmt *slot_s, *slot_a;
 	sqlite3_stmt *st = db_prepare(&slot_s,
 		"DELETE FROM session WHERE admin_id IN "
 		"(SELECT id FROM admin WHERE name = ?1)");
 	if (!st)
-		return -1;
+		return DB_FAILED;
 	bind_text(st, 1, name);
 	if (run(st, "user del sessions") < 0)
-		return -1;
+		return DB_FAILED;
 	st = db_prepare(&slot_a, "DELETE FROM admin WHERE name = ?1");
 	if (!st)
-		return -1;
+		return DB_FAILED;
 	bind_text(st, 1, name);
-	int n = run_changes(st, "user del");
-	return n < 0 ? -1 : n > 0;
+	return db_result_rows(run_changes(st, "user del"));
 }
 
-int db_auth_user_get(const char *name, struct db_auth_admin *out)
+enum db_result db_auth_user_get(const char *name, struct db_auth_admin *out)
 {
 	static sqlite3_stmt *slot;
 	sqlite3_stmt *st = db_prepare(&slot,
 		"SELECT id, name, pwhash, created_at FROM admin WHERE name = ?1");
 	if (!st)
-		return -1;
+		return DB_FAILED;
 	bind_text(st, 1, name);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_DONE) {
 		sqlite3_reset(st);
-		return 0;
+		return DB_MISSING;
 	}
-	if (rc != SQLITE_ROW)
-		return fail(st, "user get");
+	if (rc != SQLITE_ROW) {
+		fail(st, "user get");
+		return DB_FAILED;
+	}
 	out->id = sqlite3_column_int64(st, 0);
 	col_text(st, 1, out->name, sizeof out->name);
 	col_text(st, 2, out->pwhash, sizeof out->pwhash);
 	out->created_at = (time_t)sqlite3_column_int64(st, 3);
 	sqlite3_reset(st);
-	return 1;
+	return DB_FOUND;
 }
 
 int db_auth_user_list(struct tmpl_vars *v, const char *list)
@@ -191,11 +191,11 @@ int db_auth_failure_prune(time_t before)
 /* The n-th newest row of a statement "SELECT at ... LIMIT 1 OFFSET ?3"
  * bound with key and since.  Both indexes of login_failure are (key, at),
  * so this reads at most n index entries. */
-static int failure_nth(sqlite3_stmt *st, const char *key, time_t since,
-		       int n, time_t *at, const char *what)
+static enum db_result failure_nth(sqlite3_stmt *st, const char *key,
+		time_t since, int n, time_t *at, const char *what)
 {
 	if (!st)
-		return -1;
+		return DB_FAILED;
 	if (n < 1)
 		n = 1;
 	bind_text(st, 1, key);
@@ -204,16 +204,18 @@ static int failure_nth(sqlite3_stmt *st, const char *key, time_t since,
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_DONE) {
 		sqlite3_reset(st);
-		return 0;
+		return DB_MISSING;
 	}
-	if (rc != SQLITE_ROW)
-		return fail(st, what);
+	if (rc != SQLITE_ROW) {
+		fail(st, what);
+		return DB_FAILED;
+	}
 	*at = (time_t)sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
-	return 1;
+	return DB_FOUND;
 }
 
-int db_auth_failure_nth_addr(const char *addr, time_t since, int n, time_t *at)
+enum db_result db_auth_failure_nth_addr(const char *addr, time_t since, int n, time_t *at)
 {
 	static sqlite3_stmt *slot;
 	sqlite3_stmt *st = db_prepare(&slot,
@@ -222,7 +224,7 @@ int db_auth_failure_nth_addr(const char *addr, time_t since, int n, time_t *at)
 	return failure_nth(st, addr, since, n, at, "failure addr");
 }
 
-int db_auth_failure_nth_name(const char *name, time_t since, int n, time_t *at)
+enum db_result db_auth_failure_nth_name(const char *name, time_t since, int n, time_t *at)
 {
 	static sqlite3_stmt *slot;
 	sqlite3_stmt *st = db_prepare(&slot,
@@ -254,7 +256,7 @@ int db_auth_session_add(const unsigned char hash[DB_AUTH_HASH_BYTES],
 	return run(st, "session add");
 }
 
-int db_auth_session_get(const unsigned char hash[DB_AUTH_HASH_BYTES],
+enum db_result db_auth_session_get(const unsigned char hash[DB_AUTH_HASH_BYTES],
 			struct db_auth_session *out)
 {
 	static sqlite3_stmt *slot;
@@ -265,22 +267,24 @@ int db_auth_session_get(const unsigned char hash[DB_AUTH_HASH_BYTES],
 		" FROM session s JOIN admin a ON a.id = s.admin_id"
 		" WHERE s.id_hash = ?1");
 	if (!st)
-		return -1;
+		return DB_FAILED;
 	bind_hash(st, 1, hash);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_DONE) {
 		sqlite3_reset(st);
-		return 0;
+		return DB_MISSING;
 	}
-	if (rc != SQLITE_ROW)
-		return fail(st, "session get");
+	if (rc != SQLITE_ROW) {
+		fail(st, "session get");
+		return DB_FAILED;
+	}
 	out->admin_id = sqlite3_column_int64(st, 0);
 	col_text(st, 1, out->admin, sizeof out->admin);
 	col_text(st, 2, out->csrf, sizeof out->csrf);
 	out->created_at = (time_t)sqlite3_column_int64(st, 3);
 	out->seen_at = (time_t)sqlite3_column_int64(st, 4);
 	sqlite3_reset(st);
-	return 1;
+	return DB_FOUND;
 }
 
 int db_auth_session_touch(const unsigned char hash[DB_AUTH_HASH_BYTES], time_t now)
@@ -311,13 +315,12 @@ int db_auth_session_expire(const unsigned char hash[DB_AUTH_HASH_BYTES])
 	return !st || run_nowait(st, "session expire") < 0 ? -1 : 0;
 }
 
-int db_auth_session_del(const unsigned char hash[DB_AUTH_HASH_BYTES])
+enum db_result db_auth_session_del(const unsigned char hash[DB_AUTH_HASH_BYTES])
 {
 	sqlite3_stmt *st = session_del_stmt(hash);
 	if (!st)
-		return -1;
-	int n = run_changes(st, "session del");
-	return n < 0 ? -1 : n > 0;
+		return DB_FAILED;
+	return db_result_rows(run_changes(st, "session del"));
 }
 
 int db_auth_session_del_admin(long long admin_id)

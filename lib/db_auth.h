@@ -8,12 +8,14 @@
  * Nothing here opens a transaction, so a caller may wrap several of these
  * calls (and its own writes) in db_begin()/db_commit().
  *
- * Return values, unless a function says otherwise: 0 done, 1/0 found or
- * not, -1 a database error (logged to stderr). */
+ * Return values, unless a function says otherwise: 0 done or -1 a
+ * database error (logged to stderr); look-ups and one-row changes return an
+ * enum db_result (DB_FOUND, DB_MISSING, DB_FAILED). */
 #ifndef DB_AUTH_H
 #define DB_AUTH_H
 
 #include <time.h>
+#include "db.h"
 #include "tmpl.h"
 
 #define DB_AUTH_NAME_MAX    64     /* bytes of admin.name (auth.c checks the charset) */
@@ -41,14 +43,14 @@ struct db_auth_session {
 
 /* 0 added, 1 the name is taken, -1 error. */
 int db_auth_user_add(const char *name, const char *pwhash, time_t now);
-/* 1 changed, 0 no such admin, -1 error. */
-int db_auth_user_passwd(const char *name, const char *pwhash);
+/* DB_FOUND changed, DB_MISSING no such admin, DB_FAILED. */
+enum db_result db_auth_user_passwd(const char *name, const char *pwhash);
 /* Delete the admin and every session of theirs (explicitly, so it does not
  * depend on PRAGMA foreign_keys).  Their audit entries stay.
- * 1 deleted, 0 no such admin, -1 error. */
-int db_auth_user_del(const char *name);
-/* 1 found (into *out), 0 not, -1 error. */
-int db_auth_user_get(const char *name, struct db_auth_admin *out);
+ * DB_FOUND deleted, DB_MISSING no such admin, DB_FAILED. */
+enum db_result db_auth_user_del(const char *name);
+/* DB_FOUND (into *out), DB_MISSING, DB_FAILED. */
+enum db_result db_auth_user_get(const char *name, struct db_auth_admin *out);
 /* All admins by name into `list` of v.  Each row sets: id, name,
  * created_at (Unix seconds), created_utc ("2024-05-01 09:30 UTC").
  * Count, or -1. */
@@ -62,16 +64,17 @@ int db_auth_failure_add(const char *addr, const char *name, time_t at);
 /* Forget failures at or before `before`. */
 int db_auth_failure_prune(time_t before);
 /* The time of the n-th newest failure (n from 1) from addr, or on name,
- * later than `since`: 1 found (into *at), 0 fewer than n such failures. */
-int db_auth_failure_nth_addr(const char *addr, time_t since, int n, time_t *at);
-int db_auth_failure_nth_name(const char *name, time_t since, int n, time_t *at);
+ * later than `since`: DB_FOUND (into *at), DB_MISSING fewer than n such
+ * failures, DB_FAILED. */
+enum db_result db_auth_failure_nth_addr(const char *addr, time_t since, int n, time_t *at);
+enum db_result db_auth_failure_nth_name(const char *name, time_t since, int n, time_t *at);
 
 /* ---- sessions, keyed by the hash of the cookie's id ---- */
 
 int db_auth_session_add(const unsigned char hash[DB_AUTH_HASH_BYTES],
 			long long admin_id, const char *csrf, time_t now);
-/* 1 found (with the admin's name, into *out), 0 not, -1 error. */
-int db_auth_session_get(const unsigned char hash[DB_AUTH_HASH_BYTES],
+/* DB_FOUND (with the admin's name, into *out), DB_MISSING, DB_FAILED. */
+enum db_result db_auth_session_get(const unsigned char hash[DB_AUTH_HASH_BYTES],
 			struct db_auth_session *out);
 /* Record that the session was seen now.  A convenience, not a duty: it does
  * not wait for another writer's lock (db_step_nowait).  0 written, 1 skipped
@@ -80,8 +83,8 @@ int db_auth_session_touch(const unsigned char hash[DB_AUTH_HASH_BYTES], time_t n
 /* Delete an expired session if that can be done without waiting (the next
  * log-in's prune catches it otherwise).  0 deleted or skipped, -1 error. */
 int db_auth_session_expire(const unsigned char hash[DB_AUTH_HASH_BYTES]);
-/* 1 deleted, 0 there was none, -1 error. */
-int db_auth_session_del(const unsigned char hash[DB_AUTH_HASH_BYTES]);
+/* DB_FOUND deleted, DB_MISSING there was none, DB_FAILED. */
+enum db_result db_auth_session_del(const unsigned char hash[DB_AUTH_HASH_BYTES]);
 /* Every session of one admin (after a password change). Count, or -1. */
 int db_auth_session_del_admin(long long admin_id);
 /* Delete sessions last seen at or before idle_before, or created at or

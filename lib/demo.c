@@ -404,7 +404,7 @@ static long long photo(struct demo_ctx *c, xmlNode *n, long long edition_id,
 /* The one site row: made, then filled by the admin's own update. */
 static int site_row(struct demo_ctx *c, const struct db_admin_site *s)
 {
-	if (db_admin_site_create(c->now) == 1 && db_admin_site_update(s) == 1)
+	if (db_admin_site_create(c->now) == 1 && db_admin_site_update(s) == DB_FOUND)
 		return 0;
 	snprintf(c->err, c->errsz, "site: %s", db_reason());
 	return -1;

@@ -86,8 +86,8 @@ static void set_section(struct tmpl_vars *v, enum page_section sec)
 		tmpl_set(v, names[sec], "page");
 }
 
-int page_layout(struct tmpl_vars *v, int year, enum page_section sec,
-		const char *lang)
+enum db_result page_layout(struct tmpl_vars *v, int year,
+		enum page_section sec, const char *lang)
 {
 	tmpl_set(v, "lang", lang);
 	tmpl_set(v, "de", strcmp(lang, "de") == 0 ? "1" : "");
@@ -95,19 +95,19 @@ int page_layout(struct tmpl_vars *v, int year, enum page_section sec,
 	/* The edition's link in the main navigation is the current page only
 	 * on the edition's home; below it, it marks the current set (WAI-ARIA
 	 * 1.2, aria-current="true"). */
-	if (db_site(v) != 1 ||
+	if (db_site(v) != DB_FOUND ||
 	    db_editions(v, "editions", year, sec == PAGE_OVERVIEW ? "page" : "true") < 0)
-		return -1;
-	return 0;
+		return DB_FAILED;
+	return DB_FOUND;
 }
 
-int page_edition(struct tmpl_vars *v, int year, enum page_section sec,
-		 const char *lang)
+enum db_result page_edition(struct tmpl_vars *v, int year,
+		enum page_section sec, const char *lang)
 {
-	int rc = db_edition(v, year);
-	if (rc <= 0)
+	enum db_result rc = db_edition(v, year);
+	if (rc != DB_FOUND)
 		return rc;
-	return page_layout(v, year, sec, lang) < 0 ? -1 : 1;
+	return page_layout(v, year, sec, lang);
 }
 
 void page_render(struct http_resp *w, const char *name, const struct tmpl_vars *v)
@@ -126,13 +126,13 @@ void page_render(struct http_resp *w, const char *name, const struct tmpl_vars *
 	}
 }
 
-void page_answer(struct http_req *r, struct http_resp *w, int rc,
+void page_answer(struct http_req *r, struct http_resp *w, enum db_result rc,
 		 const char *name, const struct tmpl_vars *v)
 {
-	if (rc == 1)
+	if (rc == DB_FOUND)
 		page_render(w, name, v);
 	else
-		page_error(r, w, rc == 0 ? 404 : 500);
+		page_error(r, w, rc == DB_MISSING ? 404 : 500);
 }
 
 int page_main(int argc, char **argv, const char *name,

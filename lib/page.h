@@ -7,6 +7,7 @@
 #ifndef PAGE_H
 #define PAGE_H
 
+#include "db.h"
 #include "http.h"
 #include "tmpl.h"
 
@@ -42,22 +43,23 @@ struct tmpl_vars *page_vars(void);
  * editions for navigation and the archive (list "editions", each with
  * nav_current) and the section markers cur_overview, cur_press,
  * cur_presentations, cur_gallery, cur_imprint, cur_privacy ("page" on the
- * current one).  year is the edition shown, 0 for none.  0 or -1. */
-int page_layout(struct tmpl_vars *v, int year, enum page_section sec,
+ * current one).  year is the edition shown, 0 for none.  DB_FOUND, or
+ * DB_FAILED (the site row is part of the layout: without it, a 500). */
+enum db_result page_layout(struct tmpl_vars *v, int year, enum page_section sec,
 		const char *lang);
 
-/* An edition's page: db_edition plus the layout.  1, 0 (no such
- * published edition: answer 404) or -1 (answer 500). */
-int page_edition(struct tmpl_vars *v, int year, enum page_section sec,
+/* An edition's page: db_edition plus the layout.  DB_FOUND, DB_MISSING
+ * (no such published edition: answer 404) or DB_FAILED (answer 500). */
+enum db_result page_edition(struct tmpl_vars *v, int year, enum page_section sec,
 		 const char *lang);
 
 /* Render templates/<name> into w's body as a public page: cacheable when
  * the status is 200, Last-Modified from the site's changed_at. */
 void page_render(struct http_resp *w, const char *name, const struct tmpl_vars *v);
 
-/* Answer for a lookup's result rc: 1 renders templates/<name>, 0 is a
- * 404 (no such published thing), -1 a 500. */
-void page_answer(struct http_req *r, struct http_resp *w, int rc,
+/* Answer for a look-up's result rc: DB_FOUND renders templates/<name>,
+ * DB_MISSING is a 404 (no such published thing), DB_FAILED a 500. */
+void page_answer(struct http_req *r, struct http_resp *w, enum db_result rc,
 		 const char *name, const struct tmpl_vars *v);
 
 /* main() of a public program: serve_main with page_init, page_open,

@@ -179,7 +179,7 @@ static void test_prepare_reports_bad_sql(void **state)
 	close(devnull);
 	assert_null(st);
 	assert_null(slot);
-	assert_int_equal(db_fill(st, *state), -1);
+	assert_int_equal(db_fill(st, *state), DB_FAILED);
 }
 
 static void test_version_changes_on_commit(void **state)
@@ -252,7 +252,7 @@ static void test_fmt_date_range(void **state)
 static void test_site(void **state)
 {
 	struct tmpl_vars *v = *state;
-	assert_int_equal(db_site(v), 1);
+	assert_int_equal(db_site(v), DB_FOUND);
 	assert_string_equal(tmpl_get(v, "site_name"), "Test Symposium");
 	assert_string_equal(tmpl_get(v, "contact_name"), "Ann Example");
 	assert_string_equal(tmpl_get(v, "contact_role"), "Project management");
@@ -283,7 +283,7 @@ static void test_latest_year(void **state)
 static void test_edition(void **state)
 {
 	struct tmpl_vars *v = *state;
-	assert_int_equal(db_edition(v, 2023), 1);
+	assert_int_equal(db_edition(v, 2023), DB_FOUND);
 	assert_string_equal(tmpl_get(v, "year"), "2023");
 	assert_string_equal(tmpl_get(v, "title"), "Symposium 2023");
 	assert_string_equal(tmpl_get(v, "date_text"), "5 December 2023");
@@ -304,24 +304,24 @@ static void test_edition(void **state)
 static void test_edition_without_date(void **state)
 {
 	struct tmpl_vars *v = *state;
-	assert_int_equal(db_edition(v, 2024), 1);
+	assert_int_equal(db_edition(v, 2024), DB_FOUND);
 	assert_string_equal(tmpl_get(v, "date_text"), "");
 	assert_string_equal(tmpl_get(v, "has_content"), "0");
 	assert_string_equal(tmpl_get(v, "upcoming"), "1");
-	assert_int_equal(db_edition(v, 2021), 1);
+	assert_int_equal(db_edition(v, 2021), DB_FOUND);
 	assert_string_equal(tmpl_get(v, "date_text"), "16\xe2\x80\x93" "18 March 2021");
 }
 
 static void test_unpublished_edition_not_found(void **state)
 {
 	struct tmpl_vars *v = *state;
-	assert_int_equal(db_edition(v, 2025), 0);
+	assert_int_equal(db_edition(v, 2025), DB_MISSING);
 	assert_null(tmpl_get(v, "title"));
-	assert_int_equal(db_edition(v, 1999), 0);
+	assert_int_equal(db_edition(v, 1999), DB_MISSING);
 	assert_int_equal(db_presentations(v, 2025, "talks"), 0);
 	assert_int_equal(db_gallery(v, 2025, 48, 0, "photos"), 0);
 	assert_int_equal(db_gallery_count(v, 2025), 0);
-	assert_int_equal(db_press_exists(2025, "en"), 0);
+	assert_int_equal(db_press_exists(2025, "en"), DB_MISSING);
 }
 
 static void test_presentations_in_order_with_labels(void **state)
@@ -346,7 +346,7 @@ static void test_videos_in_order_without_trash(void **state)
 static void test_press(void **state)
 {
 	struct tmpl_vars *v = *state;
-	assert_int_equal(db_press(v, 2023, "en"), 1);
+	assert_int_equal(db_press(v, 2023, "en"), DB_FOUND);
 	assert_string_equal(tmpl_get(v, "press_title"), "Secure Cloud launched");
 	assert_string_equal(tmpl_get(v, "press_subtitle"), "A subtitle");
 	assert_string_equal(tmpl_get(v, "released"), "2023-12-06");
@@ -367,20 +367,20 @@ static void test_press(void **state)
 static void test_press_german_and_missing(void **state)
 {
 	struct tmpl_vars *v = *state;
-	assert_int_equal(db_press(v, 2021, "de"), 1);
+	assert_int_equal(db_press(v, 2021, "de"), DB_FOUND);
 	assert_string_equal(tmpl_get(v, "released_text"), "19. M\xc3\xa4rz 2021");
 	assert_string_equal(tmpl_get(v, "photo_url"), "");
-	assert_int_equal(db_press(v, 2021, "en"), 0);
-	assert_int_equal(db_press(v, 2023, "de"), 0);
-	assert_int_equal(db_press_exists(2021, "de"), 1);
-	assert_int_equal(db_press_exists(2021, "en"), 0);
+	assert_int_equal(db_press(v, 2021, "en"), DB_MISSING);
+	assert_int_equal(db_press(v, 2023, "de"), DB_MISSING);
+	assert_int_equal(db_press_exists(2021, "de"), DB_FOUND);
+	assert_int_equal(db_press_exists(2021, "en"), DB_MISSING);
 }
 
 static void test_press_photo_hidden_when_deleted(void **state)
 {
 	struct tmpl_vars *v = *state;
 	assert_int_equal(fixture_exec(db_file, "UPDATE photo SET deleted_at = 1 WHERE id = 8"), SQLITE_OK);
-	assert_int_equal(db_press(v, 2023, "en"), 1);
+	assert_int_equal(db_press(v, 2023, "en"), DB_FOUND);
 	assert_string_equal(tmpl_get(v, "photo_url"), "");
 	assert_string_equal(tmpl_get(v, "photo_caption"), "");
 }

@@ -97,7 +97,7 @@ static void test_edition_create_and_read(void **state)
 	assert_int_equal(db_admin_edition_id(2023), id);
 	assert_int_equal(db_admin_edition_id(1999), 0);
 	struct tmpl_vars *v = tmpl_vars_new();
-	assert_int_equal(db_admin_edition(v, 2023), 1);
+	assert_int_equal(db_admin_edition(v, 2023), DB_FOUND);
 	assert_string_equal(tmpl_get(v, "title"), "Symposium");
 	assert_string_equal(tmpl_get(v, "starts"), "2023-12-05");
 	assert_string_equal(tmpl_get(v, "ends"), "");          /* NULL shown as "" */
@@ -120,15 +120,15 @@ static void test_edition_update(void **state)
 	edition(2024);
 	struct db_admin_edition e = { .year = 2024, .title = "Renamed",
 		.starts = "", .published = 1 };
-	assert_int_equal(db_admin_edition_update(&e), 1);
+	assert_int_equal(db_admin_edition_update(&e), DB_FOUND);
 	struct tmpl_vars *v = tmpl_vars_new();
-	assert_int_equal(db_admin_edition(v, 2024), 1);
+	assert_int_equal(db_admin_edition(v, 2024), DB_FOUND);
 	assert_string_equal(tmpl_get(v, "title"), "Renamed");
 	assert_string_equal(tmpl_get(v, "starts"), "");
 	assert_string_equal(tmpl_get(v, "published"), "1");
 	tmpl_vars_free(v);
 	e.year = 1990;
-	assert_int_equal(db_admin_edition_update(&e), 0);
+	assert_int_equal(db_admin_edition_update(&e), DB_MISSING);
 }
 
 static void test_move_up_and_down(void **state)
@@ -142,19 +142,19 @@ static void test_move_up_and_down(void **state)
 	assert_true(a > 0 && b > 0 && c > 0);
 	video_order(ed, order, sizeof order);
 	assert_string_equal(order, "a,b,c");
-	assert_int_equal(db_admin_move(DB_ADMIN_VIDEO, ed, c, -1), 1);
+	assert_int_equal(db_admin_move(DB_ADMIN_VIDEO, ed, c, -1), DB_FOUND);
 	video_order(ed, order, sizeof order);
 	assert_string_equal(order, "a,c,b");
-	assert_int_equal(db_admin_move(DB_ADMIN_VIDEO, ed, a, 1), 1);
+	assert_int_equal(db_admin_move(DB_ADMIN_VIDEO, ed, a, 1), DB_FOUND);
 	video_order(ed, order, sizeof order);
 	assert_string_equal(order, "c,a,b");
 	/* at the ends nothing moves */
-	assert_int_equal(db_admin_move(DB_ADMIN_VIDEO, ed, c, -1), 0);
-	assert_int_equal(db_admin_move(DB_ADMIN_VIDEO, ed, b, 1), 0);
+	assert_int_equal(db_admin_move(DB_ADMIN_VIDEO, ed, c, -1), DB_MISSING);
+	assert_int_equal(db_admin_move(DB_ADMIN_VIDEO, ed, b, 1), DB_MISSING);
 	video_order(ed, order, sizeof order);
 	assert_string_equal(order, "c,a,b");
 	/* another edition's item is not found */
-	assert_int_equal(db_admin_move(DB_ADMIN_VIDEO, edition(2023), a, 1), 0);
+	assert_int_equal(db_admin_move(DB_ADMIN_VIDEO, edition(2023), a, 1), DB_MISSING);
 }
 
 static void test_move_skips_the_trash(void **state)
@@ -165,8 +165,8 @@ static void test_move_skips_the_trash(void **state)
 	db_admin_video_add(ed, "x", "https://www.youtube.com/watch?v=xxxxxxxxxxx", T0);
 	long long y = db_admin_video_add(ed, "y", "https://www.youtube.com/watch?v=yyyyyyyyyyy", T0);
 	long long z = db_admin_video_add(ed, "z", "https://www.youtube.com/watch?v=zzzzzzzzzzz", T0);
-	assert_int_equal(db_admin_trash(DB_ADMIN_VIDEO, ed, y, T0), 1);
-	assert_int_equal(db_admin_move(DB_ADMIN_VIDEO, ed, z, -1), 1);
+	assert_int_equal(db_admin_trash(DB_ADMIN_VIDEO, ed, y, T0), DB_FOUND);
+	assert_int_equal(db_admin_move(DB_ADMIN_VIDEO, ed, z, -1), DB_FOUND);
 	video_order(ed, order, sizeof order);
 	assert_string_equal(order, "z,x");
 }
@@ -178,16 +178,16 @@ static void test_trash_and_restore(void **state)
 	long long ed = edition(2017);
 	long long p = db_admin_video_add(ed, "p", "https://www.youtube.com/watch?v=ppppppppppp", T0);
 	db_admin_video_add(ed, "q", "https://www.youtube.com/watch?v=qqqqqqqqqqq", T0);
-	assert_int_equal(db_admin_trash(DB_ADMIN_VIDEO, ed, p, T0 + 5), 1);
-	assert_int_equal(db_admin_trash(DB_ADMIN_VIDEO, ed, p, T0 + 6), 0);   /* once */
+	assert_int_equal(db_admin_trash(DB_ADMIN_VIDEO, ed, p, T0 + 5), DB_FOUND);
+	assert_int_equal(db_admin_trash(DB_ADMIN_VIDEO, ed, p, T0 + 6), DB_MISSING);   /* once */
 	video_order(ed, order, sizeof order);
 	assert_string_equal(order, "q");
 	struct tmpl_vars *v = tmpl_vars_new();
-	assert_int_equal(db_admin_video(v, ed, p), 0);          /* not editable */
+	assert_int_equal(db_admin_video(v, ed, p), DB_MISSING);          /* not editable */
 	assert_true(db_admin_trash_list(v, "items") >= 1);
 	tmpl_vars_free(v);
-	assert_int_equal(db_admin_restore(DB_ADMIN_VIDEO, p), 1);
-	assert_int_equal(db_admin_restore(DB_ADMIN_VIDEO, p), 0);             /* not in the trash */
+	assert_int_equal(db_admin_restore(DB_ADMIN_VIDEO, p), DB_FOUND);
+	assert_int_equal(db_admin_restore(DB_ADMIN_VIDEO, p), DB_MISSING);             /* not in the trash */
 	video_order(ed, order, sizeof order);
 	assert_string_equal(order, "q,p");                      /* back at the end */
 }
@@ -204,12 +204,12 @@ static void test_presentation_slug_and_media(void **state)
 	assert_true(m1 > 0);
 	assert_int_equal(m1, m2);                                /* same content, same row */
 	struct db_admin_talk t = { ed, "keynote", "Keynote", "Dr. A", "", m1 };
-	assert_int_equal(db_admin_slug_taken(ed, "keynote"), 0);
+	assert_int_equal(db_admin_slug_taken(ed, "keynote"), DB_MISSING);
 	long long id = db_admin_presentation_add(&t, T0);
 	assert_true(id > 0);
-	assert_int_equal(db_admin_slug_taken(ed, "keynote"), 1);
+	assert_int_equal(db_admin_slug_taken(ed, "keynote"), DB_FOUND);
 	struct tmpl_vars *v = tmpl_vars_new();
-	assert_int_equal(db_admin_presentation(v, ed, id), 1);
+	assert_int_equal(db_admin_presentation(v, ed, id), DB_FOUND);
 	/* the admin links the stored file: it works before publication */
 	char want_url[MEDIA_REL_MAX + 8];
 	snprintf(want_url, sizeof want_url, "/media/%s", mf.path);
@@ -217,13 +217,13 @@ static void test_presentation_slug_and_media(void **state)
 	assert_string_equal(tmpl_get(v, "file_label"), "PDF, 1.2 KB, 3 pages");
 	tmpl_vars_free(v);
 	char link[MEDIA_REL_MAX + 16], target[MEDIA_REL_MAX];
-	assert_int_equal(db_admin_talk_link(id, link, target), 1);
+	assert_int_equal(db_admin_talk_link(id, link, target), DB_FOUND);
 	assert_string_equal(link, "talks/2016-keynote.pdf");
 	assert_string_equal(target, "");                        /* unpublished */
 	/* in the trash the slug stays taken and the link has no target */
-	assert_int_equal(db_admin_trash(DB_ADMIN_PRESENTATION, ed, id, T0), 1);
-	assert_int_equal(db_admin_slug_taken(ed, "keynote"), 1);
-	assert_int_equal(db_admin_talk_link(id, link, target), 1);
+	assert_int_equal(db_admin_trash(DB_ADMIN_PRESENTATION, ed, id, T0), DB_FOUND);
+	assert_int_equal(db_admin_slug_taken(ed, "keynote"), DB_FOUND);
+	assert_int_equal(db_admin_talk_link(id, link, target), DB_FOUND);
 	assert_string_equal(target, "");
 }
 
@@ -266,7 +266,7 @@ static void set_published(int year, int published)
 	struct db_admin_edition e = { .year = year, .title = "Symposium",
 		.starts = "", .ends = "", .review_md = "", .review_html = "",
 		.next_md = "", .next_html = "", .published = published };
-	assert_int_equal(db_admin_edition_update(&e), 1);
+	assert_int_equal(db_admin_edition_update(&e), DB_FOUND);
 }
 
 /* A stable link has a target only while the talk is live and its edition
@@ -282,7 +282,7 @@ static void test_talk_links_follow_publication(void **state)
 	assert_true(db_admin_presentation_add(&bare, T0) > 0);
 	assert_true(talk_with_slides(other, "alpha", 'd') > 0);
 	assert_true(a > 0 && b > 0);
-	assert_int_equal(db_admin_trash(DB_ADMIN_PRESENTATION, ed, b, T0), 1);
+	assert_int_equal(db_admin_trash(DB_ADMIN_PRESENTATION, ed, b, T0), DB_FOUND);
 
 	struct seen s = { 0, "" };
 	assert_int_equal(db_admin_each_talk_link(ed, note_link, &s), 3);
@@ -295,7 +295,7 @@ static void test_talk_links_follow_publication(void **state)
 	assert_string_equal(s.text, "talks/2031-alpha.pdf>file;talks/2031-beta.pdf>none;"
 			    "talks/2031-gamma.pdf>none;");
 	char link[MEDIA_REL_MAX + 16], target[MEDIA_REL_MAX];
-	assert_int_equal(db_admin_talk_link(a, link, target), 1);
+	assert_int_equal(db_admin_talk_link(a, link, target), DB_FOUND);
 	assert_string_equal(target, "bb/" "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.pdf");
 
 	/* every talk is visited even when one fails, and the failure shows */
@@ -304,9 +304,9 @@ static void test_talk_links_follow_publication(void **state)
 	assert_int_equal(s.n, 3);
 
 	set_published(2031, 0);
-	assert_int_equal(db_admin_talk_link(a, link, target), 1);
+	assert_int_equal(db_admin_talk_link(a, link, target), DB_FOUND);
 	assert_string_equal(target, "");
-	assert_int_equal(db_admin_talk_link(-5, link, target), 0);
+	assert_int_equal(db_admin_talk_link(-5, link, target), DB_MISSING);
 }
 
 static void test_changed_writes_audit_and_stamp(void **state)

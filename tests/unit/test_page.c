@@ -6,8 +6,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "db.h"
 #include "http.h"
@@ -106,7 +109,7 @@ static void test_home_escapes_hostile_title(void **state)
 	assert_int_equal(page_init(), 0);
 	http_resp_init(&w);
 	struct tmpl_vars *v = page_vars();
-	assert_int_equal(page_edition(v, 2023, PAGE_OVERVIEW, "en"), 1);
+	assert_int_equal(page_edition(v, 2023, PAGE_OVERVIEW, "en"), DB_FOUND);
 	page_render(&w, "home.xml", v);
 	const char *body = w.body.data;
 	assert_non_null(body);
@@ -125,8 +128,8 @@ static void test_home_escapes_hostile_title(void **state)
 static void test_unpublished_edition_is_not_found(void **state)
 {
 	(void)state;
-	assert_int_equal(page_edition(page_vars(), 2025, PAGE_OVERVIEW, "en"), 0);
-	assert_int_equal(page_edition(page_vars(), 2023, PAGE_OVERVIEW, "en"), 1);
+	assert_int_equal(page_edition(page_vars(), 2025, PAGE_OVERVIEW, "en"), DB_MISSING);
+	assert_int_equal(page_edition(page_vars(), 2023, PAGE_OVERVIEW, "en"), DB_FOUND);
 }
 
 /* "upcoming" comes from today's date: a cached page must not outlive
@@ -148,8 +151,8 @@ static void test_german_press_page(void **state)
 	assert_int_equal(page_init(), 0);
 	http_resp_init(&w);
 	struct tmpl_vars *v = page_vars();
-	assert_int_equal(page_edition(v, 2021, PAGE_PRESS, "de"), 1);
-	assert_int_equal(db_press(v, 2021, "de"), 1);
+	assert_int_equal(page_edition(v, 2021, PAGE_PRESS, "de"), DB_FOUND);
+	assert_int_equal(db_press(v, 2021, "de"), DB_FOUND);
 	page_render(&w, "press.xml", v);
 	assert_contains(w.body.data, "<html lang=\"de\">");
 	assert_contains(w.body.data, "<time datetime=\"2021-03-19\">19. M\xc3\xa4rz 2021</time>");
@@ -193,6 +196,53 @@ static void test_error_page_without_database(void **state)
 	http_resp_free(&w);
 }
 
+/* What fn(v) writes to stderr while it runs, in out. */
+static void capture_stderr(char *out, size_t n, void (*fn)(struct http_resp *),
+			   struct http_resp *w)
+{
+	char path[] = "/tmp/test_page_stderr_XXXXXX";
+	int fd = mkstemp(path), saved = dup(2);
+	assert_true(fd >= 0 && saved >= 0);
+	fflush(stderr);
+	dup2(fd, 2);
+	fn(w);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	ssize_t len = pread(fd, out, n - 1, 0);
+	out[len > 0 ? len : 0] = '\0';
+	close(fd);
+	unlink(path);
+}
+
+/* What cgi-bin/home.c does for /imprint and for an empty site's /. */
+static void imprint(struct http_resp *w)
+{
+	struct tmpl_vars *v = page_vars();
+	page_answer(NULL, w, page_layout(v, 0, PAGE_IMPRINT, "en"), "page.xml", v);
+}
+
+/* A database failure in the layout is a 500 with the error logged, never
+ * a 404 (page_layout's result used to be +1'd into "not found"). */
+static void test_layout_failure_is_500(void **state)
+{
+	(void)state;
+	struct http_resp w;
+	char err[4096];
+	assert_int_equal(page_init(), 0);
+	http_resp_init(&w);
+	imprint(&w);
+	assert_int_equal(w.status, 200);
+	assert_int_equal(fixture_exec(db_file, "DROP TABLE site"), SQLITE_OK);
+	http_resp_reset(&w);
+	capture_stderr(err, sizeof err, imprint, &w);
+	assert_int_equal(w.status, 500);
+	assert_contains(w.body.data, "<h1>Something went wrong</h1>");
+	assert_contains(err, "no such table: site");
+	assert_int_equal(page_layout(page_vars(), 0, PAGE_OVERVIEW, "en"), DB_FAILED);
+	http_resp_free(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -206,6 +256,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_german_press_page, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_error_page_keeps_headers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_error_page_without_database, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_layout_failure_is_500, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
