@@ -21,7 +21,9 @@ LIB_SRC = $(wildcard lib/*.c)
 LIB_OBJ = $(LIB_SRC:lib/%.c=$(B)/lib/%.o)
 LIBSITE = $(B)/libsite.a
 
-PUBLIC  = home press presentations gallery
+# The public programs: those with a page line in deploy/programs.tsv, the
+# one list of programs and URLs (deploy/gen.sh reads it).
+PUBLIC := $(shell sh deploy/gen.sh programs page)
 PUBLIC_BIN = $(PUBLIC:%=$(BIN)/%)
 ADMIN_SRC  = $(wildcard cgi-bin/admin*.c)
 ADMIN_OBJ  = $(ADMIN_SRC:cgi-bin/%.c=$(B)/cgi-bin/%.o)

@@ -15,7 +15,11 @@
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-PROGRAMS="home press presentations gallery"
+GEN=$ROOT/deploy/gen.sh
+# The programs, from deploy/programs.tsv: those with public pages must
+# run; the others (the admin area) are started when built.
+PROGRAMS=$(sh "$GEN" programs page | tr '\n' ' ') || exit 1
+ALL_PROGRAMS=$(sh "$GEN" programs | tr '\n' ' ') || exit 1
 WORKERS=${WORKERS:-2}
 START_WAIT=100     # tenths of a second to wait for a socket or for nginx
 STOP_WAIT=50       # tenths of a second to wait for a process to end
@@ -80,10 +84,12 @@ write_nginx_conf() {
 	var=$1 port=$2 user=""
 	[ "$(id -u)" -eq 0 ] && user="user root;"
 	mkdir -p "$var/nginx/tmp"
-	for f in symposium-http.conf symposium.conf fastcgi.conf \
-	         security-headers.conf pdf-headers.conf; do
+	for f in symposium-http.conf fastcgi.conf security-headers.conf pdf-headers.conf; do
 		render "$ROOT/deploy/nginx/$f" "$var" "$port" "$user" >"$var/nginx/$f"
 	done
+	sh "$GEN" nginx "$ROOT/deploy/nginx/symposium.conf" >"$var/nginx/symposium.conf.in" || return 1
+	render "$var/nginx/symposium.conf.in" "$var" "$port" "$user" >"$var/nginx/symposium.conf"
+	rm -f "$var/nginx/symposium.conf.in"
 	render "$ROOT/deploy/nginx/nginx.conf.in" "$var" "$port" "$user" >"$var/nginx/nginx.conf"
 }
 
@@ -116,19 +122,22 @@ start_programs() {
 			die "cgi-bin/admin init $var failed"
 	fi
 
-	programs=$PROGRAMS
-	[ -x "$ROOT/cgi-bin/admin" ] && programs="$programs admin"
+	programs=""
+	for p in $ALL_PROGRAMS; do
+		[ -x "$ROOT/cgi-bin/$p" ] && programs="$programs $p"
+	done
 	for p in $programs; do
 		start_program "$p" "$var"
 	done
 	for p in $programs; do
 		if ! wait_socket "$p" "$var"; then
 			tail -n 20 "$var/log/$p.log" >&2 2>/dev/null || true
-			if [ "$p" = admin ]; then
-				# The admin area is optional for the public site.
-				echo "site: admin did not open its socket; /admin/ will answer 502" >&2
-				continue
-			fi
+			case " $PROGRAMS " in
+			*" $p "*) ;;
+			*)	# The admin area is optional for the public site.
+				echo "site: $p did not open its socket; its URLs will answer 502" >&2
+				continue ;;
+			esac
 			stop "$var"
 			die "$p did not open $var/run/$p.sock"
 		fi
@@ -141,7 +150,8 @@ start() {
 	case $port in ''|*[!0-9]*) die "PORT must be a number: $port" ;; esac
 	start_programs "$var"
 
-	write_nginx_conf "$var" "$port"
+	write_nginx_conf "$var" "$port" ||
+		{ stop "$var"; die "could not write the nginx configuration from deploy/programs.tsv"; }
 	if ! nginx -q -t -p "$var/nginx/" -c "$var/nginx/nginx.conf" 2>"$var/log/nginx-test.log"; then
 		cat "$var/log/nginx-test.log" >&2
 		stop "$var"
@@ -171,11 +181,11 @@ stop_nginx() {
 # a second), then wait for them together.
 stop_programs() {
 	var=$1
-	for p in $PROGRAMS admin; do
+	for p in $ALL_PROGRAMS; do
 		pid=$(pidof_file "$var/run/$p.pid")
 		if alive "$pid"; then kill -TERM "$pid" 2>/dev/null || true; fi
 	done
-	for p in $PROGRAMS admin; do
+	for p in $ALL_PROGRAMS; do
 		pid=$(pidof_file "$var/run/$p.pid")
 		if alive "$pid" && ! wait_gone "$pid"; then
 			echo "site: $p (pid $pid) ignored SIGTERM; killing its process group" >&2
@@ -239,8 +249,10 @@ write_apache_conf() {
 	fi
 	mkdir -p "$var/apache/run"
 	assets=$(apache_assets "$var")
-	render "$ROOT/deploy/apache/symposium.conf" "$var" "$port" "" "$var/apache" |
+	sh "$GEN" apache "$ROOT/deploy/apache/symposium.conf" >"$var/apache/symposium.conf.in" || return 1
+	render "$var/apache/symposium.conf.in" "$var" "$port" "" "$var/apache" |
 		sed -e "s|$ROOT/templates/assets|$assets|g" >"$var/apache/symposium.conf"
+	rm -f "$var/apache/symposium.conf.in"
 	render "$ROOT/deploy/apache/httpd.conf.in" "$var" "$port" "$user" "$var/apache" |
 		sed -e "s|@MODULES@|$APACHE_MODULES|g" -e "s|@GROUP@|$group|g" >"$var/apache/httpd.conf"
 }
@@ -257,7 +269,8 @@ apache_start() {
 	programs_running "$var" || start_programs "$var"
 	[ "$(id -u)" -eq 0 ] && apache_grant "$var"
 
-	write_apache_conf "$var" "$port"
+	write_apache_conf "$var" "$port" ||
+		die "could not write the Apache configuration from deploy/programs.tsv"
 	if ! "$APACHE_BIN" -t -f "$conf" 2>"$var/log/apache-test.log"; then
 		cat "$var/log/apache-test.log" >&2
 		die "the Apache configuration in $var/apache/ is invalid"

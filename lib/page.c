@@ -1,6 +1,8 @@
 /* page: the shared part of the public programs. */
 #include "page.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,30 +14,69 @@
 
 #define PAGE_VERSION_DAYS 65536   /* days before the day part repeats */
 
-/* Every public template; each program loads them all (a few KB each) so
- * any program can render any page, the error page above all. */
-static const char *const tmpl_files[] = {
-	"home.xml", "press.xml", "presentations.xml", "gallery.xml",
-	"page.xml", "error.xml",
-};
-#define NTMPL (sizeof tmpl_files / sizeof *tmpl_files)
+/* Every public template: each top-level templates/NAME.xml (the _*.xml
+ * files are parts the others include; admin/ is the admin's).  Each
+ * program loads them all (a few KB each) so any program can render any
+ * page, the error page above all, and a new page needs no list here
+ * (deploy/programs.tsv). */
+#define PAGE_TMPL_MAX 32
 
-static struct tmpl *tmpls[NTMPL];
+static char *tmpl_files[PAGE_TMPL_MAX];
+static struct tmpl *tmpls[PAGE_TMPL_MAX];
+static size_t ntmpl;
 static struct tmpl_vars *vars;
+
+static int is_page_template(const char *name)
+{
+	size_t n = strlen(name);
+	return name[0] != '_' && name[0] != '.' && n > 4 &&
+	       strcmp(name + n - 4, ".xml") == 0;
+}
+
+static void unload_all(void)
+{
+	for (size_t i = 0; i < ntmpl; i++) {
+		tmpl_free(tmpls[i]);
+		free(tmpl_files[i]);
+	}
+	ntmpl = 0;
+}
+
+static int load_one(const char *name)
+{
+	char err[512];
+	if (ntmpl == PAGE_TMPL_MAX) {
+		fprintf(stderr, "%s: more than %d page templates\n",
+			serve_cfg.templates_dir, PAGE_TMPL_MAX);
+		return -1;
+	}
+	struct tmpl *t = tmpl_load(serve_cfg.templates_dir, name, err, sizeof err);
+	char *copy = t ? strdup(name) : NULL;
+	if (!copy) {
+		fprintf(stderr, "%s\n", t ? "out of memory" : err);
+		tmpl_free(t);
+		return -1;
+	}
+	tmpls[ntmpl] = t;
+	tmpl_files[ntmpl++] = copy;
+	return 0;
+}
 
 int page_init(void)
 {
-	char err[512];
-	for (size_t i = 0; i < NTMPL; i++) {
-		if (tmpls[i])
-			tmpl_free(tmpls[i]);
-		tmpls[i] = tmpl_load(serve_cfg.templates_dir, tmpl_files[i], err, sizeof err);
-		if (!tmpls[i]) {
-			fprintf(stderr, "%s\n", err);
-			return -1;
-		}
+	unload_all();
+	DIR *d = opendir(serve_cfg.templates_dir);
+	if (!d) {
+		fprintf(stderr, "%s: %s\n", serve_cfg.templates_dir, strerror(errno));
+		return -1;
 	}
-	return 0;
+	int rc = 0;
+	struct dirent *e;
+	while (rc == 0 && (e = readdir(d)) != NULL)
+		if (is_page_template(e->d_name))
+			rc = load_one(e->d_name);
+	closedir(d);
+	return rc;
 }
 
 int page_open(void)
@@ -65,7 +106,7 @@ struct tmpl_vars *page_vars(void)
 
 static const struct tmpl *find(const char *name)
 {
-	for (size_t i = 0; i < NTMPL; i++) {
+	for (size_t i = 0; i < ntmpl; i++) {
 		if (strcmp(tmpl_files[i], name) == 0)
 			return tmpls[i];
 	}
