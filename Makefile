@@ -15,7 +15,7 @@ LIBS_CORE  = -lfcgi $(shell pkg-config --libs $(PKG_CORE) 2>/dev/null)
 LIBS_ADMIN = $(LIBS_CORE) -lsodium -lcmark -lz $(shell pkg-config --libs vips 2>/dev/null)
 
 # lib/ files that need libvips' (glib's) headers.
-VIPS_SRC = lib/media.c
+VIPS_SRC = lib/image.c
 
 LIB_SRC = $(wildcard lib/*.c)
 LIB_OBJ = $(LIB_SRC:lib/%.c=$(B)/lib/%.o)

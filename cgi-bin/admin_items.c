@@ -8,17 +8,17 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "media.h"
+#include "store.h"
 
 /* Make root/link match the database: point it at target, or remove it
  * when target is "".  Either way idempotent, so a retry or a second sync
  * is harmless. */
 static int talk_link_apply(void *ctx, const char *link, const char *target)
 {
-	char path[MEDIA_PATH_MAX];
+	char path[STORE_PATH_MAX];
 	(void)ctx;
 	if (target[0])
-		return media_link(admin_media_root(), link, target);
+		return store_link(admin_media_root(), link, target);
 	/* A cut-off name would be some other file: never unlink that. */
 	int n = snprintf(path, sizeof path, "%s/%s", admin_media_root(), link);
 	if (n < 0 || (size_t)n >= sizeof path)
@@ -28,7 +28,7 @@ static int talk_link_apply(void *ctx, const char *link, const char *target)
 
 int admin_talk_link(long long id)
 {
-	char link[MEDIA_REL_MAX + 16], target[MEDIA_REL_MAX];
+	char link[STORE_REL_MAX + 16], target[STORE_REL_MAX];
 	enum db_result rc = db_admin_talk_link(id, link, target);
 	if (rc != DB_FOUND)
 		return rc == DB_MISSING ? 0 : -1;

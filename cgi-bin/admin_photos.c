@@ -6,7 +6,8 @@
 #include <string.h>
 
 #include "db.h"
-#include "media.h"
+#include "store.h"
+#include "image.h"
 
 /* One row of the upload form. */
 struct row {
@@ -14,7 +15,7 @@ struct row {
 	const char *alt, *caption, *credit;
 	int decorative;
 	char error[FORM_FILENAME_MAX + UPLOAD_MSG_MAX + 4];
-	struct media_image img;
+	struct image_sizes img;
 };
 
 static void list_page(struct admin_ctx *c, int status)
@@ -114,15 +115,15 @@ static void import_all(struct admin_ctx *c, struct row *rows)
 	for (int i = 0; i < UPLOAD_FILES_MAX; i++) {
 		struct row *r = &rows[i];
 		memset(&r->img, 0, sizeof r->img);
-		if (r->file && media_image_import(admin_media_root(), r->file->path,
+		if (r->file && image_import(admin_media_root(), r->file->path,
 						  &r->img, err, sizeof err) < 0)
 			row_error(c, r, 422, err);
 	}
 	if (!c->invalid)
 		return;
 	for (int i = 0; i < UPLOAD_FILES_MAX; i++) {
-		media_unstore(admin_media_root(), &rows[i].img.web);
-		media_unstore(admin_media_root(), &rows[i].img.thumb);
+		store_undo(admin_media_root(), &rows[i].img.web);
+		store_undo(admin_media_root(), &rows[i].img.thumb);
 	}
 }
 

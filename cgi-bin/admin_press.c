@@ -7,7 +7,7 @@
 
 #include "db.h"
 #include "md.h"
-#include "media.h"
+#include "image.h"
 
 #define ADMIN_MB(n) ((n) / 1000000)
 
@@ -23,7 +23,7 @@ void admin_press_get(struct admin_ctx *c)
 
 /* A chosen photo: judged by its content, stored as two JPEG sizes.
  * 0 imported into *img, 1 no photo chosen, -1 refused (marked). */
-static int import_photo(struct admin_ctx *c, struct media_image *img)
+static int import_photo(struct admin_ctx *c, struct image_sizes *img)
 {
 	char err[UPLOAD_MSG_MAX];
 	struct upload_file *f = upload_file(&c->up, "photo");
@@ -38,7 +38,7 @@ static int import_photo(struct admin_ctx *c, struct media_image *img)
 		admin_invalid(c, "photo", 422, "%s: the file is empty.", f->name);
 		return -1;
 	}
-	if (media_image_import(admin_media_root(), f->path, img, err, sizeof err) < 0) {
+	if (image_import(admin_media_root(), f->path, img, err, sizeof err) < 0) {
 		admin_invalid(c, "photo", 422, "%s: %s.", f->name, err);
 		return -1;
 	}
@@ -47,7 +47,7 @@ static int import_photo(struct admin_ctx *c, struct media_image *img)
 
 /* The new press photo's row: media rows for both sizes, then the photo
  * (not in the gallery).  Its id, or -1. */
-static long long add_photo(struct admin_ctx *c, const struct media_image *img,
+static long long add_photo(struct admin_ctx *c, const struct image_sizes *img,
 		const char *alt, int decorative)
 {
 	long long web = db_admin_media(&img->web, "image/jpeg", 0, c->now);
@@ -60,7 +60,7 @@ static long long add_photo(struct admin_ctx *c, const struct media_image *img,
 }
 
 static void save(struct admin_ctx *c, struct db_admin_press *p, int have_new,
-		const struct media_image *img, const char *alt, int decorative)
+		const struct image_sizes *img, const char *alt, int decorative)
 {
 	char object[32], loc[48];
 	if (admin_begin(c) < 0)
@@ -85,7 +85,7 @@ static void save(struct admin_ctx *c, struct db_admin_press *p, int have_new,
 void admin_press_post(struct admin_ctx *c)
 {
 	struct buf body = BUF_INIT;
-	struct media_image img;
+	struct image_sizes img;
 	struct db_admin_press p = { .edition_id = c->edition_id, .lang = c->lang };
 	/* The stored release shows the current photo again on an error. */
 	if (db_admin_press(c->v, c->edition_id, c->lang) == DB_FAILED) {

@@ -12,7 +12,8 @@
 
 #include "db.h"
 #include "md.h"
-#include "media.h"
+#include "store.h"
+#include "image.h"
 #include "serve.h"
 
 /* ---- templates ---- */
@@ -28,7 +29,7 @@ static const char *const tmpl_files[] = {
 
 static struct tmpl *tmpls[NTMPL];
 static struct tmpl_vars *vars;
-static char media_root[MEDIA_PATH_MAX];
+static char media_root[STORE_PATH_MAX];
 
 static const struct tmpl *find_tmpl(const char *name)
 {
@@ -72,7 +73,7 @@ static int admin_init(void)
 		fprintf(stderr, "admin: cannot start (libsodium or media path)\n");
 		return -1;
 	}
-	if (media_clean_tmp(media_root) < 0)
+	if (store_clean_tmp(media_root) < 0)
 		fprintf(stderr, "admin: could not clean %s/tmp\n", media_root);
 	return 0;
 }
@@ -83,7 +84,7 @@ static int admin_open(void)
 {
 	if (db_open(serve_cfg.db_path, DB_READWRITE) < 0)
 		return -1;
-	return media_image_init();
+	return image_init();
 }
 
 /* ---- rendering ---- */

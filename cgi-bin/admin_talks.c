@@ -6,7 +6,8 @@
 #include <string.h>
 
 #include "db.h"
-#include "media.h"
+#include "store.h"
+#include "pdf.h"
 
 #define SLUG_MAX      60        /* bytes of a generated slug */
 #define SLUG_TRIES    100       /* "-2" ... "-99" before giving up */
@@ -85,7 +86,7 @@ static int free_slug(struct admin_ctx *c, const char *title, char slug[SLUG_MAX 
 /* The chosen PDF, checked by content and stored (file only; its row is
  * made in the transaction).  0 stored (into *mf, *pages), 1 none chosen,
  * -1 refused or failed (marked). */
-static int store_pdf(struct admin_ctx *c, struct media_file *mf, int *pages)
+static int store_pdf(struct admin_ctx *c, struct store_file *mf, int *pages)
 {
 	char err[UPLOAD_MSG_MAX];
 	struct upload_file *f = upload_file(&c->up, "file");
@@ -100,12 +101,12 @@ static int store_pdf(struct admin_ctx *c, struct media_file *mf, int *pages)
 		admin_invalid(c, "file", 422, "%s: the file is empty.", f->name);
 		return -1;
 	}
-	if (media_pdf_check(f->path, pages, err, sizeof err) < 0) {
+	if (pdf_check(f->path, pages, err, sizeof err) < 0) {
 		admin_invalid(c, "file", 422, "%s: %s.", f->name, err);
 		return -1;
 	}
-	int rc = media_store(admin_media_root(), f->path, "pdf", mf);
-	upload_forget(f);       /* media_store removed the temp file either way */
+	int rc = store_put(admin_media_root(), f->path, "pdf", mf);
+	upload_forget(f);       /* store_put removed the temp file either way */
 	if (rc < 0) {
 		admin_invalid(c, "file", 500, "%s: the file could not be stored.", f->name);
 		return -1;
@@ -115,7 +116,7 @@ static int store_pdf(struct admin_ctx *c, struct media_file *mf, int *pages)
 
 /* The media row of a stored PDF, inside the transaction: its id, 0 for
  * none, -1 on error. */
-static long long pdf_row(struct admin_ctx *c, int stored, const struct media_file *mf,
+static long long pdf_row(struct admin_ctx *c, int stored, const struct store_file *mf,
 		int pages)
 {
 	return stored == 0 ? db_admin_media(mf, "application/pdf", pages, c->now) : 0;
@@ -151,7 +152,7 @@ static void finish(struct admin_ctx *c, long long id, const char *action,
 void admin_talks_post(struct admin_ctx *c)
 {
 	struct db_admin_talk t;
-	struct media_file mf;
+	struct store_file mf;
 	char slug[SLUG_MAX + 16];
 	int pages = 0, stored = 1;
 	long long id = -1;
@@ -177,7 +178,7 @@ void admin_talks_post(struct admin_ctx *c)
 void admin_talk_post(struct admin_ctx *c)
 {
 	struct db_admin_talk t;
-	struct media_file mf;
+	struct store_file mf;
 	int pages = 0, stored = 1;
 	if (!admin_found(c, db_admin_presentation(c->v, c->edition_id, c->id), "presentation"))
 		return;

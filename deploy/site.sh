@@ -214,7 +214,7 @@ programs_running() {
 
 # Started as root, Apache's children run as APACHE_USER: give its group
 # the way to the sockets (0660) and the media files (0640, directories
-# 0750, lib/media.c).  The set-group-ID directories make files and
+# 0750, lib/store.c).  The set-group-ID directories make files and
 # directories the programs create later inherit the group, as in
 # README.md's Deploying.
 apache_grant() {

@@ -266,7 +266,7 @@ enum db_result db_admin_edition_update(const struct db_admin_edition *e)
 
 /* ---- media ---- */
 
-long long db_admin_media(const struct media_file *f, const char *mime,
+long long db_admin_media(const struct store_file *f, const char *mime,
 		int pages, time_t now)
 {
 	static sqlite3_stmt *ins, *sel;
@@ -472,8 +472,8 @@ enum db_result db_admin_presentation_update(long long id, const struct db_admin_
 	" FROM presentation t JOIN edition e ON e.id = t.edition_id" \
 	" LEFT JOIN media m ON m.id = t.media_id"
 
-enum db_result db_admin_talk_link(long long id, char link[MEDIA_REL_MAX + 16],
-		char target[MEDIA_REL_MAX])
+enum db_result db_admin_talk_link(long long id, char link[STORE_REL_MAX + 16],
+		char target[STORE_REL_MAX])
 {
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st, TALK_LINK_QUERY " WHERE t.id = ?1");
@@ -482,9 +482,9 @@ enum db_result db_admin_talk_link(long long id, char link[MEDIA_REL_MAX + 16],
 	sqlite3_bind_int64(q, 1, id);
 	int rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
-		snprintf(link, MEDIA_REL_MAX + 16, "%s",
+		snprintf(link, STORE_REL_MAX + 16, "%s",
 			 (const char *)sqlite3_column_text(q, 0));
-		snprintf(target, MEDIA_REL_MAX, "%s",
+		snprintf(target, STORE_REL_MAX, "%s",
 			 (const char *)sqlite3_column_text(q, 1));
 	}
 	sqlite3_reset(q);

@@ -17,7 +17,7 @@
 
 #include <time.h>
 #include "db.h"
-#include "media.h"
+#include "store.h"
 #include "tmpl.h"
 
 /* The ordered, trashable things; SQL differs per table, so the kind picks
@@ -99,7 +99,7 @@ enum db_result db_admin_edition_update(const struct db_admin_edition *e);
 /* The media row for a stored file (made if new, the existing one if that
  * content is known): its id, or -1.  pages 0 and a file without width are
  * stored as NULL. */
-long long db_admin_media(const struct media_file *f, const char *mime,
+long long db_admin_media(const struct store_file *f, const char *mime,
 		int pages, time_t now);
 
 /* ---- press releases ---- */
@@ -151,8 +151,8 @@ enum db_result db_admin_presentation_update(long long id, const struct db_admin_
  * when it has slides, is not in the trash and its edition is published,
  * target (the stored file, "ab/ab12...ef.pdf"; else "": the link must not
  * exist).  DB_FOUND, DB_MISSING (no such presentation) or DB_FAILED. */
-enum db_result db_admin_talk_link(long long id, char link[MEDIA_REL_MAX + 16],
-		char target[MEDIA_REL_MAX]);
+enum db_result db_admin_talk_link(long long id, char link[STORE_REL_MAX + 16],
+		char target[STORE_REL_MAX]);
 /* The same for every presentation of the edition, trash included: fn is
  * called for each and all are visited even when fn fails (< 0).  The
  * count, or -1 on a database error or when any fn failed. */

@@ -18,24 +18,25 @@
 #include "db_admin.h"
 #include "db_demo.h"
 #include "md.h"
-#include "media.h"
+#include "store.h"
+#include "pdf.h"
+#include "image.h"
+#include "demogen.h"
 
 #define DEMO_DIR_MODE     0755   /* nginx reads media/, reaches run/ */
 #define DEMO_TMP_MODE     0750   /* half-written uploads: ours only */
 #define DEMO_DB_MODE      0644   /* SQLite's default for a new file */
 #define DEMO_PDF_MIME     "application/pdf"
 #define DEMO_JPEG_MIME    "image/jpeg"
-#define DEMO_PHOTO_PX_MIN 16     /* media_demo_photo's limits */
-#define DEMO_PHOTO_PX_MAX 4000
 /* Default size of a generated photo: the web size, 3:2.  Larger would only
  * be scaled down again, and generating costs time. */
-#define DEMO_PHOTO_W      MEDIA_WEB_PX
-#define DEMO_PHOTO_H      (MEDIA_WEB_PX * 2 / 3)
+#define DEMO_PHOTO_W      IMAGE_WEB_PX
+#define DEMO_PHOTO_H      (IMAGE_WEB_PX * 2 / 3)
 
 /* Everything one build needs; err is where the first failure is told. */
 struct demo_ctx {
 	time_t now;                     /* one timestamp for every row */
-	char root[MEDIA_PATH_MAX];      /* vardir/media */
+	char root[STORE_PATH_MAX];      /* vardir/media */
 	const char *site_name;
 	struct demo_report *rep;
 	char *err;
@@ -114,7 +115,7 @@ static int make_dirs(const char *vardir, char *err, size_t errsz)
 		{ "/media/tmp", DEMO_TMP_MODE }, { "/run", DEMO_DIR_MODE },
 		{ "/log", DEMO_DIR_MODE },
 	};
-	char path[MEDIA_PATH_MAX];
+	char path[STORE_PATH_MAX];
 	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
 		if ((size_t)snprintf(path, sizeof path, "%s%s", vardir, dirs[i].sub) >= sizeof path) {
 			snprintf(err, errsz, "%s: path too long", vardir);
@@ -141,7 +142,7 @@ static void sync_dir(const char *dir)
 static void remove_db_files(const char *path)
 {
 	static const char *const suffix[] = { "", "-journal", "-wal", "-shm" };
-	char p[MEDIA_PATH_MAX + 16];
+	char p[STORE_PATH_MAX + 16];
 	for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
 		snprintf(p, sizeof p, "%s%s", path, suffix[i]);
 		unlink(p);
@@ -299,10 +300,10 @@ static const char *db_reason(void)
 }
 
 /* An empty temp file in media/tmp for a generator to write. */
-static int tmp_file(struct demo_ctx *c, char path[MEDIA_PATH_MAX])
+static int tmp_file(struct demo_ctx *c, char path[STORE_PATH_MAX])
 {
 	int fd;
-	if (media_tmp_open(c->root, &fd, path) < 0) {
+	if (store_tmp_open(c->root, &fd, path) < 0) {
 		snprintf(c->err, c->errsz, "%s/tmp: cannot create a temporary file", c->root);
 		return -1;
 	}
@@ -310,7 +311,7 @@ static int tmp_file(struct demo_ctx *c, char path[MEDIA_PATH_MAX])
 	return 0;
 }
 
-static long long media_row(struct demo_ctx *c, const struct media_file *f,
+static long long media_row(struct demo_ctx *c, const struct store_file *f,
 		const char *mime, int pages)
 {
 	long long id = db_admin_media(f, mime, pages, c->now);
@@ -328,23 +329,23 @@ static long long media_row(struct demo_ctx *c, const struct media_file *f,
 static long long talk_pdf(struct demo_ctx *c, int year, int published,
 		const char *slug, const char *title, const char *subtitle, int pages)
 {
-	char path[MEDIA_PATH_MAX], link[MEDIA_PATH_MAX];
-	struct media_file f;
+	char path[STORE_PATH_MAX], link[STORE_PATH_MAX];
+	struct store_file f;
 	int counted;
 
 	if (tmp_file(c, path) < 0)
 		return -1;
-	if (media_demo_pdf(path, title, subtitle, pages, c->err, c->errsz) < 0 ||
-	    media_pdf_check(path, &counted, c->err, c->errsz) < 0) {
+	if (demogen_pdf(path, title, subtitle, pages, c->err, c->errsz) < 0 ||
+	    pdf_check(path, &counted, c->err, c->errsz) < 0) {
 		unlink(path);
 		return -1;
 	}
-	if (media_store(c->root, path, "pdf", &f) < 0) {
+	if (store_put(c->root, path, "pdf", &f) < 0) {
 		snprintf(c->err, c->errsz, "%s: cannot store %s.pdf", c->root, slug);
 		return -1;
 	}
 	snprintf(link, sizeof link, "talks/%d-%s.pdf", year, slug);
-	if (published && media_link(c->root, link, f.path) < 0) {
+	if (published && store_link(c->root, link, f.path) < 0) {
 		snprintf(c->err, c->errsz, "%s/%s: cannot link", c->root, link);
 		return -1;
 	}
@@ -356,17 +357,17 @@ static int photo_media(struct demo_ctx *c, xmlNode *n, long long *thumb_id, long
 {
 	int seed, w, h;
 	if (attr_int(n, "seed", 0, 1000000, -1, &seed) < 0 ||
-	    attr_int(n, "width", DEMO_PHOTO_PX_MIN, DEMO_PHOTO_PX_MAX, DEMO_PHOTO_W, &w) < 0 ||
-	    attr_int(n, "height", DEMO_PHOTO_PX_MIN, DEMO_PHOTO_PX_MAX, DEMO_PHOTO_H, &h) < 0)
+	    attr_int(n, "width", DEMOGEN_PX_MIN, DEMOGEN_PX_MAX, DEMO_PHOTO_W, &w) < 0 ||
+	    attr_int(n, "height", DEMOGEN_PX_MIN, DEMOGEN_PX_MAX, DEMO_PHOTO_H, &h) < 0)
 		return fail_at(c, n, "needs seed, and width/height within 16..4000");
 
-	char path[MEDIA_PATH_MAX];
-	struct media_image img;
+	char path[STORE_PATH_MAX];
+	struct image_sizes img;
 	if (tmp_file(c, path) < 0)
 		return -1;
-	int rc = media_demo_photo(path, seed, w, h, c->err, c->errsz);
+	int rc = demogen_photo(path, seed, w, h, c->err, c->errsz);
 	if (rc == 0)
-		rc = media_image_import(c->root, path, &img, c->err, c->errsz);
+		rc = image_import(c->root, path, &img, c->err, c->errsz);
 	unlink(path);           /* import only reads it */
 	if (rc < 0)
 		return -1;
@@ -486,7 +487,7 @@ static int talk(struct demo_ctx *c, xmlNode *n, long long edition_id, int year,
 	};
 	int pages, rc = -1;
 	if (!t.slug || !t.title || !t.speakers ||
-	    attr_int(n, "pages", 1, MEDIA_DEMO_PAGES_MAX, -1, &pages) < 0) {
+	    attr_int(n, "pages", 1, DEMOGEN_PAGES_MAX, -1, &pages) < 0) {
 		fail_at(c, n, "needs slug, pages, <title> and <speakers>");
 	} else {
 		char *sub = pool_add(&p, xmalloc(strlen(t.speakers) + strlen(c->site_name) + 32));
@@ -653,7 +654,7 @@ static xmlDoc *parse_content(const char *path, char *err, size_t errsz)
  * not in the main file yet, and the file alone must not be put in place. */
 static int wal_left(const char *path)
 {
-	char p[MEDIA_PATH_MAX + 16];
+	char p[STORE_PATH_MAX + 16];
 	struct stat st;
 	snprintf(p, sizeof p, "%s-wal", path);
 	return lstat(p, &st) == 0;
@@ -702,7 +703,7 @@ int demo_init(const char *vardir, const char *schema_path, const char *content_p
 		struct demo_report *rep, char *err, size_t errsz)
 {
 	struct demo_ctx c = { .now = time(NULL), .rep = rep, .err = err, .errsz = errsz };
-	char final[MEDIA_PATH_MAX], tmp[MEDIA_PATH_MAX];
+	char final[STORE_PATH_MAX], tmp[STORE_PATH_MAX];
 	struct buf schema = BUF_INIT;
 	xmlDoc *doc = NULL;
 	int fd, rc = -1;
@@ -722,11 +723,11 @@ int demo_init(const char *vardir, const char *schema_path, const char *content_p
 		goto out;
 	if (content_path && !(doc = parse_content(content_path, err, errsz)))
 		goto out;
-	if (doc && media_image_init() < 0) {
+	if (doc && image_init() < 0) {
 		snprintf(err, errsz, "cannot start the image library");
 		goto out;
 	}
-	media_clean_tmp(c.root);
+	store_clean_tmp(c.root);
 
 	fd = mkstemp(tmp);
 	if (fd < 0) {

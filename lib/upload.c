@@ -207,12 +207,12 @@ static int on_data(void *ctx, const struct form_part *part, const char *data,
 		drop_temp(c);
 		return 0;
 	}
-	if (c->fd < 0 && media_tmp_open(c->media_root, &c->fd, f->path) < 0) {
+	if (c->fd < 0 && store_tmp_open(c->media_root, &c->fd, f->path) < 0) {
 		f->path[0] = '\0';
 		c->io_error = 1;
 		return refuse(c, "the upload could not be stored");
 	}
-	if (media_write_all(c->fd, data, len) < 0) {
+	if (store_write_all(c->fd, data, len) < 0) {
 		c->io_error = 1;
 		return refuse(c, "the upload could not be stored");
 	}

@@ -16,10 +16,10 @@
  *                   (400); the csrf field (403).
  *
  * Files are only collected here; what they are is decided by content
- * elsewhere (media_pdf_check, media_image_import).  A client's file name is
+ * elsewhere (pdf_check, image_import).  A client's file name is
  * kept for display and never used in a path.  On any failure every temp
  * file of the request is already removed; after success the caller hands
- * them to media_store() or lets upload_release() remove them. */
+ * them to store_put() or lets upload_release() remove them. */
 #ifndef UPLOAD_H
 #define UPLOAD_H
 
@@ -28,7 +28,7 @@
 #include "auth.h"
 #include "form.h"
 #include "http.h"
-#include "media.h"
+#include "store.h"
 
 /* The whole body.  A 200 MB PDF with its form fits; nginx's
  * client_max_body_size for /admin/ must be the same (256m). */
@@ -56,7 +56,7 @@ struct upload_spec {
 struct upload_file {
 	char field[FORM_NAME_MAX + 1];
 	char name[FORM_FILENAME_MAX + 1];   /* display name; "" no file chosen */
-	char path[MEDIA_PATH_MAX];          /* the temp file; "" when none */
+	char path[STORE_PATH_MAX];          /* the temp file; "" when none */
 	long long bytes;
 	int too_large;             /* over file_max: its data was dropped */
 };
@@ -97,7 +97,7 @@ int upload_receive(struct http_req *r, const struct upload_spec *spec,
 /* The file sent in field, if a file was chosen there; NULL otherwise. */
 struct upload_file *upload_file(struct upload *u, const char *field);
 
-/* Forget a file after media_store took it (it removes the temp file). */
+/* Forget a file after store_put took it (it removes the temp file). */
 void upload_forget(struct upload_file *f);
 
 /* Remove the temp files left and free the fields.  u may be reused after

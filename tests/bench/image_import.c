@@ -2,7 +2,7 @@
  *
  *   image_import MEDIA_ROOT PHOTO
  *
- * media_image_import() decodes PHOTO, makes the web size and the thumbnail
+ * image_import() decodes PHOTO, makes the web size and the thumbnail
  * and stores both under MEDIA_ROOT.  Prints one line:
  *   import_ms=N web=WxH thumb=WxH
  * The peak memory is measured from outside (/usr/bin/time -v), so the
@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "media.h"
+#include "image.h"
 
 static double now_ms(void)
 {
@@ -21,18 +21,18 @@ static double now_ms(void)
 
 int main(int argc, char **argv)
 {
-	struct media_image img;
+	struct image_sizes img;
 	char err[256] = "";
 	if (argc != 3) {
 		fputs("usage: image_import MEDIA_ROOT PHOTO\n", stderr);
 		return 2;
 	}
-	if (media_image_init() < 0) {
+	if (image_init() < 0) {
 		fputs("image_import: libvips did not start\n", stderr);
 		return 1;
 	}
 	double t0 = now_ms();
-	int rc = media_image_import(argv[1], argv[2], &img, err, sizeof err);
+	int rc = image_import(argv[1], argv[2], &img, err, sizeof err);
 	double t1 = now_ms();
 	if (rc < 0) {
 		fprintf(stderr, "image_import: %s\n", err);

@@ -196,8 +196,8 @@ static void test_presentation_slug_and_media(void **state)
 {
 	(void)state;
 	long long ed = edition(2016);
-	struct media_file mf = { .bytes = 1234 };
-	memset(mf.sha256, 'a', MEDIA_HEX_LEN);
+	struct store_file mf = { .bytes = 1234 };
+	memset(mf.sha256, 'a', STORE_HEX_LEN);
 	snprintf(mf.path, sizeof mf.path, "aa/%.64s.pdf", mf.sha256);
 	long long m1 = db_admin_media(&mf, "application/pdf", 3, T0);
 	long long m2 = db_admin_media(&mf, "application/pdf", 3, T0);
@@ -211,12 +211,12 @@ static void test_presentation_slug_and_media(void **state)
 	struct tmpl_vars *v = tmpl_vars_new();
 	assert_int_equal(db_admin_presentation(v, ed, id), DB_FOUND);
 	/* the admin links the stored file: it works before publication */
-	char want_url[MEDIA_REL_MAX + 8];
+	char want_url[STORE_REL_MAX + 8];
 	snprintf(want_url, sizeof want_url, "/media/%s", mf.path);
 	assert_string_equal(tmpl_get(v, "file_url"), want_url);
 	assert_string_equal(tmpl_get(v, "file_label"), "PDF, 1.2 KB, 3 pages");
 	tmpl_vars_free(v);
-	char link[MEDIA_REL_MAX + 16], target[MEDIA_REL_MAX];
+	char link[STORE_REL_MAX + 16], target[STORE_REL_MAX];
 	assert_int_equal(db_admin_talk_link(id, link, target), DB_FOUND);
 	assert_string_equal(link, "talks/2016-keynote.pdf");
 	assert_string_equal(target, "");                        /* unpublished */
@@ -253,8 +253,8 @@ static int fail_link(void *ctx, const char *link, const char *target)
 
 static long long talk_with_slides(long long ed, const char *slug, char hex)
 {
-	struct media_file mf = { .bytes = 10 };
-	memset(mf.sha256, hex, MEDIA_HEX_LEN);
+	struct store_file mf = { .bytes = 10 };
+	memset(mf.sha256, hex, STORE_HEX_LEN);
 	snprintf(mf.path, sizeof mf.path, "%c%c/%.64s.pdf", hex, hex, mf.sha256);
 	struct db_admin_talk t = { ed, slug, slug, "Dr. B", "",
 		db_admin_media(&mf, "application/pdf", 1, T0) };
@@ -294,7 +294,7 @@ static void test_talk_links_follow_publication(void **state)
 	assert_int_equal(db_admin_each_talk_link(ed, note_link, &s), 3);
 	assert_string_equal(s.text, "talks/2031-alpha.pdf>file;talks/2031-beta.pdf>none;"
 			    "talks/2031-gamma.pdf>none;");
-	char link[MEDIA_REL_MAX + 16], target[MEDIA_REL_MAX];
+	char link[STORE_REL_MAX + 16], target[STORE_REL_MAX];
 	assert_int_equal(db_admin_talk_link(a, link, target), DB_FOUND);
 	assert_string_equal(target, "bb/" "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.pdf");
 

@@ -21,7 +21,7 @@
 
 #include "db.h"
 #include "demo.h"
-#include "media.h"
+#include "pdf.h"
 
 static char vardir[64];          /* the demo site, built in setup */
 static struct demo_report report;
@@ -229,7 +229,7 @@ static void presentation_pdfs(void **state)
 		assert_true(a.st_ino == b.st_ino);
 		assert_int_equal(a.st_size, sqlite3_column_int64(st, 4));
 		assert_string_equal((const char *)sqlite3_column_text(st, 5), "application/pdf");
-		assert_int_equal(media_pdf_check(link, &pages, err, sizeof err), 0);
+		assert_int_equal(pdf_check(link, &pages, err, sizeof err), 0);
 		assert_int_equal(pages, sqlite3_column_int(st, 3));
 		if (rows++ == 0)
 			first_pages = pages;
