@@ -18,6 +18,9 @@
 
 #define ADMIN_TEXT_MAX   300           /* one-line fields, bytes */
 #define ADMIN_AUDIT_ROWS 200           /* rows on the audit page */
+/* Tests only: set, admin_commit exits right after the commit. */
+#define ADMIN_TEST_CRASH_ENV    "SITE_TEST_CRASH_AFTER_COMMIT"
+#define ADMIN_TEST_CRASH_STATUS 137    /* what a shell shows for kill -9 */
 
 /* One request. */
 struct admin_ctx {
@@ -123,17 +126,10 @@ int admin_dir(struct admin_ctx *c);
  * on c->id of c->edition_id, then 303 to /admin/YEAR/<list>. */
 void admin_item_move(struct admin_ctx *c, enum db_admin_kind k, const char *list);
 void admin_item_delete(struct admin_ctx *c, enum db_admin_kind k, const char *list);
-/* Point /media/talks/YEAR-SLUG.pdf at the talk's slides, or remove the
- * link when it has none, is in the trash or its edition is unpublished
- * (the slug is guessable from the title).  Call after the commit: the
- * database is the truth, the links follow it.  0 or -1. */
-int admin_talk_link(long long id);
-/* The same for every presentation of the edition (after publishing or
- * unpublishing it).  Tries them all; 0, or -1 when any failed. */
-int admin_talk_links_sync(long long edition_id);
-
-/* A change done: audit row and changed_at, then commit.  0, or -1 after
- * rolling back and answering 500. */
+/* A change done: audit row and changed_at, then commit, then the media
+ * tree of c->edition_id (when set) made to follow it (lib/links.h).  0,
+ * or -1 after answering 500 (rolled back, or saved with files left to
+ * repair). */
 int admin_commit(struct admin_ctx *c, const char *action, const char *object,
 		const char *detail);
 /* db_begin, answering 500 on failure.  0 or -1. */

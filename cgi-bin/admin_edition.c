@@ -81,19 +81,11 @@ static void save(struct admin_ctx *c, struct db_admin_edition *e, int is_new)
 		admin_abort(c);
 		return;
 	}
+	if (is_new)
+		c->edition_id = id;     /* admin_commit reconciles its files */
 	if (admin_commit(c, is_new ? "create" : "update", object,
 			 e->published ? "published" : "not published") < 0)
 		return;
-	/* Every save, not only a change of `published`: idempotent, and saving
-	 * again repairs links a failed earlier attempt left behind. */
-	if (admin_talk_links_sync(is_new ? id : c->edition_id) < 0) {
-		admin_fail(c, 500, e->published ?
-			   "The edition was saved, but the public PDF links of its "
-			   "presentations could not all be made. Please save again." :
-			   "The edition was saved, but the public PDF links of its "
-			   "presentations could not all be removed. Please save again.");
-		return;
-	}
 	snprintf(loc, sizeof loc, "/admin/%04d/", e->year);
 	admin_redirect(c, loc);
 }

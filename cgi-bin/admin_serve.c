@@ -7,10 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
 #include "db.h"
+#include "links.h"
 #include "md.h"
 #include "store.h"
 #include "image.h"
@@ -84,6 +86,11 @@ static int admin_open(void)
 {
 	if (db_open(serve_cfg.db_path, DB_READWRITE) < 0)
 		return -1;
+	/* Heal what a worker killed between a commit and its files left:
+	 * here, not in admin_init, because the supervisor restarts only the
+	 * worker that died. */
+	if (links_reconcile_all(media_root) < 0)
+		fprintf(stderr, "admin: could not reconcile the media tree with the database\n");
 	return image_init();
 }
 
@@ -288,6 +295,17 @@ int admin_commit(struct admin_ctx *c, const char *action, const char *object,
 	if (db_admin_changed(c->s.admin, action, object, detail, c->now) < 0 ||
 	    db_commit() < 0) {
 		admin_abort(c);
+		return -1;
+	}
+	/* A fault point for tests/e2e/links-heal.test.mjs: die as kill -9
+	 * would, with the change committed and the media tree not yet
+	 * following it.  Never set outside tests. */
+	if (getenv(ADMIN_TEST_CRASH_ENV))
+		_exit(ADMIN_TEST_CRASH_STATUS);
+	if (c->edition_id && links_reconcile_edition(media_root, c->edition_id) < 0) {
+		admin_fail(c, 500, "The change was saved, but the public files could "
+			   "not all be updated. Saving again, or restarting the admin "
+			   "program, repairs them.");
 		return -1;
 	}
 	return 0;

@@ -130,9 +130,9 @@ static void read_text(struct admin_ctx *c, struct db_admin_talk *t)
 	t->affiliation = admin_field(c, "affiliation", 0, ADMIN_TEXT_MAX);
 }
 
-/* Commit, then point the public link at the slides.  The link comes after
- * the commit so that it never names a file no row knows; if it fails the
- * change stays and the admin is told. */
+/* Commit; admin_commit then points the public link at the slides.  The
+ * link comes after the commit so that it never names a file no row knows;
+ * if it fails the change stays and the admin is told. */
 static void finish(struct admin_ctx *c, long long id, const char *action,
 		const char *detail)
 {
@@ -140,11 +140,6 @@ static void finish(struct admin_ctx *c, long long id, const char *action,
 	snprintf(object, sizeof object, "presentation %lld", id);
 	if (admin_commit(c, action, object, detail) < 0)
 		return;
-	if (admin_talk_link(id) < 0) {
-		admin_fail(c, 500, "The presentation was saved, but its public PDF "
-			   "link could not be made. Please upload the PDF again.");
-		return;
-	}
 	snprintf(loc, sizeof loc, "/admin/%04d/presentations", c->year);
 	admin_redirect(c, loc);
 }

@@ -169,6 +169,27 @@ static void sql_fmt_size(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_text(ctx, out, -1, SQLITE_TRANSIENT);
 }
 
+int db_talk_path(char *out, size_t n, int year, const char *slug)
+{
+	int k = snprintf(out, n, DB_TALKS_DIR "/%04d-%s.pdf", year, slug);
+	return k > 0 && (size_t)k < n ? 0 : -1;
+}
+
+/* talk_path(year, slug): db_talk_path for the queries, so that SQL never
+ * spells the stable name itself. */
+static void sql_talk_path(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	char out[DB_TALK_PATH_MAX];
+	const unsigned char *slug = sqlite3_value_text(argv[1]);
+	(void)argc;
+	if (!slug || db_talk_path(out, sizeof out, sqlite3_value_int(argv[0]),
+				  (const char *)slug) < 0) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	sqlite3_result_text(ctx, out, -1, SQLITE_TRANSIENT);
+}
+
 static int register_functions(void)
 {
 	const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
@@ -177,7 +198,9 @@ static int register_functions(void)
 	    sqlite3_create_function_v2(db, "fmt_date_range", 3, flags, NULL,
 				       sql_fmt_date_range, NULL, NULL, NULL) ||
 	    sqlite3_create_function_v2(db, "fmt_size", 1, flags, NULL,
-				       sql_fmt_size, NULL, NULL, NULL))
+				       sql_fmt_size, NULL, NULL, NULL) ||
+	    sqlite3_create_function_v2(db, "talk_path", 2, flags, NULL,
+				       sql_talk_path, NULL, NULL, NULL))
 		return -1;
 	return 0;
 }
@@ -515,7 +538,7 @@ int db_presentations(struct tmpl_vars *v, int year, const char *list)
 	sqlite3_stmt *q = db_prepare(&st,
 		"SELECT t.title, t.speakers, t.affiliation, t.slug,"
 		" CASE WHEN m.id IS NULL THEN '' ELSE"
-		"  '/media/talks/' || e.year || '-' || t.slug || '.pdf' END AS file_url,"
+		"  '/media/' || talk_path(e.year, t.slug) END AS file_url,"
 		" CASE WHEN m.id IS NULL THEN '' ELSE 'PDF, ' || fmt_size(m.bytes) ||"
 		"  CASE WHEN m.pages IS NULL OR m.pages < 1 THEN ''"
 		"   WHEN m.pages = 1 THEN ', 1 page'"

@@ -11,6 +11,7 @@
 #define DB_H
 
 #include <sqlite3.h>
+#include <stddef.h>
 #include <time.h>
 #include "tmpl.h"
 
@@ -53,6 +54,16 @@ time_t db_changed_at(void);
  * writer's lock (a long import, a backup) costs nothing.  SQLite's result
  * code (SQLITE_DONE, SQLITE_BUSY, ...); the statement is reset after. */
 int db_step_nowait(sqlite3_stmt *st);
+
+/* The stable public name of a talk's slides, relative to the media root:
+ * DB_TALKS_DIR "/YEAR-SLUG.pdf" (served as /media/talks/2023-keynote.pdf).
+ * The one place that spells it; queries use it as the SQL function
+ * talk_path(year, slug), the web servers' configs match any
+ * /media/<dir>/YEAR-SLUG.pdf.  lib/links.h decides when it exists.  0, or
+ * -1 when it does not fit n. */
+#define DB_TALKS_DIR     "talks"
+#define DB_TALK_PATH_MAX 256
+int db_talk_path(char *out, size_t n, int year, const char *slug);
 
 /* Transactions for writers (BEGIN IMMEDIATE). 0 or -1. */
 int db_begin(void);

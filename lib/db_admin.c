@@ -374,7 +374,7 @@ long long db_admin_press_save(const struct db_admin_press *p)
 	"  coalesce(', ' || m.pages || CASE m.pages WHEN 1 THEN ' page'" \
 	"  ELSE ' pages' END, '') END AS file_label," \
 	" '/admin/' || e.year || '/presentations/' || t.id AS item_url," \
-	" t.title AS item_label"
+	" t.title AS item_label, '/media/' || talk_path(e.year, t.slug) AS public_url"
 
 int db_admin_presentations(struct tmpl_vars *v, long long edition_id,
 		const char *list)
@@ -459,66 +459,6 @@ enum db_result db_admin_presentation_update(long long id, const struct db_admin_
 	bind_text(q, 5, t->affiliation);
 	sqlite3_bind_int64(q, 6, t->media_id);
 	return db_result_rows(run(q));
-}
-
-/* The stable name and what it should point at: the stored file only while
- * the talk is live and its edition published.  Before publication the
- * slug (made from the title) would let anyone guess where the slides of
- * an unannounced talk are; the hashed name alone cannot be guessed. */
-#define TALK_LINK_QUERY \
-	"SELECT 'talks/' || e.year || '-' || t.slug || '.pdf'," \
-	" CASE WHEN t.deleted_at IS NULL AND e.published = 1" \
-	"  THEN coalesce(m.path, '') ELSE '' END" \
-	" FROM presentation t JOIN edition e ON e.id = t.edition_id" \
-	" LEFT JOIN media m ON m.id = t.media_id"
-
-enum db_result db_admin_talk_link(long long id, char link[STORE_REL_MAX + 16],
-		char target[STORE_REL_MAX])
-{
-	static sqlite3_stmt *st;
-	sqlite3_stmt *q = db_prepare(&st, TALK_LINK_QUERY " WHERE t.id = ?1");
-	if (!q)
-		return DB_FAILED;
-	sqlite3_bind_int64(q, 1, id);
-	int rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
-		snprintf(link, STORE_REL_MAX + 16, "%s",
-			 (const char *)sqlite3_column_text(q, 0));
-		snprintf(target, STORE_REL_MAX, "%s",
-			 (const char *)sqlite3_column_text(q, 1));
-	}
-	sqlite3_reset(q);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		log_err(sqlite3_sql(q));
-		return DB_FAILED;
-	}
-	return rc == SQLITE_ROW ? DB_FOUND : DB_MISSING;
-}
-
-int db_admin_each_talk_link(long long edition_id, int (*fn)(void *ctx,
-		const char *link, const char *target), void *ctx)
-{
-	static sqlite3_stmt *st;
-	sqlite3_stmt *q = db_prepare(&st, TALK_LINK_QUERY
-		" WHERE t.edition_id = ?1 ORDER BY t.id");
-	int rc, n = 0, failed = 0;
-	if (!q)
-		return -1;
-	sqlite3_bind_int64(q, 1, edition_id);
-	/* Go on after a failing fn: one bad link must not leave the others
-	 * of the edition public. */
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		if (fn(ctx, (const char *)sqlite3_column_text(q, 0),
-		       (const char *)sqlite3_column_text(q, 1)) < 0)
-			failed = 1;
-		n++;
-	}
-	sqlite3_reset(q);
-	if (rc != SQLITE_DONE) {
-		log_err(sqlite3_sql(q));
-		return -1;
-	}
-	return failed ? -1 : n;
 }
 
 /* ---- photos ---- */

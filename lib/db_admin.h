@@ -126,11 +126,13 @@ long long db_admin_press_save(const struct db_admin_press *p);
 /* Not deleted, in order, into `list`: id, slug, title, speakers,
  * affiliation, file_url (the stored file "/media/ab/...", which works
  * before the edition is published), file_label ("PDF, 2.4 MB, 18 pages"; both ""
- * without slides), is_first, is_last (1 or 0).  Count or -1. */
+ * without slides), public_url (the stable /media/ name), is_first,
+ * is_last (1 or 0).  Count or -1. */
 int db_admin_presentations(struct tmpl_vars *v, long long edition_id,
 		const char *list);
 /* One, not deleted: id, slug, title, speakers, affiliation, file_url,
- * file_label.  DB_FOUND, DB_MISSING or DB_FAILED. */
+ * file_label, public_url (its stable /media/ name, db_talk_path).
+ * DB_FOUND, DB_MISSING or DB_FAILED. */
 enum db_result db_admin_presentation(struct tmpl_vars *v, long long edition_id, long long id);
 /* Whether slug is used by any presentation of the edition, trash included
  * (the UNIQUE constraint counts those).  DB_FOUND, DB_MISSING or DB_FAILED. */
@@ -146,18 +148,6 @@ long long db_admin_presentation_add(const struct db_admin_talk *t, time_t now);
 /* Title, speakers, affiliation (and the slides when media_id > 0) of
  * presentation id of t->edition_id, not deleted.  DB_FOUND, DB_MISSING or DB_FAILED. */
 enum db_result db_admin_presentation_update(long long id, const struct db_admin_talk *t);
-
-/* The public link of presentation id: link ("talks/2023-slug.pdf") and,
- * when it has slides, is not in the trash and its edition is published,
- * target (the stored file, "ab/ab12...ef.pdf"; else "": the link must not
- * exist).  DB_FOUND, DB_MISSING (no such presentation) or DB_FAILED. */
-enum db_result db_admin_talk_link(long long id, char link[STORE_REL_MAX + 16],
-		char target[STORE_REL_MAX]);
-/* The same for every presentation of the edition, trash included: fn is
- * called for each and all are visited even when fn fails (< 0).  The
- * count, or -1 on a database error or when any fn failed. */
-int db_admin_each_talk_link(long long edition_id, int (*fn)(void *ctx,
-		const char *link, const char *target), void *ctx);
 
 /* ---- photos ---- */
 

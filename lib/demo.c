@@ -17,6 +17,7 @@
 #include "db.h"
 #include "db_admin.h"
 #include "db_demo.h"
+#include "links.h"
 #include "md.h"
 #include "store.h"
 #include "pdf.h"
@@ -323,13 +324,12 @@ static long long media_row(struct demo_ctx *c, const struct store_file *f,
 }
 
 /* The slides of one talk: generated, counted by the same check an upload
- * gets, stored, and linked as talks/YEAR-SLUG.pdf when the edition is
- * published (the admin program keeps that rule: an unpublished edition's
- * slugs must not lead to its slides).  The media row's id. */
-static long long talk_pdf(struct demo_ctx *c, int year, int published,
-		const char *slug, const char *title, const char *subtitle, int pages)
+ * gets, and stored; build() makes the public names (lib/links.h).  The
+ * media row's id. */
+static long long talk_pdf(struct demo_ctx *c, const char *slug,
+		const char *title, const char *subtitle, int pages)
 {
-	char path[STORE_PATH_MAX], link[STORE_PATH_MAX];
+	char path[STORE_PATH_MAX];
 	struct store_file f;
 	int counted;
 
@@ -342,11 +342,6 @@ static long long talk_pdf(struct demo_ctx *c, int year, int published,
 	}
 	if (store_put(c->root, path, "pdf", &f) < 0) {
 		snprintf(c->err, c->errsz, "%s: cannot store %s.pdf", c->root, slug);
-		return -1;
-	}
-	snprintf(link, sizeof link, "talks/%d-%s.pdf", year, slug);
-	if (published && store_link(c->root, link, f.path) < 0) {
-		snprintf(c->err, c->errsz, "%s/%s: cannot link", c->root, link);
 		return -1;
 	}
 	return media_row(c, &f, DEMO_PDF_MIME, counted);
@@ -476,8 +471,7 @@ static int press(struct demo_ctx *c, xmlNode *n, long long edition_id, long long
 	return rc;
 }
 
-static int talk(struct demo_ctx *c, xmlNode *n, long long edition_id, int year,
-		int published)
+static int talk(struct demo_ctx *c, xmlNode *n, long long edition_id, int year)
 {
 	struct pool p = { NULL, 0, 0 };
 	struct db_admin_talk t = {
@@ -492,7 +486,7 @@ static int talk(struct demo_ctx *c, xmlNode *n, long long edition_id, int year,
 	} else {
 		char *sub = pool_add(&p, xmalloc(strlen(t.speakers) + strlen(c->site_name) + 32));
 		sprintf(sub, "%s - %s %d", t.speakers, c->site_name, year);
-		t.media_id = talk_pdf(c, year, published, t.slug, t.title, sub, pages);
+		t.media_id = talk_pdf(c, t.slug, t.title, sub, pages);
 		if (t.media_id > 0) {
 			if (db_admin_presentation_add(&t, c->now) > 0)
 				rc = 0;
@@ -538,7 +532,7 @@ static int gallery(struct demo_ctx *c, xmlNode *n, long long edition_id)
 	return rc;
 }
 
-static long long edition_row(struct demo_ctx *c, xmlNode *n, int *year, int *published)
+static long long edition_row(struct demo_ctx *c, xmlNode *n, int *year)
 {
 	struct pool p = { NULL, 0, 0 };
 	struct db_admin_edition e = {
@@ -558,7 +552,6 @@ static long long edition_row(struct demo_ctx *c, xmlNode *n, int *year, int *pub
 		id = -1;
 	}
 	*year = e.year;
-	*published = e.published;
 	if (id > 0)
 		c->rep->editions++;
 	pool_free(&p);
@@ -570,9 +563,9 @@ static long long edition_row(struct demo_ctx *c, xmlNode *n, int *year, int *pub
  * appended in the file's order, as the admin appends them. */
 static int edition(struct demo_ctx *c, xmlNode *n)
 {
-	int year, published;
+	int year;
 	unsigned langs = 0;
-	long long id = edition_row(c, n, &year, &published);
+	long long id = edition_row(c, n, &year);
 	if (id < 0)
 		return -1;
 	long long photo_id = 0;
@@ -584,7 +577,7 @@ static int edition(struct demo_ctx *c, xmlNode *n)
 		if (is_elem(ch, "press"))
 			rc = press(c, ch, id, photo_id, &langs);
 		else if (is_elem(ch, "presentation"))
-			rc = talk(c, ch, id, year, published);
+			rc = talk(c, ch, id, year);
 		else if (is_elem(ch, "video"))
 			rc = video(c, ch, id);
 		else if (is_elem(ch, "gallery"))
@@ -681,6 +674,13 @@ static int build(struct demo_ctx *c, const char *tmp, const char *schema, xmlDoc
 		rc = doc ? content(c, doc) : empty_site(c);
 	if (rc == 0 && db_commit() < 0) {
 		snprintf(c->err, c->errsz, "commit: %s", db_reason());
+		rc = -1;
+	}
+	/* The public names of the files, edition by edition, by the one rule
+	 * the admin program follows too. */
+	if (rc == 0 && links_reconcile_all(c->root) < 0) {
+		snprintf(c->err, c->errsz, "%s: cannot make the public names of the files",
+			 c->root);
 		rc = -1;
 	}
 	if (rc < 0)

@@ -17,6 +17,7 @@
 #include "db.h"
 #include "db_admin.h"
 #include "db_auth.h"
+#include "db_links.h"
 #include "tmpl.h"
 #include "testdb.h"
 
@@ -39,10 +40,8 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
 	(void)state;
-	char cmd[sizeof dir + 16];
 	db_close();
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return testdb_remove(dir);
 }
 
 static long long edition(int year)
@@ -215,16 +214,11 @@ static void test_presentation_slug_and_media(void **state)
 	snprintf(want_url, sizeof want_url, "/media/%s", mf.path);
 	assert_string_equal(tmpl_get(v, "file_url"), want_url);
 	assert_string_equal(tmpl_get(v, "file_label"), "PDF, 1.2 KB, 3 pages");
+	assert_string_equal(tmpl_get(v, "public_url"), "/media/talks/2016-keynote.pdf");
 	tmpl_vars_free(v);
-	char link[STORE_REL_MAX + 16], target[STORE_REL_MAX];
-	assert_int_equal(db_admin_talk_link(id, link, target), DB_FOUND);
-	assert_string_equal(link, "talks/2016-keynote.pdf");
-	assert_string_equal(target, "");                        /* unpublished */
-	/* in the trash the slug stays taken and the link has no target */
+	/* in the trash the slug stays taken */
 	assert_int_equal(db_admin_trash(DB_ADMIN_PRESENTATION, ed, id, T0), DB_FOUND);
 	assert_int_equal(db_admin_slug_taken(ed, "keynote"), DB_FOUND);
-	assert_int_equal(db_admin_talk_link(id, link, target), DB_FOUND);
-	assert_string_equal(target, "");
 }
 
 /* What the admin program's link sync is told for each talk. */
@@ -285,28 +279,28 @@ static void test_talk_links_follow_publication(void **state)
 	assert_int_equal(db_admin_trash(DB_ADMIN_PRESENTATION, ed, b, T0), DB_FOUND);
 
 	struct seen s = { 0, "" };
-	assert_int_equal(db_admin_each_talk_link(ed, note_link, &s), 3);
+	assert_int_equal(db_links_each_talk(ed, note_link, &s), 3);
 	assert_string_equal(s.text, "talks/2031-alpha.pdf>none;talks/2031-beta.pdf>none;"
 			    "talks/2031-gamma.pdf>none;");
 
 	set_published(2031, 1);
 	s = (struct seen){ 0, "" };
-	assert_int_equal(db_admin_each_talk_link(ed, note_link, &s), 3);
+	assert_int_equal(db_links_each_talk(ed, note_link, &s), 3);
 	assert_string_equal(s.text, "talks/2031-alpha.pdf>file;talks/2031-beta.pdf>none;"
 			    "talks/2031-gamma.pdf>none;");
-	char link[STORE_REL_MAX + 16], target[STORE_REL_MAX];
-	assert_int_equal(db_admin_talk_link(a, link, target), DB_FOUND);
-	assert_string_equal(target, "bb/" "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.pdf");
 
 	/* every talk is visited even when one fails, and the failure shows */
 	s = (struct seen){ 0, "" };
-	assert_int_equal(db_admin_each_talk_link(ed, fail_link, &s), -1);
+	assert_int_equal(db_links_each_talk(ed, fail_link, &s), -1);
 	assert_int_equal(s.n, 3);
 
 	set_published(2031, 0);
-	assert_int_equal(db_admin_talk_link(a, link, target), DB_FOUND);
-	assert_string_equal(target, "");
-	assert_int_equal(db_admin_talk_link(-5, link, target), DB_MISSING);
+	s = (struct seen){ 0, "" };
+	assert_int_equal(db_links_each_talk(ed, note_link, &s), 3);
+	assert_string_equal(s.text, "talks/2031-alpha.pdf>none;talks/2031-beta.pdf>none;"
+			    "talks/2031-gamma.pdf>none;");
+	assert_int_equal(db_links_item_edition(DB_ADMIN_PRESENTATION, a), ed);
+	assert_int_equal(db_links_item_edition(DB_ADMIN_PRESENTATION, -5), 0);
 }
 
 static void test_changed_writes_audit_and_stamp(void **state)

@@ -48,4 +48,12 @@ static int testdb_create(char *dir, char *dbpath, size_t dbpathsz,
 	return rc;
 }
 
+/* Remove the directory testdb_create made, and everything in it. */
+static inline int testdb_remove(const char *dir)
+{
+	char cmd[4096];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
 #endif
