@@ -22,6 +22,8 @@ TABLE=${PROGRAMS_TSV:-$HERE/programs.tsv}
 # The session cookie whose absence makes an upload address refuse a POST
 # (lib/auth.h, AUTH_COOKIE: "__Host-" binds it to this host, RFC 6265bis).
 COOKIE=__Host-sid
+# What the web server answers such a POST.
+ANON="You are not logged in, or your session has expired. Please log in again at /admin/login."
 
 die() { echo "gen: $*" >&2; exit 1; }
 
@@ -69,7 +71,7 @@ replace() {
 }
 
 nginx_locations() {
-	rows | awk -F '\t' -v cookie="$COOKIE" '
+	rows | awk -F '\t' -v anon="$ANON" '
 	{
 		line = $1; prog = $2; kind = $3; body = $5; tmo = $6; url = $7
 		printf "# programs.tsv line %d: %s (%s)\n", line, prog, kind
@@ -83,7 +85,7 @@ nginx_locations() {
 			# body; nginx then drops the rest of it unread or unstored.
 			print "\tdefault_type \"text/plain; charset=utf-8\";"
 			print "\tif ($symposium_upload_anonymous) {"
-			print "\t\treturn 403 \"You are not logged in, or your session has expired. Please log in again at /admin/login.\\n\";"
+			printf "\t\treturn 403 \"%s\\n\";\n", anon
 			print "\t}"
 		}
 		print "\tinclude @CONF@/fastcgi.conf;"
@@ -93,7 +95,7 @@ nginx_locations() {
 }
 
 apache_limits() {
-	rows | awk -F '\t' -v cookie="$COOKIE" '
+	rows | awk -F '\t' -v cookie="$COOKIE" -v anon="$ANON" '
 	{
 		line = $1; prog = $2; kind = $3; bytes = $4; url = $7
 		re = url
@@ -102,9 +104,13 @@ apache_limits() {
 		printf "<%s \"%%{REQUEST_URI} =~ m#%s#\">\n", (NR == 1 ? "If" : "ElseIf"), re
 		printf "\t<If \"%%{HTTP:Content-Length} -gt %d\">\n\t\tRedirect 413\n\t</If>\n", bytes
 		if (kind == "upload") {
-			printf "\t<ElseIf \"%%{REQUEST_METHOD} == '\''POST'\'' && ! %%{HTTP:Cookie} =~ /(?:^|;)[ \\t]*%s=/\">\n", cookie
-			print "\t\tRedirect 403"
-			print "\t</ElseIf>"
+			# 413, not 403: for any status that keeps the connection
+			# open, Apache first reads the whole body to discard it
+			# (ap_discard_request_body); a 413 closes the connection.
+			printf "\t<If \"%%{REQUEST_METHOD} == '\''POST'\'' && ! %%{HTTP:Cookie} =~ /(?:^|;)[ \\t]*%s=/\">\n", cookie
+			printf "\t\tErrorDocument 413 \"%s\"\n", anon
+			print "\t\tRedirect 413"
+			print "\t</If>"
 		}
 		printf "</%s>\n", (NR == 1 ? "If" : "ElseIf")
 	}'

@@ -5,47 +5,14 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
-import { BASE, VARDIR, ROOT, REQUEST_TIMEOUT_MS, MAP_PAGES, YEAR, rawRequest, tags } from './lib.mjs';
+import { BASE, VARDIR, REQUEST_TIMEOUT_MS, MAP_PAGES, YEAR, rawRequest, tags } from './lib.mjs';
 import { account, COOKIE } from './admin-lib.mjs';
+import { apacheSkipReason, startApache, stopApache } from './apache-lib.mjs';
 
-const SITE_SH = path.join(ROOT, 'deploy/site.sh');
-const START_TIMEOUT_MS = 30000;     // site.sh waits up to 10 s for an answer
-const STOP_TIMEOUT_MS = 15000;      // and up to 5 s for Apache to end
-const PORT_TRIES = 3;
-const PUBLIC_BODY_MAX = 16384;      // deploy/apache/symposium.conf, as nginx's
+const PUBLIC_BODY_MAX = 16384;      // deploy/programs.tsv, nginx's and Apache's
 const SECURITY = ['content-security-policy', 'x-content-type-options',
 	'referrer-policy', 'x-frame-options'];
-
-function skipReason() {
-	if (!VARDIR)
-		return 'VARDIR is not set (run through tests/e2e/run.sh)';
-	try {
-		// /usr/sbin, where Debian puts it, is not on every user's PATH.
-		execFileSync('sh', ['-c', 'command -v apache2 || test -x /usr/sbin/apache2'], { stdio: 'ignore' });
-	} catch {
-		return 'apache2 is not installed (Debian package apache2)';
-	}
-	return null;
-}
-
-function freePort() {
-	return new Promise((resolve, reject) => {
-		const s = net.createServer();
-		s.on('error', reject);
-		s.listen(0, '127.0.0.1', () => {
-			const { port } = s.address();
-			s.close(() => resolve(port));
-		});
-	});
-}
-
-function siteSh(args, timeout) {
-	return execFileSync('sh', [SITE_SH, ...args], { cwd: ROOT, timeout, encoding: 'utf8',
-		stdio: ['ignore', 'pipe', 'pipe'] });
-}
 
 let APACHE = '';
 
@@ -76,29 +43,14 @@ function securityOnce(headers, what, csp) {
 		assert.match(headers['content-security-policy'][0], csp, `${what}: CSP`);
 }
 
-const reason = skipReason();
+const reason = apacheSkipReason();
 
 describe('the site behind Apache', { skip: reason || false }, () => {
 	before(async () => {
-		let last;
-		for (let i = 0; i < PORT_TRIES; i++) {
-			const port = await freePort();
-			try {
-				siteSh(['apache-start', VARDIR, String(port)], START_TIMEOUT_MS);
-				APACHE = `http://127.0.0.1:${port}`;
-				return;
-			} catch (e) {
-				last = e;
-			}
-		}
-		throw new Error(`site.sh apache-start failed: ${last.stderr || last.message}`);
+		APACHE = await startApache();
 	});
 
-	after(() => {
-		siteSh(['apache-stop', VARDIR], STOP_TIMEOUT_MS);
-		const pidf = path.join(VARDIR, 'run/apache.pid');
-		assert.ok(!fs.existsSync(pidf), 'apache.pid left behind');
-	});
+	after(stopApache);
 
 	test('every page of the URL map: 200 and the same bytes as through nginx', async () => {
 		for (const p of [...MAP_PAGES, `/${YEAR}/gallery?page=1`]) {
