@@ -2,8 +2,10 @@
 #include "admin.h"
 #include "db.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
@@ -18,6 +20,15 @@ static void login_failed(struct admin_ctx *c, int status, const char *msg)
 {
 	tmpl_set(c->v, "error", msg);
 	admin_render(c, "login.xml", status);
+}
+
+/* The delay of a failed log-in's answer (auth.h, AUTH_DELAY_STEP_MS).  It
+ * holds this worker, which the per-address limit bounds. */
+static void pause_ms(int ms)
+{
+	struct timespec t = { ms / 1000, (long)(ms % 1000) * 1000000L };
+	while (ms > 0 && nanosleep(&t, &t) < 0 && errno == EINTR)
+		;
 }
 
 void admin_login_post(struct admin_ctx *c)
@@ -45,6 +56,7 @@ void admin_login_post(struct admin_ctx *c)
 		sodium_memzero(&s, sizeof s);
 		return;
 	case AUTH_BAD_CREDENTIALS:
+		pause_ms(s.delay_ms);
 		login_failed(c, 401, BAD_LOGIN);
 		return;
 	case AUTH_THROTTLED:

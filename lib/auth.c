@@ -106,6 +106,13 @@ static void addr_key(const char *addr, char out[ADDR_KEY_MAX])
 	snprintf(out, ADDR_KEY_MAX, "%.64s", addr ? addr : "");
 }
 
+/* Seconds until a failure at `at` leaves a window of `window` seconds. */
+static long leave_wait(time_t at, time_t now, int window)
+{
+	long wait = (long)(at + window - now);
+	return wait < 1 ? 1 : wait > window ? window : wait;
+}
+
 /* Seconds until the n-th newest failure in the window leaves it; 0 when
  * there are fewer than n; -1 on error. */
 static long window_wait(enum db_result (*nth)(const char *, time_t, int, time_t *),
@@ -115,8 +122,22 @@ static long window_wait(enum db_result (*nth)(const char *, time_t, int, time_t 
 	enum db_result r = nth(key, now - window, n, &at);
 	if (r != DB_FOUND)
 		return r == DB_MISSING ? 0 : -1;
-	long wait = (long)(at + window - now);
-	return wait < 1 ? 1 : wait > window ? window : wait;
+	return leave_wait(at, now, window);
+}
+
+/* The per-name rule: 0 unless the name is under attack and this address
+ * has failed on it AUTH_PAIR_FAILURES times; then the wait.  -1 error. */
+static long pair_wait(const char *key, const char *name, time_t now)
+{
+	time_t at;
+	enum db_result r = db_auth_failure_nth_name(name, now - AUTH_NAME_WINDOW,
+						    AUTH_NAME_FAILURES, &at);
+	if (r == DB_FOUND)
+		r = db_auth_failure_nth_pair(key, name, now - AUTH_NAME_WINDOW,
+					     AUTH_PAIR_FAILURES, &at);
+	if (r != DB_FOUND)
+		return r == DB_MISSING ? 0 : -1;
+	return leave_wait(at, now, AUTH_NAME_WINDOW);
 }
 
 /* Seconds the client must wait before trying again (0: go ahead), -1. */
@@ -124,18 +145,24 @@ static long throttle_wait(const char *key, const char *name, time_t now)
 {
 	long a = window_wait(db_auth_failure_nth_addr, key, now,
 			     AUTH_ADDR_WINDOW, AUTH_ADDR_FAILURES);
-	long b = window_wait(db_auth_failure_nth_name, name, now,
-			     AUTH_NAME_WINDOW, AUTH_NAME_FAILURES);
-	if (a < 0 || b < 0)
-		return -1;
-	return a > b ? a : b;
+	if (a != 0)
+		return a;
+	return pair_wait(key, name, now);
 }
 
-static int record_failure(const char *key, const char *name, time_t now)
+/* Record a failure; the delay of its answer into *delay_ms.  0 or -1. */
+static int record_failure(const char *key, const char *name, time_t now,
+			  int *delay_ms)
 {
-	if (db_auth_failure_add(key, name, now) < 0)
+	if (db_auth_failure_add(key, name, now) < 0 ||
+	    db_auth_failure_prune(now - AUTH_FAILURE_KEEP) < 0)
 		return -1;
-	return db_auth_failure_prune(now - AUTH_FAILURE_KEEP);
+	int n = db_auth_failure_count_addr(key, now - AUTH_ADDR_WINDOW);
+	if (n < 0)
+		return -1;
+	long ms = (long)n * AUTH_DELAY_STEP_MS;
+	*delay_ms = (int)(ms > AUTH_DELAY_MAX_MS ? AUTH_DELAY_MAX_MS : ms);
+	return 0;
 }
 
 /* ---- sessions ---- */
@@ -261,8 +288,8 @@ enum auth_result auth_login(const char *name, const char *password,
 	if (ok < 0)
 		return AUTH_ERROR;
 	if (!ok)
-		return record_failure(key, who, now) < 0 ? AUTH_ERROR
-							  : AUTH_BAD_CREDENTIALS;
+		return record_failure(key, who, now, &out->delay_ms) < 0 ?
+		       AUTH_ERROR : AUTH_BAD_CREDENTIALS;
 	rehash_if_needed(&a, password);
 	if (session_start(&a, now, out) < 0)
 		return AUTH_ERROR;

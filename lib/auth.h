@@ -60,12 +60,28 @@
 				      so a session may end up to a minute early,
 				      never late */
 
-/* Throttling (ASVS 2.2.1): counted in the login_failure table, so every
- * worker sees the same numbers. */
+/* Throttling (ASVS 5.0 6.1.1 and 6.3.1: against brute force and credential
+ * stuffing, without letting anyone lock an admin out).  Counted in the
+ * login_failure table, so every worker sees the same numbers.
+ *  - Per address: AUTH_ADDR_FAILURES failures in AUTH_ADDR_WINDOW and that
+ *    address waits (429), right password or not.
+ *  - Per name, only against the addresses that fail on it: once a name has
+ *    had AUTH_NAME_FAILURES failures in AUTH_NAME_WINDOW (it is under
+ *    attack), an address with AUTH_PAIR_FAILURES failures on that name in
+ *    the window waits too.  An address that has not failed on the name is
+ *    never refused: failures made elsewhere cannot keep its admin out (the
+ *    first release's per-name block could, for an hour).
+ *  - A delay: a failed attempt is answered after AUTH_DELAY_STEP_MS per
+ *    failure of its address in AUTH_ADDR_WINDOW (at most AUTH_DELAY_MAX_MS),
+ *    which slows a script without a cost to the admin who mistypes once.
+ *    A right password is never delayed. */
 #define AUTH_ADDR_WINDOW   60      /* seconds */
 #define AUTH_ADDR_FAILURES 10      /* failures per address per window */
 #define AUTH_NAME_WINDOW   3600
-#define AUTH_NAME_FAILURES 100     /* failures on one account name per window */
+#define AUTH_NAME_FAILURES 20      /* a name with this many failures per window is under attack */
+#define AUTH_PAIR_FAILURES 3       /* then: failures per address on it per window */
+#define AUTH_DELAY_STEP_MS 250
+#define AUTH_DELAY_MAX_MS  2000
 #define AUTH_FAILURE_KEEP  3600    /* older failure rows are deleted */
 
 #define AUTH_TOKEN_BYTES   32      /* session id and CSRF token entropy */
@@ -112,6 +128,7 @@ struct auth_session {
 	time_t created_at;
 	time_t seen_at;
 	int retry_after;                 /* AUTH_THROTTLED: seconds, >= 1 */
+	int delay_ms;                    /* AUTH_BAD_CREDENTIALS: answer this much later */
 };
 
 /* Check name and password and, if they match, start a new session (a new
@@ -119,15 +136,15 @@ struct auth_session {
  * addr is the client's address (REMOTE_ADDR; IPv6 addresses count per
  * /64, since one host usually holds a whole /64).
  *
- * Throttling is checked first and costs no hashing.  After
- * AUTH_ADDR_FAILURES failures from one address in the last
- * AUTH_ADDR_WINDOW seconds (or AUTH_NAME_FAILURES on one name in the last
- * AUTH_NAME_WINDOW), the next attempt is AUTH_THROTTLED, right password or
- * not.  Throttled attempts are not counted, so retry_after is exact: the
- * seconds until the oldest of those failures leaves its window.  Check and
- * record are not one transaction (that would hold the write lock through
- * the hashing), so a burst spread over N workers can get N-1 attempts past
- * the limit - a constant, not a bypass.
+ * Throttling (the AUTH_ADDR_* and AUTH_PAIR_* rules above) is checked
+ * first and costs no hashing; a throttled attempt is AUTH_THROTTLED, right
+ * password or not.  Throttled attempts are not counted, so retry_after is
+ * exact: the seconds until the oldest of the failures that caused it leaves
+ * its window.  Check and record are not one transaction (that would hold
+ * the write lock through the hashing), so a burst spread over N workers can
+ * get N-1 attempts past the limit - a constant, not a bypass.
+ * AUTH_BAD_CREDENTIALS sets delay_ms: how long the caller waits before
+ * answering (see AUTH_DELAY_STEP_MS).
  *
  * An unknown name is checked against a dummy hash: same answer, about the
  * same time as a wrong password.  A failure is recorded after the check.

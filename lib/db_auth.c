@@ -233,6 +233,34 @@ enum db_result db_auth_failure_nth_name(const char *name, time_t since, int n, t
 	return failure_nth(st, name, since, n, at, "failure name");
 }
 
+enum db_result db_auth_failure_nth_pair(const char *addr, const char *name,
+					time_t since, int n, time_t *at)
+{
+	static sqlite3_stmt *slot;
+	sqlite3_stmt *st = db_prepare(&slot,
+		"SELECT at FROM login_failure WHERE addr = ?1 AND at > ?2 AND name = ?4"
+		" ORDER BY at DESC LIMIT 1 OFFSET ?3");
+	if (st)
+		bind_text(st, 4, name);
+	return failure_nth(st, addr, since, n, at, "failure pair");
+}
+
+int db_auth_failure_count_addr(const char *addr, time_t since)
+{
+	static sqlite3_stmt *slot;
+	sqlite3_stmt *st = db_prepare(&slot,
+		"SELECT count(*) FROM login_failure WHERE addr = ?1 AND at > ?2");
+	if (!st)
+		return -1;
+	bind_text(st, 1, addr);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)since);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return fail(st, "failure count");
+	int n = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return n;
+}
+
 /* ---- sessions ---- */
 
 static void bind_hash(sqlite3_stmt *st, int i, const unsigned char *hash)

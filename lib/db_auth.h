@@ -68,6 +68,11 @@ int db_auth_failure_prune(time_t before);
  * failures, DB_FAILED. */
 enum db_result db_auth_failure_nth_addr(const char *addr, time_t since, int n, time_t *at);
 enum db_result db_auth_failure_nth_name(const char *name, time_t since, int n, time_t *at);
+/* The same for failures from addr on name. */
+enum db_result db_auth_failure_nth_pair(const char *addr, const char *name,
+					time_t since, int n, time_t *at);
+/* How many failures from addr later than `since`, or -1. */
+int db_auth_failure_count_addr(const char *addr, time_t since);
 
 /* ---- sessions, keyed by the hash of the cookie's id ---- */
 

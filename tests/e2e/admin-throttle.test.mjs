@@ -1,14 +1,39 @@
 // Log-in failures: the same answer for an unknown name and a wrong password,
-// and throttling per address (10 a minute) with 429 and Retry-After.  All
-// requests come from 127.0.0.1 through nginx, so the failures are removed
-// from the database afterwards for the tests that follow.
+// throttling per address (10 a minute) with 429 and Retry-After, and no
+// lock-out: failures from other addresses never keep out the right
+// password from a clean one.  Requests come from 127.0.0.1 through nginx
+// (others from 127.0.0.2-12: the client socket is bound to that address,
+// and nginx passes it as REMOTE_ADDR), so the failures are removed from the
+// database afterwards for the tests that follow.
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { sql, tags } from './lib.mjs';
-import { Admin, account, skipReason, snippet } from './admin-lib.mjs';
+import http from 'node:http';
+import { BASE, sql, tags } from './lib.mjs';
+import { Admin, ORIGIN, account, skipReason, snippet, urlencoded } from './admin-lib.mjs';
 
 const skip = skipReason();
-const ADDR_LIMIT = 10;       // failures a minute per address (admin.md)
+const ADDR_LIMIT = 10;       // failures a minute per address (lib/auth.h)
+const ATTACKERS = 10;        // 127.0.0.2 .. 127.0.0.11
+const ATTEMPTS = 100;
+
+// POST /admin/login from a given loopback address: { status, cookie, retryAfter }.
+function loginFrom(localAddress, name, password) {
+	const { body, type } = urlencoded({ name, password });
+	const u = new URL('/admin/login', BASE);
+	return new Promise((resolve, reject) => {
+		const req = http.request({ host: u.hostname, port: u.port, path: u.pathname, method: 'POST',
+			localAddress, timeout: 30000,
+			headers: { Origin: ORIGIN, 'Content-Type': type, 'Content-Length': body.length } }, (res) => {
+			res.resume();
+			res.on('end', () => resolve({ status: res.statusCode,
+				cookie: (res.headers['set-cookie'] || []).find((c) => c.startsWith('__Host-sid=')),
+				retryAfter: res.headers['retry-after'] }));
+		});
+		req.on('timeout', () => req.destroy(new Error('timeout')));
+		req.on('error', reject);
+		req.end(body);
+	});
+}
 
 describe('admin: log-in failures', { skip: skip || false }, () => {
 	const acct = skip ? null : account('throttle');
@@ -59,5 +84,26 @@ describe('admin: log-in failures', { skip: skip || false }, () => {
 		sql('DELETE FROM login_failure;');
 		const again = await c.login(acct.name, acct.password);
 		assert.equal(again.status, 303, `after the failures expire: ${again.status}`);
+	});
+
+	test(`${ATTEMPTS} failures on the name from ${ATTACKERS} addresses, then the right password from a clean address logs in`, async () => {
+		sql('DELETE FROM login_failure;');
+		const statuses = {};
+		for (let i = 0; i < ATTEMPTS; i++) {
+			const addr = `127.0.0.${2 + (i % ATTACKERS)}`;
+			const r = await loginFrom(addr, acct.name, `wrong-password-${i}`);
+			statuses[r.status] = (statuses[r.status] || 0) + 1;
+			assert.ok(r.status === 401 || r.status === 429, `attempt ${i} from ${addr}: ${r.status}`);
+		}
+		assert.equal((statuses[401] || 0) + (statuses[429] || 0), ATTEMPTS, JSON.stringify(statuses));
+		const clean = await loginFrom('127.0.0.12', acct.name, acct.password);
+		assert.equal(clean.status, 303, `the right password from a clean address: ${clean.status} ` +
+			`(Retry-After ${clean.retryAfter}) after ${JSON.stringify(statuses)}`);
+		assert.ok(clean.cookie, 'no session cookie');
+		// The addresses that hammered the name stay throttled, right password or not.
+		const hammer = await loginFrom('127.0.0.2', acct.name, acct.password);
+		assert.equal(hammer.status, 429, `the right password from a hammering address: ${hammer.status}`);
+		assert.match(hammer.retryAfter || '', /^[1-9][0-9]*$/);
+		sql('DELETE FROM login_failure;');
 	});
 });

@@ -263,20 +263,95 @@ static void test_throttle_retry_after(void **state)
 	assert_int_equal(s.retry_after, 30);
 }
 
-static void test_throttle_per_account_hour(void **state)
+/* Failures on "alice" from many addresses (a first-release per-name block
+ * refused her right password from anywhere for an hour). */
+static void add_name_failures(int n, time_t at)
+{
+	char addr[32];
+	for (int i = 0; i < n; i++) {
+		snprintf(addr, sizeof addr, "198.51.100.%d", i % 250);
+		assert_int_equal(db_auth_failure_add(addr, NAME, at + i / 250), 0);
+	}
+}
+
+static void test_throttle_failures_elsewhere_never_block_a_clean_address(void **state)
 {
 	(void)state;
 	struct auth_session s;
-	char addr[32];
 	add_alice();
-	/* 100 failures on "alice" from 100 addresses, oldest at T0. */
-	for (int i = 0; i < AUTH_NAME_FAILURES; i++) {
-		snprintf(addr, sizeof addr, "198.51.100.%d", i);
-		assert_int_equal(db_auth_failure_add(addr, NAME, T0 + i), 0);
-	}
+	add_name_failures(1000, T0);
+	assert_int_equal(auth_login(NAME, PASS, ADDR, T0 + 10, &s), AUTH_OK);
+}
+
+static void test_throttle_name_under_attack_limits_each_failing_address(void **state)
+{
+	(void)state;
+	struct auth_session s;
+	add_alice();
+	add_name_failures(AUTH_NAME_FAILURES, T0);
+	for (int i = 0; i < AUTH_PAIR_FAILURES; i++)
+		assert_int_equal(auth_login(NAME, "wrong horse battery", ADDR, T0 + 100 + i, &s),
+				 AUTH_BAD_CREDENTIALS);
 	assert_int_equal(auth_login(NAME, PASS, ADDR, T0 + 1000, &s), AUTH_THROTTLED);
-	assert_int_equal(s.retry_after, 3600 - 1000);
-	assert_int_equal(auth_login(NAME, PASS, ADDR, T0 + 3600, &s), AUTH_OK);
+	/* Until its oldest failure on the name leaves the hour. */
+	assert_int_equal(s.retry_after, 100 + AUTH_NAME_WINDOW - 1000);
+	/* Other names from it, and the name from a clean address, go on. */
+	assert_int_equal(auth_login("bob", "wrong horse battery", ADDR, T0 + 1000, &s),
+			 AUTH_BAD_CREDENTIALS);
+	assert_int_equal(auth_login(NAME, PASS, "192.0.2.8", T0 + 1000, &s), AUTH_OK);
+}
+
+static void test_throttle_pair_rule_only_while_under_attack(void **state)
+{
+	(void)state;
+	struct auth_session s;
+	add_alice();
+	/* A few typos by the admin: no attack, no block. */
+	for (int i = 0; i < AUTH_PAIR_FAILURES + 1; i++)
+		assert_int_equal(db_auth_failure_add(ADDR, NAME, T0), 0);
+	assert_int_equal(auth_login(NAME, PASS, ADDR, T0 + 60, &s), AUTH_OK);
+}
+
+static void test_failure_delay_grows_per_address_and_is_capped(void **state)
+{
+	(void)state;
+	struct auth_session s;
+	int last = 0;
+	for (int i = 1; i <= AUTH_ADDR_FAILURES; i++) {
+		assert_int_equal(auth_login("nobody", "wrong horse battery", ADDR, T0, &s),
+				 AUTH_BAD_CREDENTIALS);
+		int want = i * AUTH_DELAY_STEP_MS;
+		assert_int_equal(s.delay_ms, want > AUTH_DELAY_MAX_MS ? AUTH_DELAY_MAX_MS : want);
+		assert_true(s.delay_ms >= last);
+		last = s.delay_ms;
+	}
+	assert_int_equal(last, AUTH_DELAY_MAX_MS);
+	/* Another address starts from one step; the right password from any
+	 * address has none. */
+	assert_int_equal(auth_login("nobody", "wrong horse battery", "192.0.2.8", T0, &s),
+			 AUTH_BAD_CREDENTIALS);
+	assert_int_equal(s.delay_ms, AUTH_DELAY_STEP_MS);
+	add_alice();
+	assert_int_equal(auth_login(NAME, PASS, "192.0.2.9", T0, &s), AUTH_OK);
+	assert_int_equal(s.delay_ms, 0);
+}
+
+static void test_db_failure_pair_and_count(void **state)
+{
+	(void)state;
+	time_t at;
+	assert_int_equal(db_auth_failure_add(ADDR, NAME, T0), 0);
+	assert_int_equal(db_auth_failure_add(ADDR, "bob", T0 + 1), 0);
+	assert_int_equal(db_auth_failure_add(ADDR, NAME, T0 + 2), 0);
+	assert_int_equal(db_auth_failure_add("192.0.2.8", NAME, T0 + 3), 0);
+	assert_int_equal(db_auth_failure_nth_pair(ADDR, NAME, T0 - 1, 2, &at), DB_FOUND);
+	assert_int_equal(at - T0, 0);
+	assert_int_equal(db_auth_failure_nth_pair(ADDR, NAME, T0 - 1, 3, &at), DB_MISSING);
+	assert_int_equal(db_auth_failure_nth_pair(ADDR, NAME, T0, 1, &at), DB_FOUND);
+	assert_int_equal(at - T0, 2);
+	assert_int_equal(db_auth_failure_count_addr(ADDR, T0 - 1), 3);
+	assert_int_equal(db_auth_failure_count_addr(ADDR, T0), 2);
+	assert_int_equal(db_auth_failure_count_addr("192.0.2.9", T0 - 1), 0);
 }
 
 /* Failures are counted per IPv6 /64; an IPv4-mapped address is IPv4. */
@@ -686,7 +761,11 @@ int main(void)
 		cmocka_unit_test_setup(test_throttle_11th_per_address, wipe),
 		cmocka_unit_test_setup(test_throttle_ignores_failures_older_than_a_minute, wipe),
 		cmocka_unit_test_setup(test_throttle_retry_after, wipe),
-		cmocka_unit_test_setup(test_throttle_per_account_hour, wipe),
+		cmocka_unit_test_setup(test_throttle_failures_elsewhere_never_block_a_clean_address, wipe),
+		cmocka_unit_test_setup(test_throttle_name_under_attack_limits_each_failing_address, wipe),
+		cmocka_unit_test_setup(test_throttle_pair_rule_only_while_under_attack, wipe),
+		cmocka_unit_test_setup(test_failure_delay_grows_per_address_and_is_capped, wipe),
+		cmocka_unit_test_setup(test_db_failure_pair_and_count, wipe),
 		cmocka_unit_test_setup(test_throttle_ipv6_counts_per_64, wipe),
 		cmocka_unit_test_setup(test_failures_pruned_after_an_hour, wipe),
 		cmocka_unit_test_setup(test_session_check, wipe),
