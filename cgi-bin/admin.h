@@ -94,6 +94,18 @@ const char *admin_media_root(void);
 void admin_render(struct admin_ctx *c, const char *name, int status);
 /* 303 See Other to a path of this site. */
 void admin_redirect(struct admin_ctx *c, const char *location);
+/* The status messages a page can show after a redirect (?done=KEY): the
+ * text comes from a fixed table, never from the address. */
+enum admin_done {
+	ADMIN_DONE_SAVED, ADMIN_DONE_ADDED, ADMIN_DONE_DELETED,
+	ADMIN_DONE_RESTORED, ADMIN_DONE_MOVED, ADMIN_DONE_LOGGED_OUT,
+	ADMIN_DONE_PUBLISHED, ADMIN_DONE_UNPUBLISHED, ADMIN_DONE_N
+};
+/* 303 to path?done=KEY, with an Undo for the item `undo_id` of kind
+ * `undo_kind` when undo_id > 0 (it has just gone to the trash), and
+ * "#item-ID" when anchor_id > 0 (the item whose place the page keeps). */
+void admin_redirect_done(struct admin_ctx *c, const char *path, enum admin_done d,
+		int undo_kind, long long undo_id, long long anchor_id);
 /* The admin error page; msg may be NULL. */
 void admin_fail(struct admin_ctx *c, int status, const char *msg);
 /* A lookup's result rc: 1 goes on; 0 answers 404 "There is no such
@@ -126,6 +138,8 @@ int admin_dir(struct admin_ctx *c);
  * on c->id of c->edition_id, then 303 to /admin/YEAR/<list>. */
 void admin_item_move(struct admin_ctx *c, enum db_admin_kind k, const char *list);
 void admin_item_delete(struct admin_ctx *c, enum db_admin_kind k, const char *list);
+/* The list page of a kind: "presentations", "photos", "videos". */
+const char *admin_kind_list(enum db_admin_kind k);
 /* A change done: audit row and changed_at, then commit, then the media
  * tree of c->edition_id (when set) made to follow it (lib/links.h).  0,
  * or -1 after answering 500 (rolled back, or saved with files left to

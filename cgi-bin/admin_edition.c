@@ -45,6 +45,18 @@ static int new_year(struct admin_ctx *c)
 	return atoi(y);
 }
 
+/* An edition's dates lie in its year (a 2024 date for the 2025 edition
+ * is a typo, and the year is its address).  year 0: a new edition whose
+ * year was refused, nothing to compare with; a date already refused keeps
+ * its first message. */
+static void in_year(struct admin_ctx *c, const char *name, const char *date, int year)
+{
+	char err[32];
+	snprintf(err, sizeof err, "err_%s", name);
+	if (*date && year && atoi(date) != year && !tmpl_get(c->v, err))
+		admin_invalid(c, name, 422, "The date must lie in %d, the edition's year.", year);
+}
+
 /* The form's fields into e; Markdown rendered into review and next. */
 static void read_form(struct admin_ctx *c, struct db_admin_edition *e,
 		struct buf *review, struct buf *next)
@@ -59,6 +71,8 @@ static void read_form(struct admin_ctx *c, struct db_admin_edition *e,
 	e->review_md = admin_field(c, "review_md", 0, MD_INPUT_MAX);
 	e->next_md = admin_field(c, "next_md", 0, MD_INPUT_MAX);
 	e->published = admin_checkbox(c, "published");
+	in_year(c, "starts", e->starts, e->year);
+	in_year(c, "ends", e->ends, e->year);
 	if (*e->ends && !*e->starts)
 		admin_invalid(c, "ends", 422, "An end date needs a start date.");
 	else if (*e->ends && strcmp(e->ends, e->starts) < 0)
@@ -87,7 +101,8 @@ static void save(struct admin_ctx *c, struct db_admin_edition *e, int is_new)
 			 e->published ? "published" : "not published") < 0)
 		return;
 	snprintf(loc, sizeof loc, "/admin/%04d/", e->year);
-	admin_redirect(c, loc);
+	admin_redirect_done(c, loc, e->published ? ADMIN_DONE_PUBLISHED :
+			    ADMIN_DONE_UNPUBLISHED, -1, 0, 0);
 }
 
 static void post(struct admin_ctx *c, int is_new)

@@ -7,11 +7,19 @@
 
 #include "db_links.h"
 
-static void back_to(struct admin_ctx *c, const char *list)
+const char *admin_kind_list(enum db_admin_kind k)
+{
+	return k == DB_ADMIN_PRESENTATION ? "presentations" :
+	       k == DB_ADMIN_PHOTO ? "photos" : "videos";
+}
+
+/* Back to the list with a message, at the item (its anchor). */
+static void back_to(struct admin_ctx *c, const char *list, enum admin_done d,
+		int undo_kind, long long anchor)
 {
 	char loc[64];
 	snprintf(loc, sizeof loc, "/admin/%04d/%s", c->year, list);
-	admin_redirect(c, loc);
+	admin_redirect_done(c, loc, d, undo_kind, undo_kind >= 0 ? c->id : 0, anchor);
 }
 
 void admin_item_move(struct admin_ctx *c, enum db_admin_kind k, const char *list)
@@ -38,13 +46,13 @@ void admin_item_move(struct admin_ctx *c, enum db_admin_kind k, const char *list
 			admin_fail(c, 404, "There is no such item in this edition.");
 			return;
 		}
-		back_to(c, list);
+		back_to(c, list, ADMIN_DONE_MOVED, -1, c->id);
 		return;
 	}
 	snprintf(object, sizeof object, "%s %lld", db_admin_kind_name(k), c->id);
 	if (admin_commit(c, "move", object, dir < 0 ? "up" : "down") < 0)
 		return;
-	back_to(c, list);
+	back_to(c, list, ADMIN_DONE_MOVED, -1, c->id);
 }
 
 void admin_item_delete(struct admin_ctx *c, enum db_admin_kind k, const char *list)
@@ -64,7 +72,7 @@ void admin_item_delete(struct admin_ctx *c, enum db_admin_kind k, const char *li
 	snprintf(object, sizeof object, "%s %lld", db_admin_kind_name(k), c->id);
 	if (admin_commit(c, "delete", object, "moved to the trash") < 0)
 		return;
-	back_to(c, list);
+	back_to(c, list, ADMIN_DONE_DELETED, (int)k, 0);
 }
 
 void admin_trash_get(struct admin_ctx *c)
@@ -95,5 +103,12 @@ void admin_restore_post(struct admin_ctx *c)
 	snprintf(object, sizeof object, "%s %lld", db_admin_kind_name(c->kind), c->id);
 	if (admin_commit(c, "restore", object, "") < 0)
 		return;
-	admin_redirect(c, "/admin/trash");
+	/* The Undo after a delete goes back to the list, at the item. */
+	int year = db_admin_item_year(c->kind, c->id);
+	if (admin_checkbox(c, "back") && year > 0) {
+		c->year = year;
+		back_to(c, admin_kind_list(c->kind), ADMIN_DONE_RESTORED, -1, c->id);
+		return;
+	}
+	admin_redirect_done(c, "/admin/trash", ADMIN_DONE_RESTORED, -1, 0, 0);
 }

@@ -78,7 +78,7 @@ void admin_logout_post(struct admin_ctx *c)
 	auth_logout(&c->s, c->now);
 	auth_cookie_clear(cookie);
 	http_resp_header(c->w, "Set-Cookie", cookie);
-	admin_redirect(c, "/admin/login");
+	admin_redirect_done(c, "/admin/login", ADMIN_DONE_LOGGED_OUT, -1, 0, 0);
 }
 
 void admin_dashboard_get(struct admin_ctx *c)

@@ -158,7 +158,7 @@ static void save_all(struct admin_ctx *c, const struct row *rows, int count)
 	if (admin_commit(c, "upload", object, detail) < 0)
 		return;
 	snprintf(loc, sizeof loc, "/admin/%04d/photos", c->year);
-	admin_redirect(c, loc);
+	admin_redirect_done(c, loc, ADMIN_DONE_ADDED, -1, 0, 0);
 }
 
 void admin_photos_post(struct admin_ctx *c)
@@ -222,7 +222,7 @@ void admin_photo_post(struct admin_ctx *c)
 	if (admin_commit(c, "update", object, p.published ? "published" : "unpublished") < 0)
 		return;
 	snprintf(loc, sizeof loc, "/admin/%04d/photos", c->year);
-	admin_redirect(c, loc);
+	admin_redirect_done(c, loc, ADMIN_DONE_SAVED, -1, 0, c->id);
 }
 
 void admin_photo_publish(struct admin_ctx *c)
@@ -245,7 +245,8 @@ void admin_photo_publish(struct admin_ctx *c)
 	if (admin_commit(c, v[0] == '1' ? "publish" : "unpublish", object, "") < 0)
 		return;
 	snprintf(loc, sizeof loc, "/admin/%04d/photos", c->year);
-	admin_redirect(c, loc);
+	admin_redirect_done(c, loc, v[0] == '1' ? ADMIN_DONE_PUBLISHED :
+			    ADMIN_DONE_UNPUBLISHED, -1, 0, c->id);
 }
 
 void admin_photo_move(struct admin_ctx *c)

@@ -79,7 +79,7 @@ static void save(struct admin_ctx *c, struct db_admin_press *p, int have_new,
 	if (admin_commit(c, "update", object, have_new ? "new photo" : "") < 0)
 		return;
 	snprintf(loc, sizeof loc, "/admin/%04d/press/%s", c->year, c->lang);
-	admin_redirect(c, loc);
+	admin_redirect_done(c, loc, ADMIN_DONE_SAVED, -1, 0, 0);
 }
 
 void admin_press_post(struct admin_ctx *c)

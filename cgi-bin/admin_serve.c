@@ -96,6 +96,106 @@ static int admin_open(void)
 
 /* ---- rendering ---- */
 
+/* The keys of ?done= and what the status region then says. */
+static const struct {
+	const char *key, *msg;
+} done_msgs[ADMIN_DONE_N] = {
+	[ADMIN_DONE_SAVED] = { "saved", "Saved." },
+	[ADMIN_DONE_ADDED] = { "added", "Added." },
+	[ADMIN_DONE_DELETED] = { "deleted", "Moved to the trash." },
+	[ADMIN_DONE_RESTORED] = { "restored", "Restored from the trash." },
+	[ADMIN_DONE_MOVED] = { "moved", "Moved." },
+	[ADMIN_DONE_LOGGED_OUT] = { "loggedout", "You are logged out." },
+	[ADMIN_DONE_PUBLISHED] = { "published", "Saved and published." },
+	[ADMIN_DONE_UNPUBLISHED] = { "unpublished", "Saved; not public." },
+};
+
+#define ADMIN_LOCATION_MAX 256
+
+void admin_redirect_done(struct admin_ctx *c, const char *path, enum admin_done d,
+		int undo_kind, long long undo_id, long long anchor_id)
+{
+	char loc[ADMIN_LOCATION_MAX], undo[48] = "", anchor[32] = "";
+	if (undo_id > 0 && undo_kind >= 0)
+		snprintf(undo, sizeof undo, "&undo=%s-%lld",
+			 db_admin_kind_name(undo_kind), undo_id);
+	if (anchor_id > 0)
+		snprintf(anchor, sizeof anchor, "#item-%lld", anchor_id);
+	snprintf(loc, sizeof loc, "%s?done=%s%s%s", path, done_msgs[d].key, undo, anchor);
+	admin_redirect(c, loc);
+}
+
+/* "photo-17" -> its kind and id (the Undo after a delete).  1 or 0. */
+static int parse_undo(const char *s, int *kind, long long *id)
+{
+	char word[16];
+	const char *dash = strchr(s, '-');
+	if (!dash || dash == s || (size_t)(dash - s) >= sizeof word ||
+	    dash[1] < '1' || dash[1] > '9' || strlen(dash + 1) > 18 ||
+	    strspn(dash + 1, "0123456789") != strlen(dash + 1))
+		return 0;
+	memcpy(word, s, (size_t)(dash - s));
+	word[dash - s] = '\0';
+	*kind = db_admin_kind_parse(word);
+	*id = strtoll(dash + 1, NULL, 10);
+	return *kind >= 0;
+}
+
+/* The status region's message of ?done=KEY (unknown keys show nothing),
+ * and the Undo button's target for ?undo=KIND-ID. */
+static void status_message(struct admin_ctx *c)
+{
+	char key[16], undo[48], action[80];
+	int kind;
+	long long id;
+	if (c->r->method != HTTP_GET ||
+	    http_query_get(c->r->query, "done", key, sizeof key) != 1)
+		return;
+	for (size_t i = 0; i < ADMIN_DONE_N; i++)
+		if (strcmp(key, done_msgs[i].key) == 0)
+			tmpl_set(c->v, "status_msg", done_msgs[i].msg);
+	if (!c->s.admin_id || strcmp(key, "deleted") != 0 ||
+	    http_query_get(c->r->query, "undo", undo, sizeof undo) != 1 ||
+	    !parse_undo(undo, &kind, &id))
+		return;
+	snprintf(action, sizeof action, "/admin/trash/%s/%lld/restore",
+		 db_admin_kind_name(kind), id);
+	tmpl_set(c->v, "undo_action", action);
+}
+
+/* Where the page is in the navigation (aria-current, WAI-ARIA 1.2): the
+ * tab or link whose address the path is gets "page", the one it lies
+ * under (an item of a list) gets "true".  Paths after "/admin" or, with a
+ * year, after "/admin/YEAR". */
+static const struct {
+	int in_edition;
+	const char *path, *var;
+} nav_places[] = {
+	{ 0, "/", "cur_editions" }, { 0, "/site", "cur_site" },
+	{ 0, "/trash", "cur_trash" }, { 0, "/audit", "cur_audit" },
+	{ 1, "/", "cur_edition" }, { 1, "/press/en", "cur_press_en" },
+	{ 1, "/press/de", "cur_press_de" }, { 1, "/presentations", "cur_presentations" },
+	{ 1, "/photos", "cur_photos" }, { 1, "/videos", "cur_videos" },
+};
+
+static void nav_place(struct admin_ctx *c)
+{
+	const char *p = c->r->path + strlen("/admin");
+	if (strncmp(c->r->path, "/admin/", 7) != 0)
+		return;
+	if (c->year)
+		p += 5;                 /* "/YEAR" */
+	for (size_t i = 0; i < sizeof nav_places / sizeof *nav_places; i++) {
+		size_t n = strlen(nav_places[i].path);
+		if (nav_places[i].in_edition != !!c->year || strncmp(p, nav_places[i].path, n))
+			continue;
+		if (!p[n])
+			tmpl_set(c->v, nav_places[i].var, "page");
+		else if (p[n] == '/' && n > 1)
+			tmpl_set(c->v, nav_places[i].var, "true");
+	}
+}
+
 static void layout(struct admin_ctx *c)
 {
 	if (c->s.admin_id) {
@@ -104,6 +204,8 @@ static void layout(struct admin_ctx *c)
 	}
 	if (c->year)
 		tmpl_seti(c->v, "year", c->year);
+	nav_place(c);
+	status_message(c);
 }
 
 void admin_render(struct admin_ctx *c, const char *name, int status)

@@ -51,7 +51,7 @@ void admin_site_post(struct admin_ctx *c)
 		if (db_admin_site_update(&s) != DB_FOUND)
 			admin_abort(c);
 		else if (admin_commit(c, "update", "site", "") == 0)
-			admin_redirect(c, "/admin/site");
+			admin_redirect_done(c, "/admin/site", ADMIN_DONE_SAVED, -1, 0, 0);
 	}
 	buf_free(&bg);
 	buf_free(&imp);

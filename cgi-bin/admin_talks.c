@@ -141,7 +141,8 @@ static void finish(struct admin_ctx *c, long long id, const char *action,
 	if (admin_commit(c, action, object, detail) < 0)
 		return;
 	snprintf(loc, sizeof loc, "/admin/%04d/presentations", c->year);
-	admin_redirect(c, loc);
+	admin_redirect_done(c, loc, strcmp(action, "create") == 0 ? ADMIN_DONE_ADDED :
+			    ADMIN_DONE_SAVED, -1, 0, id);
 }
 
 void admin_talks_post(struct admin_ctx *c)

@@ -77,7 +77,8 @@ static void done(struct admin_ctx *c, long long id, const char *action, const ch
 	if (admin_commit(c, action, object, url) < 0)
 		return;
 	snprintf(loc, sizeof loc, "/admin/%04d/videos", c->year);
-	admin_redirect(c, loc);
+	admin_redirect_done(c, loc, strcmp(action, "create") == 0 ? ADMIN_DONE_ADDED :
+			    ADMIN_DONE_SAVED, -1, 0, id);
 }
 
 void admin_videos_post(struct admin_ctx *c)

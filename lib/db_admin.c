@@ -174,22 +174,46 @@ int db_admin_each_user(void (*fn)(void *ctx, const char *name,
 
 /* ---- editions ---- */
 
+/* "1 video", "2 videos": the count and its noun in the right number. */
+#define COUNTED(n, one, many) \
+	" " n " || CASE " n " WHEN 1 THEN ' " one "' ELSE ' " many "' END"
+
 int db_admin_editions(struct tmpl_vars *v, const char *list)
 {
 	static sqlite3_stmt *st;
 	return db_fill_list(db_prepare(&st,
-		"SELECT e.id, e.year, e.title, e.published,"
+		"SELECT *,"
+		COUNTED("presentation_count", "presentation", "presentations") " AS presentation_text,"
+		COUNTED("photo_count", "photo", "photos") " AS photo_text,"
+		COUNTED("video_count", "video", "videos") " AS video_text,"
+		COUNTED("photos_no_alt", "photo has", "photos have") " AS photos_no_alt_text,"
+		COUNTED("talks_no_slides", "presentation has", "presentations have") " AS talks_no_slides_text,"
+		/* The checklist: how many things are still missing. */
+		" (NOT has_en) + (NOT has_de) + (photos_no_alt > 0) + (talks_no_slides > 0)"
+		"  + (video_count = 0) + (photo_count = 0) + (presentation_count = 0)"
+		"  + (date_text = '') + (no_review) AS missing"
+		" FROM (SELECT e.id, e.year, e.title, e.published,"
 		" fmt_date_range(e.starts, e.ends, 'en') AS date_text,"
+		" e.review_md = '' AS no_review,"
 		" (SELECT count(*) FROM presentation t WHERE t.edition_id = e.id"
 		"  AND t.deleted_at IS NULL) AS presentation_count,"
+		" (SELECT count(*) FROM presentation t WHERE t.edition_id = e.id"
+		"  AND t.deleted_at IS NULL AND t.media_id IS NULL) AS talks_no_slides,"
 		" (SELECT count(*) FROM photo f WHERE f.edition_id = e.id"
 		"  AND f.in_gallery = 1 AND f.deleted_at IS NULL) AS photo_count,"
+		" (SELECT count(*) FROM photo f WHERE f.edition_id = e.id"
+		"  AND f.in_gallery = 1 AND f.deleted_at IS NULL AND f.alt = ''"
+		"  AND f.decorative = 0) AS photos_no_alt,"
 		" (SELECT count(*) FROM video d WHERE d.edition_id = e.id"
 		"  AND d.deleted_at IS NULL) AS video_count,"
+		" EXISTS (SELECT 1 FROM press p WHERE p.edition_id = e.id"
+		"  AND p.lang = 'en') AS has_en,"
+		" EXISTS (SELECT 1 FROM press p WHERE p.edition_id = e.id"
+		"  AND p.lang = 'de') AS has_de,"
 		" coalesce((SELECT group_concat(lang, ', ') FROM"
 		"  (SELECT lang FROM press p WHERE p.edition_id = e.id ORDER BY"
 		"   lang = 'de')), '') AS press_langs"
-		" FROM edition e ORDER BY e.year DESC"), v, list);
+		" FROM edition e) ORDER BY year DESC"), v, list);
 }
 
 long long db_admin_edition_id(int year)
@@ -755,20 +779,38 @@ enum db_result db_admin_trash(enum db_admin_kind k, long long edition_id, long l
 	return db_result_rows(run(q));
 }
 
+/* The position stays: a move swaps the positions of two live items and a
+ * new item takes max + 1 over the trash too, so no live item has taken
+ * it, and the item returns to its place among the others. */
 static const char *const restore_sql[DB_ADMIN_KINDS] = {
-	"UPDATE presentation SET deleted_at = NULL, position = (SELECT"
-	" coalesce(max(p.position), 0) + 1 FROM presentation p"
-	" WHERE p.edition_id = presentation.edition_id)"
+	"UPDATE presentation SET deleted_at = NULL"
 	" WHERE id = ?1 AND deleted_at IS NOT NULL",
-	"UPDATE photo SET deleted_at = NULL, position = (SELECT"
-	" coalesce(max(p.position), 0) + 1 FROM photo p"
-	" WHERE p.edition_id = photo.edition_id)"
+	"UPDATE photo SET deleted_at = NULL"
 	" WHERE id = ?1 AND deleted_at IS NOT NULL",
-	"UPDATE video SET deleted_at = NULL, position = (SELECT"
-	" coalesce(max(p.position), 0) + 1 FROM video p"
-	" WHERE p.edition_id = video.edition_id)"
+	"UPDATE video SET deleted_at = NULL"
 	" WHERE id = ?1 AND deleted_at IS NOT NULL",
 };
+
+static const char *const year_sql[DB_ADMIN_KINDS] = {
+	"SELECT e.year FROM presentation t JOIN edition e ON e.id = t.edition_id"
+	" WHERE t.id = ?1",
+	"SELECT e.year FROM photo t JOIN edition e ON e.id = t.edition_id"
+	" WHERE t.id = ?1",
+	"SELECT e.year FROM video t JOIN edition e ON e.id = t.edition_id"
+	" WHERE t.id = ?1",
+};
+
+int db_admin_item_year(enum db_admin_kind k, long long id)
+{
+	static sqlite3_stmt *st[DB_ADMIN_KINDS];
+	if ((unsigned)k >= DB_ADMIN_KINDS)
+		return 0;
+	sqlite3_stmt *q = db_prepare(&st[k], year_sql[k]);
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, id);
+	return (int)scalar(q, 0);
+}
 
 enum db_result db_admin_restore(enum db_admin_kind k, long long id)
 {

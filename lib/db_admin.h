@@ -68,8 +68,11 @@ int db_admin_each_user(void (*fn)(void *ctx, const char *name,
 /* ---- editions ---- */
 
 /* Every edition, newest first, into `list`: id, year, title, published,
- * date_text, presentation_count, photo_count, video_count, press_langs
- * ("en, de").  Count or -1. */
+ * date_text, presentation_count, photo_count, video_count and their
+ * *_text ("1 video"), press_langs ("en, de"); and the checklist: has_en,
+ * has_de, photos_no_alt(_text), talks_no_slides(_text), no_review, and
+ * missing (how many of these, and of no date/talk/photo/video, are still
+ * missing).  Count or -1. */
 int db_admin_editions(struct tmpl_vars *v, const char *list);
 
 /* The edition's id for year: > 0, 0 when there is none, -1 on error. */
@@ -195,8 +198,11 @@ enum db_result db_admin_move(enum db_admin_kind k, long long edition_id, long lo
 /* Into the trash (deleted_at = now).  DB_FOUND, DB_MISSING or DB_FAILED. */
 enum db_result db_admin_trash(enum db_admin_kind k, long long edition_id, long long id,
 		time_t now);
-/* Out of the trash, at the end of its edition's list.  DB_FOUND, DB_MISSING or DB_FAILED. */
+/* Out of the trash, back at its place in its edition's list.  DB_FOUND,
+ * DB_MISSING or DB_FAILED. */
 enum db_result db_admin_restore(enum db_admin_kind k, long long id);
+/* The year of the item's edition, trash included: the year, 0 none, -1. */
+int db_admin_item_year(enum db_admin_kind k, long long id);
 /* Everything in the trash, newest deletion first, into `list`: kind,
  * id, year, title (a photo's alt or caption), deleted_utc.  Count or -1. */
 int db_admin_trash_list(struct tmpl_vars *v, const char *list);

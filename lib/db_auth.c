@@ -398,10 +398,22 @@ int db_auth_audit_list(struct tmpl_vars *v, const char *list, int n)
 	static sqlite3_stmt *slot;
 	/* id order is insertion order: "newest" without an index on at. */
 	sqlite3_stmt *st = db_prepare(&slot,
-		"SELECT id, at,"
+		"SELECT *, title <> object AS titled FROM (SELECT id, at,"
 		" strftime('%Y-%m-%d %H:%M:%S UTC', at, 'unixepoch') AS at_utc,"
-		" admin, action, object, detail"
-		" FROM audit ORDER BY id DESC LIMIT ?1");
+		" admin, action, detail,"
+		/* "photo 17" as the reader knows it: the item's title (alt
+		 * text or caption for a photo), trash included; the object as
+		 * written when the item is gone for good. */
+		" coalesce((SELECT t.title FROM presentation t WHERE t.id ="
+		"   CAST(substr(a.object, 14) AS INTEGER)"
+		"   AND a.object = 'presentation ' || t.id),"
+		"  (SELECT CASE WHEN f.alt <> '' THEN f.alt WHEN f.caption <> ''"
+		"   THEN f.caption END FROM photo f WHERE f.id ="
+		"   CAST(substr(a.object, 7) AS INTEGER) AND a.object = 'photo ' || f.id),"
+		"  (SELECT d.title FROM video d WHERE d.id ="
+		"   CAST(substr(a.object, 7) AS INTEGER) AND a.object = 'video ' || d.id),"
+		"  a.object) AS title, object"
+		" FROM audit a ORDER BY id DESC LIMIT ?1) ORDER BY id DESC");
 	if (!st)
 		return -1;
 	if (n < 1)

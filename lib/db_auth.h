@@ -105,8 +105,9 @@ int db_auth_audit(const char *admin, const char *action, const char *object,
 		  const char *detail, time_t now);
 /* The newest n entries (n is clamped to 1..DB_AUTH_AUDIT_MAX), newest
  * first, into `list` of v.  Each row sets: id, at (Unix seconds), at_utc
- * ("2024-05-01 09:30:12 UTC"), admin, action, object, detail.
- * Count, or -1. */
+ * ("2024-05-01 09:30:12 UTC"), admin, action, object, detail, and title
+ * (the item's title for "presentation 12", "photo 17", "video 3"; else
+ * the object) and titled (1 when they differ).  Count, or -1. */
 int db_auth_audit_list(struct tmpl_vars *v, const char *list, int n);
 
 #endif

@@ -124,7 +124,7 @@ describe('admin: the everyday flow', { skip: skip || false }, () => {
 		const before = talksOf(await publicPage(`/${YEAR}/presentations`));
 		const r = await admin.upload(`/admin/${YEAR}/presentations`, talk,
 			[{ name: 'file', filename: 'slides.pdf', type: 'application/pdf', data: pdf }]);
-		expect303(r, `/admin/${YEAR}/presentations`, 'POST presentations');
+		expect303(r, `/admin/${YEAR}/presentations?done=added`, 'POST presentations');
 		const row = sql(`SELECT p.id, p.slug FROM presentation p JOIN edition e ON e.id = p.edition_id ` +
 			`WHERE e.year = ${YEAR} AND p.title = '${talk.title}';`).trim();
 		assert.match(row, /^\d+\|[a-z0-9-]+$/, `no presentation row: ${row}`);
@@ -172,7 +172,7 @@ describe('admin: the everyday flow', { skip: skip || false }, () => {
 			files.push({ name: `file_${n}`, filename: p.file, type: 'image/jpeg', data: p.data });
 		});
 		const r = await admin.upload(`/admin/${YEAR}/photos`, fields, files);
-		expect303(r, `/admin/${YEAR}/photos`, 'POST photos');
+		expect303(r, `/admin/${YEAR}/photos?done=added`, 'POST photos');
 
 		const gallery = await galleryOf(YEAR, admin);
 		const found = photos.map((p) => gallery.find((g) => p.decorative
@@ -228,7 +228,7 @@ describe('admin: the everyday flow', { skip: skip || false }, () => {
 		const marker = `E2E-Absatz ${tag}: Änderung über Straße und Größe.`;
 		const r = await admin.upload(`/admin/${YEAR}/press/de`,
 			withFields(fields, { body_md: `${body[1].trimEnd()}\n\n${marker}\n` }));
-		expect303(r, `/admin/${YEAR}/press/de`, 'POST press/de');
+		expect303(r, `/admin/${YEAR}/press/de?done=saved`, 'POST press/de');
 
 		const html = await publicPage(`/${YEAR}/press/de`);
 		assert.ok(html.includes(`<p>${marker}</p>`), `/${YEAR}/press/de lacks the new paragraph`);
@@ -248,23 +248,23 @@ describe('admin: the everyday flow', { skip: skip || false }, () => {
 		assert.ok(i > 0, 'needs a talk before the new one');
 		const move = (dir) => admin.post(`/admin/${YEAR}/presentations/${state.talkId}/move`, { dir });
 
-		expect303(await move('up'), `/admin/${YEAR}/presentations`, 'move up');
+		expect303(await move('up'), `/admin/${YEAR}/presentations?done=moved`, 'move up');
 		const up = await titles();
 		assert.deepEqual(up, [...start.slice(0, i - 1), talk.title, start[i - 1]], 'order after move up');
 
-		expect303(await move('down'), `/admin/${YEAR}/presentations`, 'move down');
+		expect303(await move('down'), `/admin/${YEAR}/presentations?done=moved`, 'move down');
 		assert.deepEqual(await titles(), start, 'order after move down');
 
 		// At the bottom: still 303, nothing moves.
-		expect303(await move('down'), `/admin/${YEAR}/presentations`, 'move down at the bottom');
+		expect303(await move('down'), `/admin/${YEAR}/presentations?done=moved`, 'move down at the bottom');
 		assert.deepEqual(await titles(), start, 'order after a move past the end');
 	});
 
-	test('delete: gone publicly, in the trash, 404 in the admin; restore: back at the end', async () => {
+	test('delete: gone publicly, in the trash, 404 in the admin; restore: back at its place (the end)', async () => {
 		assert.ok(state.talkId, 'needs the uploaded talk');
 		const id = state.talkId;
 		const r = await admin.post(`/admin/${YEAR}/presentations/${id}/delete`, {});
-		expect303(r, `/admin/${YEAR}/presentations`, 'delete');
+		expect303(r, `/admin/${YEAR}/presentations?done=deleted&undo=presentation-${id}`, 'delete');
 		const gone = await publicPage(`/${YEAR}/presentations`);
 		assert.ok(!textOf(gone).includes(talk.title), 'the deleted talk is still listed');
 		assert.ok(!gone.includes(`/media/talks/${YEAR}-${state.slug}.pdf`), 'the deleted talk is still linked');
@@ -276,7 +276,7 @@ describe('admin: the everyday flow', { skip: skip || false }, () => {
 		const action = `/admin/trash/presentation/${id}/restore`;
 		assert.ok(tags(trash.html, 'form').some((f) => f.attrs.action === action), `no form for ${action}`);
 
-		expect303(await admin.post(action, {}), '/admin/trash', 'restore');
+		expect303(await admin.post(action, {}), '/admin/trash?done=restored', 'restore');
 		const back = talksOf(await publicPage(`/${YEAR}/presentations`));
 		assert.equal(back.at(-1).title, talk.title, 'the restored talk is not back at the end');
 		assert.equal(back.at(-1).href, `/media/talks/${YEAR}-${state.slug}.pdf`);
@@ -306,17 +306,17 @@ describe('admin: the everyday flow', { skip: skip || false }, () => {
 
 	test('clean-up through the admin: photos and the talk to the trash, the press release restored', async () => {
 		for (const id of state.photoIds || [])
-			expect303(await admin.post(`/admin/${YEAR}/photos/${id}/delete`, {}), `/admin/${YEAR}/photos`, `delete photo ${id}`);
+			expect303(await admin.post(`/admin/${YEAR}/photos/${id}/delete`, {}), `/admin/${YEAR}/photos?done=deleted&undo=photo-${id}`, `delete photo ${id}`);
 		const gallery = await galleryOf(YEAR, admin);
 		for (const p of photos)
 			assert.ok(!gallery.some((g) => (p.alt && g.alt === p.alt) || (p.caption && g.caption.includes(p.caption))),
 				`${p.file} is still in the gallery after delete`);
 		if (state.talkId)
 			expect303(await admin.post(`/admin/${YEAR}/presentations/${state.talkId}/delete`, {}),
-				`/admin/${YEAR}/presentations`, 'delete the talk');
+				`/admin/${YEAR}/presentations?done=deleted&undo=presentation-${state.talkId}`, 'delete the talk');
 		if (state.pressOriginal) {
 			expect303(await admin.upload(`/admin/${YEAR}/press/de`, state.pressOriginal),
-				`/admin/${YEAR}/press/de`, 'restore press/de');
+				`/admin/${YEAR}/press/de?done=saved`, 'restore press/de');
 			state.pressOriginal = null;
 			assert.ok(!(await publicPage(`/${YEAR}/press/de`)).includes('E2E-Absatz'), 'press/de not restored');
 		}
@@ -326,7 +326,7 @@ describe('admin: the everyday flow', { skip: skip || false }, () => {
 		const sessions = Number(sql('SELECT count(*) FROM session;').trim());
 		const old = { sid: admin.sid, csrf: admin.csrf };
 		const r = await admin.post('/admin/logout', {});
-		expect303(r, '/admin/login', 'logout');
+		expect303(r, '/admin/login?done=loggedout', 'logout');
 		const c = parseSetCookie(r.cookies.find((s) => s.startsWith(`${COOKIE}=`)) || '');
 		assert.ok(c, 'logout sets no cookie');
 		assert.equal(c.value, '', 'logout does not clear the cookie');

@@ -58,7 +58,8 @@ describe('admin: slides of an unpublished edition stay private', { skip: skip ||
 	}
 
 	async function trash(action) {
-		const where = action === 'delete' ? `/admin/${year}/presentations` : '/admin/trash';
+		const where = action === 'delete' ? `/admin/${year}/presentations?done=deleted&undo=presentation-${state.id}`
+			: '/admin/trash?done=restored';
 		const p = action === 'delete' ? `/admin/${year}/presentations/${state.id}/delete`
 			: `/admin/trash/presentation/${state.id}/restore`;
 		const r = await admin.post(p, {});

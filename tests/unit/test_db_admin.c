@@ -188,7 +188,33 @@ static void test_trash_and_restore(void **state)
 	assert_int_equal(db_admin_restore(DB_ADMIN_VIDEO, p), DB_FOUND);
 	assert_int_equal(db_admin_restore(DB_ADMIN_VIDEO, p), DB_MISSING);             /* not in the trash */
 	video_order(ed, order, sizeof order);
-	assert_string_equal(order, "q,p");                      /* back at the end */
+	assert_string_equal(order, "p,q");                      /* back at its place */
+}
+
+static void test_restore_returns_to_its_place_after_moves(void **state)
+{
+	(void)state;
+	char order[128];
+	long long ed = edition(2015);
+	long long a = db_admin_video_add(ed, "a", "https://www.youtube.com/watch?v=aaaaaaaaaaa", T0);
+	long long b = db_admin_video_add(ed, "b", "https://www.youtube.com/watch?v=bbbbbbbbbbb", T0);
+	long long c = db_admin_video_add(ed, "c", "https://www.youtube.com/watch?v=ccccccccccc", T0);
+	(void)a;
+	assert_int_equal(db_admin_trash(DB_ADMIN_VIDEO, ed, b, T0 + 1), 1);
+	assert_int_equal(db_admin_move(DB_ADMIN_VIDEO, ed, c, -1), 1);    /* c,a */
+	assert_int_equal(db_admin_restore(DB_ADMIN_VIDEO, b), 1);
+	video_order(ed, order, sizeof order);
+	assert_string_equal(order, "c,b,a");                    /* second, as before */
+}
+
+static void test_item_year_includes_the_trash(void **state)
+{
+	(void)state;
+	long long ed = edition(2014);
+	long long v = db_admin_video_add(ed, "v", "https://www.youtube.com/watch?v=vvvvvvvvvvv", T0);
+	assert_int_equal(db_admin_trash(DB_ADMIN_VIDEO, ed, v, T0 + 1), 1);
+	assert_int_equal(db_admin_item_year(DB_ADMIN_VIDEO, v), 2014);
+	assert_int_equal(db_admin_item_year(DB_ADMIN_VIDEO, v + 1000), 0);
 }
 
 static void test_presentation_slug_and_media(void **state)
@@ -351,6 +377,8 @@ int main(void)
 		cmocka_unit_test(test_move_up_and_down),
 		cmocka_unit_test(test_move_skips_the_trash),
 		cmocka_unit_test(test_trash_and_restore),
+		cmocka_unit_test(test_restore_returns_to_its_place_after_moves),
+		cmocka_unit_test(test_item_year_includes_the_trash),
 		cmocka_unit_test(test_presentation_slug_and_media),
 		cmocka_unit_test(test_talk_links_follow_publication),
 		cmocka_unit_test(test_changed_writes_audit_and_stamp),
