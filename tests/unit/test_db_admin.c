@@ -200,9 +200,9 @@ static void test_restore_returns_to_its_place_after_moves(void **state)
 	long long b = db_admin_video_add(ed, "b", "https://www.youtube.com/watch?v=bbbbbbbbbbb", T0);
 	long long c = db_admin_video_add(ed, "c", "https://www.youtube.com/watch?v=ccccccccccc", T0);
 	(void)a;
-	assert_int_equal(db_admin_trash(DB_ADMIN_VIDEO, ed, b, T0 + 1), 1);
-	assert_int_equal(db_admin_move(DB_ADMIN_VIDEO, ed, c, -1), 1);    /* c,a */
-	assert_int_equal(db_admin_restore(DB_ADMIN_VIDEO, b), 1);
+	assert_int_equal(db_admin_trash(DB_ADMIN_VIDEO, ed, b, T0 + 1), DB_FOUND);
+	assert_int_equal(db_admin_move(DB_ADMIN_VIDEO, ed, c, -1), DB_FOUND);    /* c,a */
+	assert_int_equal(db_admin_restore(DB_ADMIN_VIDEO, b), DB_FOUND);
 	video_order(ed, order, sizeof order);
 	assert_string_equal(order, "c,b,a");                    /* second, as before */
 }
@@ -212,7 +212,7 @@ static void test_item_year_includes_the_trash(void **state)
 	(void)state;
 	long long ed = edition(2014);
 	long long v = db_admin_video_add(ed, "v", "https://www.youtube.com/watch?v=vvvvvvvvvvv", T0);
-	assert_int_equal(db_admin_trash(DB_ADMIN_VIDEO, ed, v, T0 + 1), 1);
+	assert_int_equal(db_admin_trash(DB_ADMIN_VIDEO, ed, v, T0 + 1), DB_FOUND);
 	assert_int_equal(db_admin_item_year(DB_ADMIN_VIDEO, v), 2014);
 	assert_int_equal(db_admin_item_year(DB_ADMIN_VIDEO, v + 1000), 0);
 }
