@@ -22,6 +22,9 @@ TABLE=${PROGRAMS_TSV:-$HERE/programs.tsv}
 # The session cookie whose absence makes an upload address refuse a POST
 # (lib/auth.h, AUTH_COOKIE: "__Host-" binds it to this host, RFC 6265bis).
 COOKIE=__Host-sid
+# Requests with a session cookie that may skip nginx's microcache at once
+# before its rate (symposium-http.conf) applies.
+BYPASS_BURST=40
 # What the web server answers such a POST.
 ANON="You are not logged in, or your session has expired. Please log in again at /admin/login."
 
@@ -71,7 +74,7 @@ replace() {
 }
 
 nginx_locations() {
-	rows | awk -F '\t' -v anon="$ANON" '
+	rows | awk -F '\t' -v anon="$ANON" -v burst="$BYPASS_BURST" '
 	{
 		line = $1; prog = $2; kind = $3; body = $5; tmo = $6; url = $7
 		printf "# programs.tsv line %d: %s (%s)\n", line, prog, kind
@@ -88,9 +91,24 @@ nginx_locations() {
 			printf "\t\treturn 403 \"%s\\n\";\n", anon
 			print "\t}"
 		}
+		if (kind == "page") {
+			# Requests with a session cookie skip the microcache, within
+			# the shared budget of symposium-http.conf; past it, they get
+			# the cached page like everyone (README.md, "Microcache").
+			print "\tlimit_req zone=symposium_bypass burst=" burst " nodelay;"
+			printf "\terror_page 429 = @%s_cached;\n", prog
+		}
 		print "\tinclude @CONF@/fastcgi.conf;"
 		printf "\tfastcgi_pass unix:@RUNDIR@/%s.sock;\n", prog
 		print "}"
+		if (kind == "page" && !named[prog]++) {
+			printf "location @%s_cached {\n", prog
+			print "\tfastcgi_cache_bypass 0;"
+			print "\tfastcgi_no_cache $symposium_admin_path $symposium_private;"
+			print "\tinclude @CONF@/fastcgi.conf;"
+			printf "\tfastcgi_pass unix:@RUNDIR@/%s.sock;\n", prog
+			print "}"
+		}
 	}'
 }
 

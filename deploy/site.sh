@@ -3,7 +3,8 @@
 # sockets and an nginx in front of them, everything kept inside VARDIR.
 # Shared by `make run`, the end-to-end tests and the benchmarks.
 #
-#   sh deploy/site.sh start VARDIR PORT   (WORKERS=N per program, default 2)
+#   sh deploy/site.sh start VARDIR PORT   (WORKERS=N per program, default 2;
+#                                          BYPASS_RATE, default 20: see below)
 #   sh deploy/site.sh stop VARDIR
 #   sh deploy/site.sh apache-start VARDIR PORT   (Apache httpd in front of the
 #   sh deploy/site.sh apache-stop VARDIR          same programs, another port)
@@ -21,6 +22,11 @@ GEN=$ROOT/deploy/gen.sh
 PROGRAMS=$(sh "$GEN" programs page | tr '\n' ' ') || exit 1
 ALL_PROGRAMS=$(sh "$GEN" programs | tr '\n' ' ') || exit 1
 WORKERS=${WORKERS:-2}
+# Requests a second with a session cookie that may skip nginx's microcache
+# (deploy/nginx/symposium-http.conf); `make bench` raises it to measure the
+# programs themselves.
+BYPASS_RATE=${BYPASS_RATE:-20}
+case $BYPASS_RATE in ''|*[!0-9]*|0*) echo "site: BYPASS_RATE must be a positive number" >&2; exit 1 ;; esac
 START_WAIT=100     # tenths of a second to wait for a socket or for nginx
 STOP_WAIT=50       # tenths of a second to wait for a process to end
 # Apache's binary (in /usr/sbin, which a user's PATH may lack), its
@@ -77,7 +83,8 @@ wait_socket() {
 # render FILE VARDIR PORT USER [CONFDIR]
 render() {
 	sed -e "s|@VARDIR@|$2|g" -e "s|@RUNDIR@|$2/run|g" -e "s|@ROOT@|$ROOT|g" \
-	    -e "s|@CONF@|${5:-$2/nginx}|g" -e "s|@PORT@|$3|g" -e "s|@USER@|$4|g" "$1"
+	    -e "s|@CONF@|${5:-$2/nginx}|g" -e "s|@PORT@|$3|g" -e "s|@USER@|$4|g" \
+	    -e "s|@BYPASS_RATE@|$BYPASS_RATE|g" "$1"
 }
 
 write_nginx_conf() {
