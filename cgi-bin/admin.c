@@ -71,6 +71,9 @@ static const struct admin_cmd commands[] = {
 	{ "init", cmd_init, "init VARDIR [--empty]   create VARDIR and its site (demo content unless --empty)" },
 	{ "user", admin_cmd_user, "user add|passwd|del NAME [--db PATH]   password from the terminal or stdin" },
 	{ "user", admin_cmd_user, "user list [--db PATH]" },
+	{ "backup", admin_cmd_backup, "backup [--db PATH] FILE   the database and its media files in one tar file" },
+	{ "restore", admin_cmd_restore, "restore FILE DIR [--force]   a data directory from a backup, every hash checked" },
+	{ "check", admin_cmd_check, "check [--db PATH] [--hashes] [--repair]   exit 0 when database and files agree, 3 when not" },
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

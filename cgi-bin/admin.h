@@ -83,6 +83,14 @@ void admin_video_delete(struct admin_ctx *c);
 struct serve_page;
 extern const struct serve_page admin_page;
 int admin_cmd_user(int argc, char **argv);
+/* The operator's commands (admin_backup.c, admin_check.c, admin_export.c). */
+int admin_cmd_backup(int argc, char **argv);
+int admin_cmd_restore(int argc, char **argv);
+int admin_cmd_check(int argc, char **argv);
+int admin_cmd_export(int argc, char **argv);
+/* A command line's --db PATH (or --db=PATH), taken out of argv; else
+ * $SITE_DB, else var/site.db (the servers' default). */
+const char *admin_db_option(int *argc, char **argv);
 
 /* ---- helpers (admin_serve.c) ---- */
 

@@ -14,8 +14,7 @@
 
 #define CLI_ACTOR "cli"          /* who the audit log names for these */
 
-/* --db PATH, else $SITE_DB, else var/site.db (the servers' default). */
-static const char *db_path(int *argc, char **argv)
+const char *admin_db_option(int *argc, char **argv)
 {
 	const char *env = getenv("SITE_DB");
 	const char *path = env && *env ? env : "var/site.db";
@@ -84,7 +83,7 @@ static int change(const char *verb, const char *name)
 
 int admin_cmd_user(int argc, char **argv)
 {
-	const char *path = db_path(&argc, argv);
+	const char *path = admin_db_option(&argc, argv);
 	if (argc < 2)
 		return -1;
 	const char *verb = argv[1];

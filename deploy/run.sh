@@ -18,6 +18,15 @@ finish() {
 trap 'finish; exit 0' INT TERM HUP
 trap finish EXIT
 
+# The quick check of an existing site (database sound, files there with
+# their sizes, no orphans, links right): it reports, it does not stop the
+# site from starting.
+if [ -f "$VARDIR/site.db" ] && [ -x "$ROOT/cgi-bin/admin" ]; then
+	"$ROOT/cgi-bin/admin" check --db "$VARDIR/site.db" ||
+		echo "run: the check found problems (above); cgi-bin/admin check --repair" \
+			"--db $VARDIR/site.db removes orphans and remakes links" >&2
+fi
+
 sh "$ROOT/deploy/site.sh" start "$VARDIR" "$PORT"
 
 # The first run makes the administrator "admin": with ADMIN_PASSWORD when
