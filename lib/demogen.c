@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "demogen.h"
+#include "http.h"
 #include "image.h"
 #include "store.h"
 
@@ -43,26 +44,21 @@ static int winansi(unsigned cp)
 	return '?';
 }
 
-/* Next code point of s (advanced); malformed bytes count as U+FFFD. */
+/* Next code point of s (advanced); a malformed byte counts as U+FFFD. */
 static unsigned utf8_next(const unsigned char **s)
 {
 	const unsigned char *p = *s;
-	unsigned cp = *p++;
-	int more = cp >= 0xF0 ? 3 : cp >= 0xE0 ? 2 : cp >= 0xC0 ? 1 : 0;
+	size_t k = http_utf8_seq(p, strnlen((const char *)p, 4));
+	unsigned cp;
 
-	if (cp >= 0x80 && more == 0) {
-		*s = p;
+	if (k == 0) {
+		*s = p + 1;
 		return 0xFFFD;
 	}
-	cp &= more == 3 ? 0x07 : more == 2 ? 0x0F : more == 1 ? 0x1F : 0x7F;
-	for (; more > 0; more--, p++) {
-		if ((*p & 0xC0) != 0x80) {
-			*s = p;
-			return 0xFFFD;
-		}
-		cp = cp << 6 | (*p & 0x3F);
-	}
-	*s = p;
+	cp = k == 1 ? p[0] : p[0] & (0x7F >> k);
+	for (size_t j = 1; j < k; j++)
+		cp = cp << 6 | (p[j] & 0x3F);
+	*s = p + k;
 	return cp;
 }
 

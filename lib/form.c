@@ -69,47 +69,6 @@ static int is_ows(char c)
 	return c == ' ' || c == '\t';
 }
 
-/* Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, at most
- * U+10FFFF.  Returns the length of the sequence at s, 0 when invalid. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0], cp, min;
-	size_t k;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF) {
-		k = 1; cp = c & 0x1F; min = 0x80;
-	} else if ((c & 0xF0) == 0xE0) {
-		k = 2; cp = c & 0x0F; min = 0x800;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		k = 3; cp = c & 0x07; min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (n <= k)
-		return 0;
-	for (size_t j = 1; j <= k; j++) {
-		if ((s[j] & 0xC0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[j] & 0x3F);
-	}
-	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		return 0;
-	return k + 1;
-}
-
-static int utf8_valid(const char *s, size_t n)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	for (size_t i = 0; i < n; ) {
-		size_t k = utf8_seq(u + i, n - i);
-		if (!k)
-			return 0;
-		i += k;
-	}
-	return 1;
-}
-
 static int ci_eq(const char *s, size_t n, const char *lit)
 {
 	size_t m = strlen(lit);
@@ -191,31 +150,11 @@ void form_free(struct form *f)
 
 /* ---- application/x-www-form-urlencoded ---- */
 
-/* Decode s[0..n) into out (room for n + 1): '+' is a space, '%' needs two
- * hex digits (RFC 3986 2.1), and a NUL, raw or %00, is refused so that
- * values stay C strings.  The decoded length, -1 for a bad escape, -2 for
- * a NUL. */
+/* Decode s[0..n) into out (room for n + 1): '+' is a space (WHATWG URL
+ * 5.1).  The decoded length, HTTP_DEC_BAD or HTTP_DEC_NUL. */
 static long url_decode(const char *s, size_t n, char *out)
 {
-	size_t o = 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (c == '+') {
-			c = ' ';
-		} else if (c == '%') {
-			int hi = n - i > 2 ? http_hexval((unsigned char)s[i + 1]) : -1;
-			int lo = hi >= 0 ? http_hexval((unsigned char)s[i + 2]) : -1;
-			if (lo < 0)
-				return -1;
-			c = (char)(hi << 4 | lo);
-			i += 2;
-		}
-		if (c == '\0')
-			return -2;
-		out[o++] = c;
-	}
-	out[o] = '\0';
-	return (long)o;
+	return http_decode(s, n, out, n + 1, HTTP_DEC_PLUS);
 }
 
 /* One "name=value" piece, the index-th field. */
@@ -230,14 +169,14 @@ static int url_piece(struct form *f, const char *s, size_t n, size_t index,
 	long dn = url_decode(s, nlen, tmp);
 	if (dn < 0)
 		return err_set(err, FORM_ERR_ENCODING, "field %zu: %s in name",
-		               index, dn == -1 ? "bad percent escape" : "NUL");
+		               index, dn == HTTP_DEC_BAD ? "bad percent escape" : "NUL");
 	if (dn == 0)
 		return err_set(err, FORM_ERR_SYNTAX,
 		               "field %zu: empty name", index);
 	if (dn > FORM_NAME_MAX)
 		return err_set(err, FORM_ERR_SYNTAX,
 		               "field %zu: name too long", index);
-	if (!utf8_valid(tmp, (size_t)dn))
+	if (!http_utf8_valid(tmp, (size_t)dn))
 		return err_set(err, FORM_ERR_ENCODING,
 		               "field %zu: name is not valid UTF-8", index);
 	char name[FORM_NAME_MAX + 1];
@@ -246,8 +185,8 @@ static int url_piece(struct form *f, const char *s, size_t n, size_t index,
 	long dv = url_decode(v, vlen, tmp);
 	if (dv < 0)
 		return err_set(err, FORM_ERR_ENCODING, "field %zu: %s in value",
-		               index, dv == -1 ? "bad percent escape" : "NUL");
-	if (!utf8_valid(tmp, (size_t)dv))
+		               index, dv == HTTP_DEC_BAD ? "bad percent escape" : "NUL");
+	if (!http_utf8_valid(tmp, (size_t)dv))
 		return err_set(err, FORM_ERR_ENCODING,
 		               "field %zu: value is not valid UTF-8", index);
 	if (form_add(f, name, tmp, (size_t)dv) < 0)
@@ -632,7 +571,7 @@ static void display_name(const char *raw, char *out)
 	size_t o = 0, n = strlen(s);
 	const unsigned char *u = (const unsigned char *)s;
 	for (size_t i = 0; i < n; ) {
-		size_t k = utf8_seq(u + i, n - i);   /* raw is valid UTF-8 */
+		size_t k = http_utf8_seq(u + i, n - i);   /* raw is valid UTF-8 */
 		int ctl = u[i] < 0x20 || u[i] == 0x7F ||
 		          (u[i] == 0xC2 && u[i + 1] < 0xA0);
 		if (!ctl && o + k > FORM_FILENAME_MAX)
@@ -716,11 +655,11 @@ static int mp_disposition(struct form_mp *p, const char *v)
 	if (!seen_name || !p->name[0])
 		return part_fail(p, FORM_ERR_HEADER,
 		                 "Content-Disposition has no name");
-	if (!utf8_valid(p->name, strlen(p->name)))
+	if (!http_utf8_valid(p->name, strlen(p->name)))
 		return part_fail(p, FORM_ERR_ENCODING,
 		                 "field name is not valid UTF-8");
 	p->is_file = seen_file;
-	if (seen_file && !utf8_valid(p->filename, strlen(p->filename)))
+	if (seen_file && !http_utf8_valid(p->filename, strlen(p->filename)))
 		return part_fail(p, FORM_ERR_ENCODING,
 		                 "filename is not valid UTF-8");
 	return 0;
@@ -823,7 +762,7 @@ static int mp_part_end(struct form_mp *p)
 		if (memchr(v, '\0', n))
 			return part_fail(p, FORM_ERR_ENCODING,
 			                 "NUL in field value");
-		if (!utf8_valid(v, n))
+		if (!http_utf8_valid(v, n))
 			return part_fail(p, FORM_ERR_ENCODING,
 			                 "field value is not valid UTF-8");
 		if (p->cb.on_field &&

@@ -31,7 +31,6 @@
 	"script-src 'self'; connect-src 'self'; form-action 'self'; " \
 	"base-uri 'none'; frame-ancestors 'none'"
 
-enum { DEC_OK = 0, DEC_BAD = -1, DEC_LONG = -2 };
 
 /* ---- request ---------------------------------------------------------- */
 
@@ -100,79 +99,76 @@ int http_hexval(int c)
 
 /* RFC 3986 2.1: "%" HEXDIG HEXDIG, nothing else.  NUL, encoded or raw,
  * is refused: C strings would silently cut the value there.  out gets a
- * terminating NUL.  The length, DEC_BAD or DEC_LONG. */
-static long pct_decode(const char *in, size_t n, char *out, size_t outsz,
-		       int plus_is_space)
+ * terminating NUL. */
+long http_decode(const char *in, size_t n, char *out, size_t outsz, int flags)
 {
 	size_t o = 0;
 	for (size_t i = 0; i < n; i++) {
 		int c = (unsigned char)in[i];
 		if (c == '%') {
-			if (n - i < 3)
-				return DEC_BAD;
-			int hi = http_hexval((unsigned char)in[i + 1]);
-			int lo = http_hexval((unsigned char)in[i + 2]);
-			if (hi < 0 || lo < 0)
-				return DEC_BAD;
+			int hi = n - i > 2 ? http_hexval((unsigned char)in[i + 1]) : -1;
+			int lo = hi >= 0 ? http_hexval((unsigned char)in[i + 2]) : -1;
+			if (lo < 0)
+				return HTTP_DEC_BAD;
 			c = hi * 16 + lo;
 			i += 2;
-		} else if (c == '+' && plus_is_space) {
+		} else if (c == '+' && (flags & HTTP_DEC_PLUS)) {
 			c = ' ';
 		}
 		if (c == 0)
-			return DEC_BAD;
+			return HTTP_DEC_NUL;
 		if (o + 1 >= outsz)
-			return DEC_LONG;
+			return HTTP_DEC_LONG;
 		out[o++] = (char)c;
 	}
 	if (outsz == 0)
-		return DEC_LONG;
+		return HTTP_DEC_LONG;
 	out[o] = '\0';
 	return (long)o;
 }
 
 long http_pct_decode(const char *in, size_t n, char *out, size_t outsz)
 {
-	long len = pct_decode(in, n, out, outsz, 0);
+	long len = http_decode(in, n, out, outsz, 0);
 	return len < 0 ? -1 : len;
 }
 
 /* RFC 3629 4: no overlong forms, no surrogates, nothing above U+10FFFF. */
+size_t http_utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0], cp, min;
+	size_t k;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF) {
+		k = 1; cp = c & 0x1F; min = 0x80;
+	} else if ((c & 0xF0) == 0xE0) {
+		k = 2; cp = c & 0x0F; min = 0x800;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		k = 3; cp = c & 0x07; min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (n <= k)
+		return 0;
+	for (size_t j = 1; j <= k; j++) {
+		if ((s[j] & 0xC0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[j] & 0x3F);
+	}
+	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return k + 1;
+}
+
 int http_utf8_valid(const char *s, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
-	while (i < n) {
-		unsigned c = p[i], lo = 0x80, hi = 0xBF;
-		size_t more;
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xC2 && c <= 0xDF)
-			more = 1;
-		else if (c >= 0xE0 && c <= 0xEF)
-			more = 2;
-		else if (c >= 0xF0 && c <= 0xF4)
-			more = 3;
-		else
+	const unsigned char *u = (const unsigned char *)s;
+	for (size_t i = 0; i < n; ) {
+		size_t k = http_utf8_seq(u + i, n - i);
+		if (!k)
 			return 0;
-		if (c == 0xE0)
-			lo = 0xA0;          /* overlong 3-byte */
-		else if (c == 0xED)
-			hi = 0x9F;          /* UTF-16 surrogates */
-		else if (c == 0xF0)
-			lo = 0x90;          /* overlong 4-byte */
-		else if (c == 0xF4)
-			hi = 0x8F;          /* above U+10FFFF */
-		if (n - i <= more)
-			return 0;
-		if (p[i + 1] < lo || p[i + 1] > hi)
-			return 0;
-		for (size_t k = 2; k <= more; k++)
-			if (p[i + k] < 0x80 || p[i + k] > 0xBF)
-				return 0;
-		i += more + 1;
+		i += k;
 	}
 	return 1;
 }
@@ -230,8 +226,8 @@ static int path_from_uri(struct http_req *r, const char *uri)
 	}
 	if (has_encoded(uri, n, "2f") || has_encoded(uri, n, "5c"))
 		return 400;
-	long len = pct_decode(uri, n, r->path, sizeof r->path, 0);
-	if (len == DEC_LONG)
+	long len = http_decode(uri, n, r->path, sizeof r->path, 0);
+	if (len == HTTP_DEC_LONG)
 		return 414;
 	if (len < 0)
 		return 400;
@@ -317,12 +313,12 @@ int http_query_get(const char *query, const char *key, char *out, size_t outsz)
 		if (nlen > len)
 			nlen = len;
 		if (len > 0) {
-			long d = pct_decode(p, nlen, name, sizeof name, 1);
+			long d = http_decode(p, nlen, name, sizeof name, HTTP_DEC_PLUS);
 			if (d < 0 || !http_utf8_valid(name, (size_t)d))
 				return -1;
 			if (strcmp(name, key) == 0) {
 				size_t vo = nlen < len ? nlen + 1 : len;
-				long v = pct_decode(p + vo, len - vo, out, outsz, 1);
+				long v = http_decode(p + vo, len - vo, out, outsz, HTTP_DEC_PLUS);
 				return v >= 0 && http_utf8_valid(out, (size_t)v) ? 1 : -1;
 			}
 		}
@@ -405,11 +401,12 @@ const char *http_status_text(int status)
 
 /* FNV-1a, 64 bit: fast, and an ETag only has to change with the body
  * (RFC 9110 8.8.3: a strong validator changes with any byte). */
-static uint64_t fnv1a(const char *p, size_t n)
+uint64_t http_fnv1a(const void *p, size_t n)
 {
+	const unsigned char *c = p;
 	uint64_t h = 14695981039346656037ULL;
 	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)p[i];
+		h ^= c[i];
 		h *= 1099511628211ULL;
 	}
 	return h;
@@ -418,7 +415,7 @@ static uint64_t fnv1a(const char *p, size_t n)
 static void etag_compute(struct http_resp *w)
 {
 	snprintf(w->etag, sizeof w->etag, "\"%016llx\"",
-		 (unsigned long long)fnv1a(w->body.data ? w->body.data : "", w->body.len));
+		 (unsigned long long)http_fnv1a(w->body.data ? w->body.data : "", w->body.len));
 }
 
 /* RFC 9110 13.1.2: "*", or a list of entity-tags compared weakly (the

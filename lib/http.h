@@ -4,6 +4,7 @@
 #define HTTP_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 #include "buf.h"
 
@@ -32,11 +33,22 @@ const char *http_header(const struct http_req *r, const char *name);
 /* The value of hex digit c (either case), or -1. */
 int http_hexval(int c);
 
-/* Strict percent-decoding (RFC 3986 2.1): "%" must be followed by two hex
- * digits, %00 is refused.  Returns the decoded length, or -1. */
+/* The one percent-decoder (RFC 3986 2.1): "%" must be followed by two hex
+ * digits; a NUL, raw or %00, is refused.  With HTTP_DEC_PLUS a '+' is a
+ * space (application/x-www-form-urlencoded).  out (outsz bytes) gets a
+ * terminating NUL.  The decoded length, or one of the HTTP_DEC_ errors. */
+enum { HTTP_DEC_PLUS = 1 };
+enum { HTTP_DEC_BAD = -1, HTTP_DEC_NUL = -2, HTTP_DEC_LONG = -3 };
+long http_decode(const char *in, size_t n, char *out, size_t outsz, int flags);
+/* The same without '+' and with every error -1. */
 long http_pct_decode(const char *in, size_t n, char *out, size_t outsz);
 /* 1 when s[0..n) is valid UTF-8 (RFC 3629), else 0. */
 int http_utf8_valid(const char *s, size_t n);
+/* The length of the UTF-8 sequence at s (n bytes left), 0 when it is not
+ * valid UTF-8 (RFC 3629: no overlong forms, surrogates or > U+10FFFF). */
+size_t http_utf8_seq(const unsigned char *s, size_t n);
+/* FNV-1a, 64 bit: the one non-cryptographic hash (ETags, cache keys). */
+uint64_t http_fnv1a(const void *p, size_t n);
 /* The value of key in an application/x-www-form-urlencoded query:
  * 1 found (decoded into out), 0 absent, -1 malformed or too long. */
 int http_query_get(const char *query, const char *key, char *out, size_t outsz);

@@ -158,14 +158,6 @@ static struct {
 	unsigned long long clock;
 } cache;
 
-static uint64_t key_hash(const char *s)
-{
-	uint64_t h = 14695981039346656037ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
 static void cache_drop(struct cache_entry *e)
 {
 	if (!e->key)
@@ -192,7 +184,7 @@ static void cache_sync(long long version)
 
 static struct cache_entry *cache_find(const char *key)
 {
-	uint64_t h = key_hash(key);
+	uint64_t h = http_fnv1a(key, strlen(key));
 	for (int i = 0; i < CACHE_ENTRIES; i++) {
 		struct cache_entry *e = &cache.e[i];
 		if (e->key && e->hash == h && strcmp(e->key, key) == 0) {
@@ -258,7 +250,7 @@ static void cache_store(const char *key, struct http_resp *w)
 	if (!e)
 		return;
 	e->key = xstrdup(key);
-	e->hash = key_hash(key);
+	e->hash = http_fnv1a(key, strlen(key));
 	e->used = ++cache.clock;
 	e->cost = cost;
 	e->status = w->status;

@@ -349,6 +349,36 @@ static void test_utf8_valid(void **state)
 	assert_false(http_utf8_valid("\xF5\x80\x80\x80", 4));
 }
 
+static void test_decode_tells_bad_escape_from_nul(void **state)
+{
+	(void)state;
+	char out[8];
+	assert_int_equal(http_decode("a+b", 3, out, sizeof out, HTTP_DEC_PLUS), 3);
+	assert_string_equal(out, "a b");
+	assert_int_equal(http_decode("%zz", 3, out, sizeof out, 0), HTTP_DEC_BAD);
+	assert_int_equal(http_decode("a%00", 4, out, sizeof out, 0), HTTP_DEC_NUL);
+	assert_int_equal(http_decode("abcdefgh", 8, out, sizeof out, 0), HTTP_DEC_LONG);
+}
+
+static void test_utf8_rejects_overlong_and_surrogates(void **state)
+{
+	(void)state;
+	assert_false(http_utf8_valid("\xC0\xAF", 2));           /* overlong "/" */
+	assert_false(http_utf8_valid("\xE0\x80\xAF", 3));
+	assert_false(http_utf8_valid("\xED\xA0\x80", 3));       /* U+D800 */
+	assert_false(http_utf8_valid("\xF4\x90\x80\x80", 4));   /* > U+10FFFF */
+	assert_int_equal(http_utf8_seq((const unsigned char *)"\xE2\x82\xAC", 3), 3);
+}
+
+static void test_fnv1a_known_values(void **state)
+{
+	(void)state;
+	/* The published FNV-1a 64 test vectors. */
+	assert_true(http_fnv1a("", 0) == 0xcbf29ce484222325ULL);
+	assert_true(http_fnv1a("a", 1) == 0xaf63dc4c8601ec8cULL);
+	assert_true(http_fnv1a("foobar", 6) == 0x85944171f73967e8ULL);
+}
+
 /* ---- query ---- */
 
 static void test_query_found_and_decoded(void **state)
@@ -703,7 +733,8 @@ int main(void)
 		T(test_uri_length_boundary), T(test_decoded_path_length_boundary),
 		T(test_path_from_cgi_variables), T(test_path_from_cgi_checked),
 		T(test_methods), T(test_content_length), T(test_content_length_strict),
-		T(test_header_lookup), T(test_pct_decode_api), T(test_utf8_valid),
+		T(test_header_lookup), T(test_pct_decode_api), T(test_utf8_valid), T(test_decode_tells_bad_escape_from_nul),
+		T(test_utf8_rejects_overlong_and_surrogates), T(test_fnv1a_known_values),
 		T(test_query_found_and_decoded), T(test_query_absent),
 		T(test_query_first_wins_and_empty), T(test_query_malformed),
 		T(test_query_too_long), T(test_finish_defaults), T(test_finish_etag),
