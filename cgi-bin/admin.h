@@ -148,6 +148,35 @@ void admin_item_move(struct admin_ctx *c, enum db_admin_kind k, const char *list
 void admin_item_delete(struct admin_ctx *c, enum db_admin_kind k, const char *list);
 /* The list page of a kind: "presentations", "photos", "videos". */
 const char *admin_kind_list(enum db_admin_kind k);
+/* ---- versions of edit forms (admin_version.c): no lost updates ---- */
+
+#define ADMIN_VFIELDS_MAX 16           /* fields one version covers */
+#define ADMIN_VERSION_MAX 160          /* the token's text, NUL included */
+
+struct admin_vfield {
+	const char *name;                  /* the form field and the look-up's column */
+	const char *label;                 /* how the conflict message names it */
+};
+
+/* What one edit form's version covers. */
+struct admin_version {
+	const char *tmpl;                  /* the form, rendered again on a conflict */
+	const char *what;                  /* "edition", for the message */
+	/* The stored row into `row`, the columns named as the fields. */
+	enum db_result (*load)(struct admin_ctx *c, struct tmpl_vars *row);
+	struct admin_vfield fields[ADMIN_VFIELDS_MAX + 1];   /* ends with { NULL } */
+};
+
+/* On GET, after the look-up filled c->v: the hidden field's "version". */
+void admin_version_set(struct admin_ctx *c, const struct admin_version *ver);
+/* admin_begin, then: has the row changed since the form was loaded (its
+ * "version" field)?  0 no, go on in the transaction; -1 answered - 500,
+ * or 409 with the form as typed, "conflict", "conflict_fields" (the
+ * labels of what changed) and "version" set to the stored row's, so that
+ * Save again replaces the other change knowingly.  A form sent without a
+ * version is not checked (scripts; every form the admin renders has one). */
+int admin_begin_version(struct admin_ctx *c, const struct admin_version *ver);
+
 /* A change done: audit row and changed_at, then commit, then the media
  * tree of c->edition_id (when set) made to follow it (lib/links.h).  0,
  * or -1 after answering 500 (rolled back, or saved with files left to

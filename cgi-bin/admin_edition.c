@@ -17,12 +17,25 @@ void admin_edition_new_get(struct admin_ctx *c)
 	admin_render(c, "edition.xml", 200);
 }
 
+static enum db_result load(struct admin_ctx *c, struct tmpl_vars *row)
+{
+	return db_admin_edition(row, c->year);
+}
+
+static const struct admin_version version = { "edition.xml", "edition", load, {
+	{ "title", "Title" }, { "starts", "Starts" }, { "ends", "Ends" },
+	{ "venue", "Venue" }, { "address", "Address" }, { "headline", "Headline" },
+	{ "summary", "Summary" }, { "review_md", "Review" },
+	{ "next_md", "Note on the next edition" }, { "published", "Published" },
+	{ NULL, NULL } } };
+
 void admin_edition_get(struct admin_ctx *c)
 {
 	if (db_admin_edition(c->v, c->year) != DB_FOUND) {
 		admin_fail(c, 500, NULL);
 		return;
 	}
+	admin_version_set(c, &version);
 	admin_render(c, "edition.xml", 200);
 }
 
@@ -87,7 +100,7 @@ static void save(struct admin_ctx *c, struct db_admin_edition *e, int is_new)
 {
 	char object[32], loc[32];
 	snprintf(object, sizeof object, "edition %04d", e->year);
-	if (admin_begin(c) < 0)
+	if ((is_new ? admin_begin(c) : admin_begin_version(c, &version)) < 0)
 		return;
 	long long id = is_new ? db_admin_edition_add(e) :
 		db_admin_edition_update(e) == DB_FOUND ? c->edition_id : -1;

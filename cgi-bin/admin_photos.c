@@ -187,10 +187,21 @@ void admin_photos_post(struct admin_ctx *c)
 
 /* ---- one photo ---- */
 
+static enum db_result load(struct admin_ctx *c, struct tmpl_vars *row)
+{
+	return db_admin_photo(row, c->edition_id, c->id);
+}
+
+static const struct admin_version version = { "photo.xml", "photo", load, {
+	{ "alt", "Description (alt text)" }, { "decorative", "Decorative" },
+	{ "caption", "Caption" }, { "credit", "Credit" }, { "published", "Published" },
+	{ NULL, NULL } } };
+
 void admin_photo_get(struct admin_ctx *c)
 {
 	if (!admin_found(c, db_admin_photo(c->v, c->edition_id, c->id), "photo"))
 		return;
+	admin_version_set(c, &version);
 	admin_render(c, "photo.xml", 200);
 }
 
@@ -212,7 +223,7 @@ void admin_photo_post(struct admin_ctx *c)
 		admin_render(c, "photo.xml", c->status);
 		return;
 	}
-	if (admin_begin(c) < 0)
+	if (admin_begin_version(c, &version) < 0)
 		return;
 	if (db_admin_photo_update(c->id, &p) != DB_FOUND) {
 		admin_abort(c);

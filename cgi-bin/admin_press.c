@@ -11,12 +11,27 @@
 
 #define ADMIN_MB(n) ((n) / 1000000)
 
+static enum db_result load(struct admin_ctx *c, struct tmpl_vars *row)
+{
+	return db_admin_press(row, c->edition_id, c->lang);
+}
+
+/* A release not written yet has the version of empty fields: two admins
+ * writing the first one do not overwrite each other either. */
+static const struct admin_version version = { "press.xml", "press release", load, {
+	{ "title", "Title" }, { "subtitle", "Subtitle" }, { "released", "Date" },
+	{ "body_md", "Text" }, { "photo_id", "Press photo" },
+	{ "photo_alt", "Photo description" }, { "photo_decorative", "Decorative" },
+	{ "photo_caption", "Caption" }, { "photo_credit", "Credit" },
+	{ NULL, NULL } } };
+
 void admin_press_get(struct admin_ctx *c)
 {
 	if (db_admin_press(c->v, c->edition_id, c->lang) == DB_FAILED) {
 		admin_fail(c, 500, NULL);
 		return;
 	}
+	admin_version_set(c, &version);
 	tmpl_set(c->v, "lang", c->lang);
 	admin_render(c, "press.xml", 200);
 }
@@ -63,7 +78,7 @@ static void save(struct admin_ctx *c, struct db_admin_press *p, int have_new,
 		const struct image_sizes *img, const char *alt, int decorative)
 {
 	char object[32], loc[48];
-	if (admin_begin(c) < 0)
+	if (admin_begin_version(c, &version) < 0)
 		return;
 	if (have_new && (p->photo_id = add_photo(c, img, alt, decorative)) < 0) {
 		admin_abort(c);

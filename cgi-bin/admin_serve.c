@@ -603,6 +603,10 @@ static void run_post(struct admin_ctx *c, const struct route *rt)
 		admin_fail(c, status, c->up.msg);
 		return;
 	}
+	/* An edit form's version goes back into any form rendered again
+	 * (admin_version.c); over-long, it is no version of ours. */
+	const char *version = admin_value(c, "version");
+	tmpl_set(c->v, "version", strlen(version) < ADMIN_VERSION_MAX ? version : "-");
 	rt->post(c);
 }
 

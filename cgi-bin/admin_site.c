@@ -7,12 +7,26 @@
 
 #include "md.h"
 
+static enum db_result load(struct admin_ctx *c, struct tmpl_vars *row)
+{
+	(void)c;
+	return db_admin_site(row);
+}
+
+static const struct admin_version version = { "site.xml", "page", load, {
+	{ "name", "Site name" }, { "background_md", "Background" },
+	{ "contact_name", "Contact name" }, { "contact_role", "Contact role" },
+	{ "contact_phone", "Contact phone" }, { "contact_email", "Contact e-mail" },
+	{ "imprint_md", "Imprint" }, { "privacy_md", "Privacy notice" },
+	{ NULL, NULL } } };
+
 void admin_site_get(struct admin_ctx *c)
 {
 	if (db_admin_site(c->v) != DB_FOUND) {
 		admin_fail(c, 500, NULL);
 		return;
 	}
+	admin_version_set(c, &version);
 	admin_render(c, "site.xml", 200);
 }
 
@@ -47,7 +61,7 @@ void admin_site_post(struct admin_ctx *c)
 	s.privacy_html = priv.data;
 	if (c->invalid)
 		admin_render(c, "site.xml", c->status);
-	else if (admin_begin(c) == 0) {
+	else if (admin_begin_version(c, &version) == 0) {
 		if (db_admin_site_update(&s) != DB_FOUND)
 			admin_abort(c);
 		else if (admin_commit(c, "update", "site", "") == 0)

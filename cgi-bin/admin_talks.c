@@ -26,10 +26,21 @@ void admin_talks_get(struct admin_ctx *c)
 	list_page(c, 200);
 }
 
+static enum db_result load(struct admin_ctx *c, struct tmpl_vars *row)
+{
+	return db_admin_presentation(row, c->edition_id, c->id);
+}
+
+static const struct admin_version version = { "talk.xml", "presentation", load, {
+	{ "title", "Title" }, { "speakers", "Speakers" },
+	{ "affiliation", "Affiliation" }, { "file_url", "Slides" },
+	{ NULL, NULL } } };
+
 void admin_talk_get(struct admin_ctx *c)
 {
 	if (!admin_found(c, db_admin_presentation(c->v, c->edition_id, c->id), "presentation"))
 		return;
+	admin_version_set(c, &version);
 	admin_render(c, "talk.xml", 200);
 }
 
@@ -183,7 +194,7 @@ void admin_talk_post(struct admin_ctx *c)
 		admin_render(c, "talk.xml", c->status ? c->status : 422);
 		return;
 	}
-	if (admin_begin(c) < 0)
+	if (admin_begin_version(c, &version) < 0)
 		return;
 	if ((t.media_id = pdf_row(c, stored, &mf, pages)) < 0 ||
 	    db_admin_presentation_update(c->id, &t) != DB_FOUND) {

@@ -24,10 +24,19 @@ void admin_videos_get(struct admin_ctx *c)
 	list_page(c, 200);
 }
 
+static enum db_result load(struct admin_ctx *c, struct tmpl_vars *row)
+{
+	return db_admin_video(row, c->edition_id, c->id);
+}
+
+static const struct admin_version version = { "video.xml", "video", load, {
+	{ "title", "Title" }, { "url", "Address (URL)" }, { NULL, NULL } } };
+
 void admin_video_get(struct admin_ctx *c)
 {
 	if (!admin_found(c, db_admin_video(c->v, c->edition_id, c->id), "video"))
 		return;
+	admin_version_set(c, &version);
 	admin_render(c, "video.xml", 200);
 }
 
@@ -109,7 +118,7 @@ void admin_video_post(struct admin_ctx *c)
 		admin_render(c, "video.xml", c->status);
 		return;
 	}
-	if (admin_begin(c) < 0)
+	if (admin_begin_version(c, &version) < 0)
 		return;
 	if (db_admin_video_update(c->edition_id, c->id, title, url) != DB_FOUND) {
 		admin_abort(c);

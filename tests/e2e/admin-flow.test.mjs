@@ -315,7 +315,10 @@ describe('admin: the everyday flow', { skip: skip || false }, () => {
 			expect303(await admin.post(`/admin/${YEAR}/presentations/${state.talkId}/delete`, {}),
 				`/admin/${YEAR}/presentations?done=deleted&undo=presentation-${state.talkId}`, 'delete the talk');
 		if (state.pressOriginal) {
-			expect303(await admin.upload(`/admin/${YEAR}/press/de`, state.pressOriginal),
+			// The original form is older than the edit: without its version
+			// the restore overwrites knowingly (a stale version is a 409).
+			expect303(await admin.upload(`/admin/${YEAR}/press/de`,
+				state.pressOriginal.filter(([k]) => k !== 'version')),
 				`/admin/${YEAR}/press/de?done=saved`, 'restore press/de');
 			state.pressOriginal = null;
 			assert.ok(!(await publicPage(`/${YEAR}/press/de`)).includes('E2E-Absatz'), 'press/de not restored');
