@@ -1,5 +1,5 @@
-/* gallery: an edition's photos, GALLERY_PAGE_SIZE per page,
- * /YEAR/gallery?page=N. */
+/* gallery: an edition's photos, GALLERY_PAGE_SIZE per page
+ * (/YEAR/gallery?page=N), and each photo's own page (/YEAR/gallery/ID). */
 #include <string.h>
 
 #include "db.h"
@@ -16,13 +16,10 @@ static int page_param(const struct http_req *r)
 	return rc == 0 ? 1 : page_number(s);
 }
 
-static void handle(struct http_req *r, struct http_resp *w)
+static void grid(struct http_req *r, struct http_resp *w, int year)
 {
-	const char *rest;
-	int year = page_year(r->path + 1, &rest);
 	int page = page_param(r);
-
-	if (r->path[0] != '/' || year < 0 || strcmp(rest, "/gallery") != 0 || page < 0) {
+	if (page < 0) {
 		page_error(r, w, 404);
 		return;
 	}
@@ -40,6 +37,35 @@ static void handle(struct http_req *r, struct http_resp *w)
 	if (rc == DB_FOUND)
 		page_pager(v, year, page, pages);
 	page_answer(r, w, rc, "gallery.xml", v);
+}
+
+/* /YEAR/gallery/ID: the id is the photo's own, so the address stays the
+ * same when the gallery is reordered.  No query string is taken. */
+static void photo(struct http_req *r, struct http_resp *w, int year, const char *id)
+{
+	long n = page_id(id);
+	if (n < 0 || r->query[0] != '\0') {
+		page_error(r, w, 404);
+		return;
+	}
+	struct tmpl_vars *v = page_vars();
+	enum db_result rc = page_edition(v, year, PAGE_GALLERY, "en");
+	if (rc == DB_FOUND)
+		rc = db_photo(v, year, n, GALLERY_PAGE_SIZE);
+	page_answer(r, w, rc, "photo.xml", v);
+}
+
+static void handle(struct http_req *r, struct http_resp *w)
+{
+	const char *rest;
+	int year = r->path[0] == '/' ? page_year(r->path + 1, &rest) : -1;
+
+	if (year > 0 && strcmp(rest, "/gallery") == 0)
+		grid(r, w, year);
+	else if (year > 0 && strncmp(rest, "/gallery/", 9) == 0)
+		photo(r, w, year, rest + 9);
+	else
+		page_error(r, w, 404);
 }
 
 int main(int argc, char **argv)

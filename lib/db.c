@@ -8,6 +8,12 @@
 
 #include "buf.h"
 
+
+/* Which photos the public sees in a gallery (alias f): the one spelling of
+ * the rule for the grid, its count, the edition's figures and the photo
+ * pages. */
+#define GALLERY_SHOWN " AND f.published = 1 AND f.in_gallery = 1 AND f.deleted_at IS NULL"
+
 /* How long a reader waits for a writer's lock before giving up (ms).  In
  * WAL mode readers rarely wait at all; this covers checkpoints. */
 #define DB_BUSY_TIMEOUT_MS 5000
@@ -476,8 +482,8 @@ enum db_result db_edition(struct tmpl_vars *v, int year)
 		"   AND t.deleted_at IS NULL) AS presentation_count,"
 		" (SELECT count(*) FROM video d WHERE d.edition_id = e.id"
 		"   AND d.deleted_at IS NULL) AS video_count,"
-		" (SELECT count(*) FROM photo f WHERE f.edition_id = e.id AND f.published = 1"
-		"   AND f.in_gallery = 1 AND f.deleted_at IS NULL) AS photo_count"
+		" (SELECT count(*) FROM photo f WHERE f.edition_id = e.id"
+		GALLERY_SHOWN ") AS photo_count"
 		" FROM edition e WHERE e.year = ?1 AND e.published = 1) x");
 	if (!q)
 		return DB_FAILED;
@@ -574,19 +580,22 @@ int db_gallery(struct tmpl_vars *v, int year, int limit, int offset,
 	sqlite3_stmt *q = db_prepare(&st,
 		"SELECT '/media/' || t.path AS thumb_url, t.width AS thumb_width,"
 		" t.height AS thumb_height, '/media/' || w.path AS web_url,"
+		" printf('/%04d/gallery/%d', e.year, f.id) AS photo_url, 'photo-' || f.id AS anchor,"
+		" CASE WHEN row_number() OVER (ORDER BY f.position, f.id) > ?4"
+		"  THEN 'lazy' ELSE '' END AS loading,"
 		" w.width AS web_width, w.height AS web_height,"
 		" CASE WHEN f.decorative THEN '' ELSE f.alt END AS alt,"
 		" f.decorative, f.caption, f.credit"
 		" FROM photo f JOIN edition e ON e.id = f.edition_id"
 		" JOIN media t ON t.id = f.thumb_id JOIN media w ON w.id = f.web_id"
-		" WHERE e.year = ?1 AND e.published = 1 AND f.published = 1"
-		" AND f.in_gallery = 1 AND f.deleted_at IS NULL"
+		" WHERE e.year = ?1 AND e.published = 1" GALLERY_SHOWN
 		" ORDER BY f.position, f.id LIMIT ?2 OFFSET ?3");
 	if (!q)
 		return -1;
 	sqlite3_bind_int(q, 1, year);
 	sqlite3_bind_int(q, 2, limit);
 	sqlite3_bind_int(q, 3, offset);
+	sqlite3_bind_int(q, 4, GALLERY_EAGER);
 	return db_fill_list(q, v, list);
 }
 
@@ -600,8 +609,7 @@ int db_gallery_count(struct tmpl_vars *v, int year)
 		" FROM (SELECT f.credit,"
 		"  row_number() OVER (PARTITION BY f.credit ORDER BY f.position, f.id) AS first"
 		"  FROM photo f JOIN edition e ON e.id = f.edition_id"
-		"  WHERE e.year = ?1 AND e.published = 1 AND f.published = 1"
-		"  AND f.in_gallery = 1 AND f.deleted_at IS NULL)");
+		"  WHERE e.year = ?1 AND e.published = 1" GALLERY_SHOWN ")");
 	if (!q)
 		return -1;
 	sqlite3_bind_int(q, 1, year);
@@ -609,4 +617,42 @@ int db_gallery_count(struct tmpl_vars *v, int year)
 		return -1;
 	const char *n = tmpl_get(v, "gallery_count");
 	return n ? atoi(n) : 0;
+}
+
+/* One gallery photo with its neighbours.  The window runs over every shown
+ * photo of the edition, so "N of M" and previous/next follow the gallery's
+ * own order, and the page of the grid the photo sits on is known (for the
+ * link back).  The outer WHERE only picks the row: a hidden photo is no
+ * row of the window, hence DB_MISSING. */
+enum db_result db_photo(struct tmpl_vars *v, int year, long long id, int page_size)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st,
+		"SELECT id AS photo_id, number, photo_total, photo_total > 1 AS browsable,"
+		" alt, decorative, caption, credit, caption <> '' OR credit <> '' AS has_caption,"
+		" thumb_url, thumb_width, web_url, web_width, web_height,"
+		" CASE WHEN prev_id IS NULL THEN '' ELSE printf('/%04d/gallery/%d', ?1, prev_id) END AS prev_url,"
+		" CASE WHEN next_id IS NULL THEN '' ELSE printf('/%04d/gallery/%d', ?1, next_id) END AS next_url,"
+		" printf('/%04d/gallery%s#photo-%d', ?1,"
+		"  CASE WHEN number > ?3 THEN '?page=' || ((number - 1) / ?3 + 1) ELSE '' END, id) AS gallery_url,"
+		" (SELECT CASE WHEN contact_email = '' THEN '' ELSE 'mailto:' || contact_email ||"
+		"  printf('?subject=High-resolution%%20photo%%20%04d-%d', ?1, id) END"
+		"  FROM site WHERE id = 1) AS hires_mailto"
+		" FROM (SELECT f.id, f.caption, f.credit, f.decorative,"
+		"  CASE WHEN f.decorative THEN '' ELSE f.alt END AS alt,"
+		"  '/media/' || t.path AS thumb_url, t.width AS thumb_width,"
+		"  '/media/' || w.path AS web_url, w.width AS web_width, w.height AS web_height,"
+		"  row_number() OVER win AS number, count(*) OVER () AS photo_total,"
+		"  lag(f.id) OVER win AS prev_id, lead(f.id) OVER win AS next_id"
+		"  FROM photo f JOIN edition e ON e.id = f.edition_id"
+		"  JOIN media t ON t.id = f.thumb_id JOIN media w ON w.id = f.web_id"
+		"  WHERE e.year = ?1 AND e.published = 1" GALLERY_SHOWN
+		"  WINDOW win AS (ORDER BY f.position, f.id))"
+		" WHERE id = ?2");
+	if (!q)
+		return DB_FAILED;
+	sqlite3_bind_int(q, 1, year);
+	sqlite3_bind_int64(q, 2, id);
+	sqlite3_bind_int(q, 3, page_size);
+	return db_fill(q, v);
 }

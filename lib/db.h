@@ -124,13 +124,27 @@ int db_videos(struct tmpl_vars *v, int year, const char *list);
 
 /* Gallery photos (published, in the gallery, not deleted) in order, `limit`
  * of them from `offset`, into `list`.  Each row sets: thumb_url,
- * thumb_width, thumb_height, web_url, web_width, web_height, alt ("" for a
- * decorative photo), decorative (1 or 0), caption, credit. */
+ * thumb_width, thumb_height, web_url, web_width, web_height, photo_url
+ * (its page, "/2023/gallery/17"), anchor ("photo-17"), loading ("lazy",
+ * or "" for the first GALLERY_EAGER of the list: the first row shows
+ * without waiting for layout), alt ("" for a decorative photo),
+ * decorative (1 or 0), caption, credit. */
+#define GALLERY_EAGER 4
 int db_gallery(struct tmpl_vars *v, int year, int limit, int offset,
 	       const char *list);
 
 /* How many photos db_gallery can list for the edition (the return value).
  * Sets: gallery_count, gallery_credit (the distinct credits, joined). */
 int db_gallery_count(struct tmpl_vars *v, int year);
+
+/* Gallery photo `id` of a published edition, if the gallery shows it.
+ * Sets: photo_id, number and photo_total ("3 of 16"), browsable (1 when
+ * there is more than one), alt, decorative, caption, credit, has_caption
+ * (1 when either is set), thumb_url, thumb_width, web_url, web_width, web_height, prev_url
+ * and next_url (its neighbours' pages, "" at either end), gallery_url
+ * (the grid page of page_size photos it sits on, at its anchor) and
+ * hires_mailto (a mailto: to the site's contact naming the photo, "" when
+ * the site has no contact email). */
+enum db_result db_photo(struct tmpl_vars *v, int year, long long id, int page_size);
 
 #endif

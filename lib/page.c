@@ -232,7 +232,8 @@ int page_year(const char *s, const char **rest)
 	return (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
 }
 
-int page_number(const char *s)
+/* Digits only, no leading zero, at most max: the number, or -1. */
+static long canonical_number(const char *s, long max)
 {
 	long n = 0;
 	if (*s < '1' || *s > '9')
@@ -241,10 +242,20 @@ int page_number(const char *s)
 		if (*s < '0' || *s > '9')
 			return -1;
 		n = n * 10 + (*s - '0');
-		if (n > PAGE_NUM_MAX)
+		if (n > max)
 			return -1;
 	}
-	return (int)n;
+	return n;
+}
+
+int page_number(const char *s)
+{
+	return (int)canonical_number(s, PAGE_NUM_MAX);
+}
+
+long page_id(const char *s)
+{
+	return canonical_number(s, PAGE_ID_MAX);
 }
 
 static void page_url(char *out, size_t n, int year, int page)

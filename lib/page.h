@@ -13,6 +13,7 @@
 
 #define GALLERY_PAGE_SIZE 48    /* thumbnails per gallery page */
 #define PAGE_NUM_MAX 100000     /* ?page= above this is refused as malformed */
+#define PAGE_ID_MAX  2147483647L /* a row id in a URL: SQLite's ids stay far below */
 
 /* Where a page sits in the navigation: decides which link carries
  * aria-current. */
@@ -75,6 +76,10 @@ int page_year(const char *s, const char **rest);
 /* A positive page number written canonically: digits, no leading zero,
  * at most PAGE_NUM_MAX.  The number, or -1. */
 int page_number(const char *s);
+
+/* A row id in a URL (/2023/gallery/17), written as page_number wants it,
+ * at most PAGE_ID_MAX.  The id, or -1. */
+long page_id(const char *s);
 
 /* The gallery's pager: list "pages" (number, url, current: "page" or "")
  * prev_url / next_url ("" at either end), page, page_count, and paged

@@ -2,7 +2,8 @@
 // refusals of bad requests, the files nginx serves itself.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { get, getText, rawRequest, tags, pagesOnce, MAP_PAGES, YEAR, sql } from './lib.mjs';
+import { get, getText, rawRequest, tags, pagesOnce, MAP_PAGES, YEAR, sql, statusSoon,
+	VISIBLE_WITHIN_MS } from './lib.mjs';
 
 const HTML_TYPE = /^text\/html;\s*charset=utf-8$/i;
 
@@ -113,21 +114,6 @@ describe('an unpublished edition', () => {
 	// 2021: a full edition that is not the newest, so / keeps answering.
 	const year = 2021;
 	const paths = [`/${year}/`, `/${year}/press`, `/${year}/press/de`, `/${year}/presentations`, `/${year}/gallery`];
-	// nginx's microcache keeps a public page for a second (symposium.conf);
-	// a change must show within that, plus a render.
-	const VISIBLE_WITHIN_MS = 3000;
-
-	async function statusSoon(p, want) {
-		const until = Date.now() + VISIBLE_WITHIN_MS;
-		for (;;) {
-			const res = await get(p);
-			await res.arrayBuffer();
-			if (res.status === want || Date.now() > until)
-				return res.status;
-			await new Promise((r) => setTimeout(r, 100));
-		}
-	}
-
 	test(`${year}: published, then 404 everywhere once unpublished, then back`, async () => {
 		for (const p of [`/${year}/`, `/${year}/presentations`]) {
 			const before = await get(p);

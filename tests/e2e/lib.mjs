@@ -251,6 +251,23 @@ export function pdfPages(bytes) {
 	}
 }
 
+// nginx's microcache keeps a public page for a second (symposium.conf); a
+// change must show within that, plus a render.
+export const VISIBLE_WITHIN_MS = 3000;
+
+// The status of p once it is `want`, or the last one seen within
+// VISIBLE_WITHIN_MS.
+export async function statusSoon(p, want) {
+	const until = Date.now() + VISIBLE_WITHIN_MS;
+	for (;;) {
+		const res = await get(p);
+		await res.arrayBuffer();
+		if (res.status === want || Date.now() > until)
+			return res.status;
+		await new Promise((r) => setTimeout(r, 100));
+	}
+}
+
 // Runs SQL against the site's database (the sqlite3 shell; the programs
 // keep it open read-only and see the change through data_version).
 export function sql(statement) {
