@@ -197,6 +197,14 @@ describe('the site behind Apache', { skip: reason || false }, () => {
 		securityOnce((await raw('GET', '/assets/site.css')).headers, 'site.css');
 	});
 
+	test('/favicon.ico: the same icon, a day\'s caching', async () => {
+		const { a, n } = await both('/favicon.ico');
+		assert.equal(a.status, 200);
+		assert.equal(a.headers.get('content-type'), 'image/x-icon');
+		assert.equal(a.headers.get('cache-control'), 'public, max-age=86400');
+		assert.ok(a.body.length > 0 && a.body.equals(n.body), 'the icons differ');
+	});
+
 	test('an admin logs in through Apache', async () => {
 		const acct = account('apache');
 		const origin = new URL(APACHE).origin;

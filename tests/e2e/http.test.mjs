@@ -220,6 +220,7 @@ describe('files nginx serves', async () => {
 		[pdf, /^application\/pdf$/, 'the slides'],
 		[img, /^image\/jpeg$/, 'a thumbnail'],
 		[css, /^text\/css(;\s*charset=utf-8)?$/i, 'the stylesheet'],
+		['/favicon.ico', /^image\/x-icon$/, 'the icon every client asks for'],
 	];
 	for (const [p, type, what] of cases) {
 		test(`${what} (${p}): 200, ${type.source}, nosniff`, async () => {
@@ -235,6 +236,18 @@ describe('files nginx serves', async () => {
 			assert.ok(res.headers.get('etag'), 'ETag');
 		});
 	}
+
+	test('/favicon.ico is an ICO file of PNG images', async () => {
+		const b = Buffer.from(await (await get('/favicon.ico')).arrayBuffer());
+		assert.deepEqual([...b.subarray(0, 4)], [0, 0, 1, 0], 'ICONDIR of type 1');
+		const count = b.readUInt16LE(4);
+		assert.ok(count >= 1);
+		for (let i = 0; i < count; i++) {
+			const size = b.readUInt32LE(6 + 16 * i + 8), off = b.readUInt32LE(6 + 16 * i + 12);
+			assert.ok(off + size <= b.length, `image ${i} lies outside the file`);
+			assert.equal(b.subarray(off + 1, off + 4).toString('latin1'), 'PNG', `image ${i} is no PNG`);
+		}
+	});
 
 	test('hashed media are immutable', async () => {
 		assert.ok(img);
