@@ -82,6 +82,7 @@ test: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory fuzz-replay
+	@$(MAKE) --no-print-directory install-test
 	@sh tests/e2e/run.sh
 
 # The benchmark's own tools: the bare FastCGI responder, a start-up timer,
@@ -111,3 +112,81 @@ asan:
 
 clean:
 	rm -rf build $(PUBLIC_BIN) $(BIN)/admin tests/out
+
+# ---- install (README.md, "Installing") -----------------------------------
+# make install PREFIX=/usr/local DESTDIR=   and   make uninstall (same
+# variables).  The web server snippets, the systemd units and the sbin
+# wrapper get the final paths (without DESTDIR) written in.
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+LIBDIR     ?= $(PREFIX)/lib/symposium
+DATADIR    ?= $(PREFIX)/share/symposium
+MANDIR     ?= $(PREFIX)/share/man
+SBINDIR    ?= $(PREFIX)/sbin
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+VARDIR     ?= /var/lib/symposium
+RUNDIR     ?= /run/symposium
+BYPASS_RATE ?= 20
+INSTALL    ?= install
+ALL_PROGRAMS := $(shell sh deploy/gen.sh programs)
+MANPAGES   = man/symposium.8 man/symposium-admin.8
+NGINX_CONF = symposium-http.conf fastcgi.conf security-headers.conf pdf-headers.conf
+UNITS      = symposium@.service symposium@.socket
+# What install writes, each path relative to DESTDIR (uninstall's list).
+INSTALLED  = $(ALL_PROGRAMS:%=$(LIBDIR)/%) $(SBINDIR)/symposium-admin \
+	$(DATADIR)/schema.sql $(DATADIR)/programs.tsv $(DATADIR)/demo/content.xml \
+	$(NGINX_CONF:%=$(DATADIR)/nginx/%) $(DATADIR)/nginx/symposium.conf \
+	$(DATADIR)/apache/symposium.conf \
+	$(UNITS:%=$(UNITDIR)/%) $(UNITDIR)/symposium.target \
+	$(UNITDIR)/symposium@admin.service.d/admin.conf \
+	$(MANPAGES:man/%=$(MANDIR)/man8/%)
+FILL = sed -e 's|@VARDIR@|$(VARDIR)|g' -e 's|@RUNDIR@|$(RUNDIR)|g' \
+	-e 's|@ROOT@|$(DATADIR)|g' -e 's|@DATADIR@|$(DATADIR)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+	-e 's|@BYPASS_RATE@|$(BYPASS_RATE)|g'
+
+.PHONY: install uninstall deb install-test
+install: all
+	$(INSTALL) -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DATADIR)/demo \
+		$(DESTDIR)$(DATADIR)/nginx $(DESTDIR)$(DATADIR)/apache \
+		$(DESTDIR)$(UNITDIR)/symposium@admin.service.d $(DESTDIR)$(MANDIR)/man8
+	$(INSTALL) -m 0755 $(ALL_PROGRAMS:%=$(BIN)/%) $(DESTDIR)$(LIBDIR)/
+	$(FILL) deploy/symposium-admin.in >$(DESTDIR)$(SBINDIR)/symposium-admin
+	chmod 0755 $(DESTDIR)$(SBINDIR)/symposium-admin
+	cp -R templates $(DESTDIR)$(DATADIR)/
+	chmod -R u=rwX,go=rX $(DESTDIR)$(DATADIR)/templates
+	$(INSTALL) -m 0644 schema.sql deploy/programs.tsv $(DESTDIR)$(DATADIR)/
+	$(INSTALL) -m 0644 deploy/demo/content.xml $(DESTDIR)$(DATADIR)/demo/
+	for f in $(NGINX_CONF); do \
+		$(FILL) -e 's|@CONF@|$(DATADIR)/nginx|g' deploy/nginx/$$f >$(DESTDIR)$(DATADIR)/nginx/$$f || exit 1; \
+	done
+	sh deploy/gen.sh nginx deploy/nginx/symposium.conf | \
+		$(FILL) -e 's|@CONF@|$(DATADIR)/nginx|g' >$(DESTDIR)$(DATADIR)/nginx/symposium.conf
+	sh deploy/gen.sh apache deploy/apache/symposium.conf | \
+		$(FILL) >$(DESTDIR)$(DATADIR)/apache/symposium.conf
+	for f in $(UNITS); do \
+		$(FILL) deploy/systemd/$$f >$(DESTDIR)$(UNITDIR)/$$f || exit 1; \
+	done
+	sh deploy/gen.sh systemd deploy/systemd/symposium.target >$(DESTDIR)$(UNITDIR)/symposium.target
+	$(INSTALL) -m 0644 deploy/systemd/symposium@admin.service.d/admin.conf \
+		$(DESTDIR)$(UNITDIR)/symposium@admin.service.d/
+	$(INSTALL) -m 0644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man8/
+	chmod 0644 $(DESTDIR)$(DATADIR)/nginx/* $(DESTDIR)$(DATADIR)/apache/* \
+		$(UNITS:%=$(DESTDIR)$(UNITDIR)/%) $(DESTDIR)$(UNITDIR)/symposium.target
+
+uninstall:
+	rm -f $(INSTALLED:%=$(DESTDIR)%)
+	rm -rf $(DESTDIR)$(DATADIR)/templates
+	-rmdir $(DESTDIR)$(UNITDIR)/symposium@admin.service.d $(DESTDIR)$(DATADIR)/demo \
+		$(DESTDIR)$(DATADIR)/nginx $(DESTDIR)$(DATADIR)/apache $(DESTDIR)$(DATADIR) \
+		$(DESTDIR)$(LIBDIR) 2>/dev/null
+
+# make install into a DESTDIR and the installed site served; the Debian
+# package built, installed with dpkg -i (as root) and purged.
+install-test: all
+	@sh tests/install/run.sh
+	@sh tests/install/deb.sh
+
+# A Debian package from a copy of the tree in build/deb/ (dpkg-buildpackage
+# writes next to the tree it builds); the .deb lands in build/deb/.
+deb:
+	@sh deploy/deb.sh

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "admin.h"
 #include "demo.h"
@@ -78,28 +79,44 @@ static const struct admin_cmd commands[] = {
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
-static int usage(void)
+/* Every command, then the server's options: `admin --help` (stdout, 0)
+ * and any misuse (stderr, ADMIN_EXIT_USAGE).  The manual,
+ * man/symposium-admin.8, has an entry per command. */
+static int usage(FILE *out, int status)
 {
-	fputs("usage: admin COMMAND [ARGS]\n", stderr);
+	fputs("usage: admin COMMAND [ARGS]\n", out);
 	for (size_t i = 0; i < N_COMMANDS; i++)
-		fprintf(stderr, "  admin %s\n", commands[i].usage);
+		fprintf(out, "  admin %s\n", commands[i].usage);
 	fputs("  admin [--listen SOCKET [--workers N]] [--db PATH] [--templates DIR]"
-	      "   serve the admin pages\n", stderr);
+	      "   serve the admin pages\n", out);
+	fputs("  admin --help   this list\n", out);
 	fputs("environment: SITE_SCHEMA (default schema.sql), "
 	      "SITE_DEMO (default deploy/demo/content.xml), "
-	      "SITE_DB (default var/site.db)\n", stderr);
-	return ADMIN_EXIT_USAGE;
+	      "SITE_DB (default var/site.db), SITE_TEMPLATES (default templates)\n", out);
+	return status;
+}
+
+static int is_help(const char *arg)
+{
+	return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0 ||
+	       strcmp(arg, "help") == 0;
 }
 
 int main(int argc, char **argv)
 {
+	if (argc == 2 && is_help(argv[1]))
+		return usage(stdout, 0);
+	/* Typed at a terminal without a command: neither a web server (a
+	 * socket or CGI's variables) nor systemd started it. */
+	if (argc < 2 && isatty(STDIN_FILENO) && !getenv("REQUEST_METHOD"))
+		return usage(stderr, ADMIN_EXIT_USAGE);
 	if (argc < 2 || argv[1][0] == '-')
 		return serve_main(argc, argv, &admin_page);
 	for (size_t i = 0; i < N_COMMANDS; i++) {
 		if (strcmp(argv[1], commands[i].name) != 0)
 			continue;
 		int rc = commands[i].run(argc - 1, argv + 1);
-		return rc < 0 ? usage() : rc;
+		return rc < 0 ? usage(stderr, ADMIN_EXIT_USAGE) : rc;
 	}
-	return usage();
+	return usage(stderr, ADMIN_EXIT_USAGE);
 }

@@ -15,6 +15,9 @@ mode=${1:-all}
 BUILD="gcc make pkg-config libfcgi-dev libxml2-dev libsqlite3-dev libsodium-dev
 libvips-dev libcmark-dev libcmocka-dev libarchive-dev clang libclang-rt-14-dev"
 RUN="sqlite3 curl"
+# make install/deb and their tests (tests/install/): the Debian packaging
+# tools and a man page checker.
+PACKAGE="dpkg-dev debhelper fakeroot lintian mandoc"
 TEST="nodejs chromium fonts-dejavu-core default-jre-headless wrk libfcgi-bin poppler-utils libvips-tools apache2"
 
 installed() {
@@ -22,7 +25,7 @@ installed() {
 }
 
 missing=""
-for p in $BUILD $RUN $TEST; do
+for p in $BUILD $RUN $PACKAGE $TEST; do
 	installed "$p" || missing="$missing $p"
 done
 # Any of Debian's nginx flavours will do; the light one is enough.

@@ -1,0 +1,103 @@
+#!/bin/sh
+# `make deb`, then `dpkg -i` on this machine: the symposium user, the data
+# directory with an empty site, the units and snippets in place; the
+# installed programs (run as symposium) serve the site behind an nginx
+# that includes the installed snippets; an administrator made with the
+# installed command logs in.  Then `dpkg --purge` removes it all.  Needs
+# root; skipped when the package is already installed (it is not ours to
+# remove).  Prints "deb: N passed, N failed".
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT" || exit 1
+T=$(mktemp -d "${TMPDIR:-/tmp}/symposium-deb.XXXXXX") || exit 1
+. "$ROOT/tests/install/lib.sh"
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "# not root: the package is not installed"; rm -rf "$T"; summary deb; exit
+fi
+if dpkg-query -W -f='${Status}' symposium 2>/dev/null | grep -q 'installed'; then
+	echo "# a symposium package is installed already: left alone, not tested"; rm -rf "$T"; summary deb; exit
+fi
+
+PIDS="" installed=0 made_run=0
+cleanup() {
+	stop_nginx
+	for pid in $PIDS; do kill -TERM "$pid" 2>/dev/null; done
+	for pid in $PIDS; do wait "$pid" 2>/dev/null; done
+	if [ $installed -eq 1 ]; then
+		dpkg --purge symposium >"$T/purge.log" 2>&1 || cat "$T/purge.log"
+	fi
+	[ $made_run -eq 1 ] && rm -rf /run/symposium
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+if make --no-print-directory deb >"$T/deb.log" 2>&1; then
+	ok "make deb: dpkg-buildpackage, lintian without errors"
+else
+	not_ok "make deb"; tail -n 30 "$T/deb.log" | sed 's/^/#   /'; summary deb; exit
+fi
+DEB=$(tail -n 1 "$T/deb.log")
+grep '^deb: lintian' "$T/deb.log" | sed 's/^/# /'
+
+if dpkg -i "$DEB" >"$T/install.log" 2>&1; then
+	installed=1; ok "dpkg -i $(basename "$DEB")"
+else
+	installed=1; not_ok "dpkg -i"; sed 's/^/#   /' "$T/install.log" | tail -n 20; summary deb; exit
+fi
+
+check "the system user symposium" sh -c 'getent passwd symposium | grep -q "^symposium:[^:]*:[0-9]*:[0-9]*:[^:]*:/var/lib/symposium:"'
+check "/var/lib/symposium holds an empty site owned by symposium" \
+	sh -c '[ "$(stat -c %U /var/lib/symposium/site.db)" = symposium ] && [ -d /var/lib/symposium/media ]'
+check "units, snippets and man pages in place" ls /lib/systemd/system/symposium@.service \
+	/lib/systemd/system/symposium@.socket /lib/systemd/system/symposium.target \
+	/usr/share/symposium/nginx/symposium.conf /usr/share/symposium/apache/symposium.conf \
+	/usr/share/man/man8/symposium-admin.8.gz /usr/share/man/man8/symposium.8.gz
+check "the web server's own configuration is untouched" \
+	sh -c '! ls /etc/nginx/sites-enabled/*symposium* /etc/nginx/conf.d/*symposium* /etc/apache2/*/*symposium* 2>/dev/null | grep -q .'
+check "symposium-admin --help" /usr/sbin/symposium-admin --help
+
+# The installed programs, as the systemd units would run them (as
+# symposium, on /run/symposium sockets), without systemd.
+[ -d /run/symposium ] || made_run=1
+install -d -o symposium -g symposium -m 0755 /run/symposium
+for p in $(sed -n 's/^\([a-z][a-z0-9_-]*\)	.*/\1/p' /usr/share/symposium/programs.tsv | sort -u); do
+	setpriv --reuid=symposium --regid=symposium --init-groups \
+		/usr/lib/symposium/"$p" --listen /run/symposium/"$p".sock --workers 1 \
+		--db /var/lib/symposium/site.db --templates /usr/share/symposium/templates \
+		>>"$T/programs.log" 2>&1 &
+	PIDS="$PIDS $!"
+done
+i=0
+while [ $i -lt 100 ] && [ "$(ls /run/symposium/*.sock 2>/dev/null | wc -l)" -lt "$(echo $PIDS | wc -w)" ]; do
+	sleep 0.1; i=$((i + 1))
+done
+
+if start_nginx /usr/share/symposium/nginx && wait_up; then
+	ok "nginx starts with the installed snippets"
+	serves "the installed programs and assets answer" /admin/login /assets/site.css
+	s=$(status /no-such-page)
+	[ "$s" = 404 ] && ok "home answers 404 in the site's layout" || not_ok "an unknown address: $s"
+	printf 'deb-test-pw-1\n' | setpriv --reuid=symposium --regid=symposium --init-groups \
+		/usr/sbin/symposium-admin user add debtest >/dev/null 2>&1
+	code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -H "Origin: http://127.0.0.1:$PORT" \
+		--data-urlencode name=debtest --data-urlencode password=deb-test-pw-1 \
+		"http://127.0.0.1:$PORT/admin/login")
+	[ "$code" = 303 ] && ok "an administrator made with symposium-admin logs in" || not_ok "log-in: $code"
+else
+	not_ok "nginx with the installed snippets did not answer"
+	cat "$T/nginx/error.log" "$T/programs.log" 2>/dev/null | tail -n 20 | sed 's/^/#   /'
+fi
+stop_nginx
+for pid in $PIDS; do kill -TERM "$pid" 2>/dev/null; done
+for pid in $PIDS; do wait "$pid" 2>/dev/null; done
+PIDS=""
+
+installed=0
+check "dpkg --purge symposium" dpkg --purge symposium
+check "nothing of it is left" sh -c '! ls -d /usr/lib/symposium /usr/share/symposium /var/lib/symposium \
+	/lib/systemd/system/symposium@.service /usr/sbin/symposium-admin 2>/dev/null | grep -q .'
+
+summary deb
