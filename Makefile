@@ -167,11 +167,12 @@ install: all
 		$(FILL) deploy/systemd/$$f >$(DESTDIR)$(UNITDIR)/$$f || exit 1; \
 	done
 	sh deploy/gen.sh systemd deploy/systemd/symposium.target >$(DESTDIR)$(UNITDIR)/symposium.target
-	$(INSTALL) -m 0644 deploy/systemd/symposium@admin.service.d/admin.conf \
-		$(DESTDIR)$(UNITDIR)/symposium@admin.service.d/
+	$(FILL) deploy/systemd/symposium@admin.service.d/admin.conf \
+		>$(DESTDIR)$(UNITDIR)/symposium@admin.service.d/admin.conf
 	$(INSTALL) -m 0644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man8/
 	chmod 0644 $(DESTDIR)$(DATADIR)/nginx/* $(DESTDIR)$(DATADIR)/apache/* \
-		$(UNITS:%=$(DESTDIR)$(UNITDIR)/%) $(DESTDIR)$(UNITDIR)/symposium.target
+		$(UNITS:%=$(DESTDIR)$(UNITDIR)/%) $(DESTDIR)$(UNITDIR)/symposium.target \
+		$(DESTDIR)$(UNITDIR)/symposium@admin.service.d/admin.conf
 
 uninstall:
 	rm -f $(INSTALLED:%=$(DESTDIR)%)
