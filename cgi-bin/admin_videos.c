@@ -1,14 +1,12 @@
-/* admin_videos: an edition's session videos - YouTube watch links only,
- * stored in one normal form. */
+/* admin_videos: an edition's session videos - any common YouTube or Vimeo
+ * address, stored in its normal form (lib/video.h). */
 #include "admin.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "db.h"
-
-#define YT_ID_LEN 11
-#define YT_URL_MAX 64
+#include "video.h"
 
 static void list_page(struct admin_ctx *c, int status)
 {
@@ -40,42 +38,15 @@ void admin_video_get(struct admin_ctx *c)
 	admin_render(c, "video.xml", 200);
 }
 
-static int yt_id(const char *s)
-{
-	if (strlen(s) != YT_ID_LEN)
-		return 0;
-	return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-		      "0123456789_-") == YT_ID_LEN;
-}
-
-/* The three accepted spellings of a watch link; anything more (other
- * parameters, a fragment, http, other hosts) is refused rather than
- * guessed at. */
-static int youtube_normal(const char *url, char out[YT_URL_MAX])
-{
-	static const char *const prefixes[] = {
-		"https://www.youtube.com/watch?v=",
-		"https://youtube.com/watch?v=",
-		"https://youtu.be/",
-	};
-	for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++) {
-		size_t n = strlen(prefixes[i]);
-		if (strncmp(url, prefixes[i], n) == 0 && yt_id(url + n)) {
-			snprintf(out, YT_URL_MAX, "https://www.youtube.com/watch?v=%s", url + n);
-			return 1;
-		}
-	}
-	return 0;
-}
-
 /* The form's fields; 0 valid (normal URL in url), -1 marked. */
-static int read_form(struct admin_ctx *c, const char **title, char url[YT_URL_MAX])
+static int read_form(struct admin_ctx *c, const char **title, char url[VIDEO_URL_MAX])
 {
 	*title = admin_field(c, "title", 1, ADMIN_TEXT_MAX);
 	const char *u = admin_field(c, "url", 1, ADMIN_TEXT_MAX);
-	if (*u && !youtube_normal(u, url))
-		admin_invalid(c, "url", 422, "Only YouTube watch links: "
-			      "https://www.youtube.com/watch?v=ID or https://youtu.be/ID.");
+	if (*u && video_normalise(u, url, VIDEO_URL_MAX) < 0)
+		admin_invalid(c, "url", 422, "This is not an address of a YouTube or Vimeo "
+			      "video, playlist, channel or search, e.g. https://youtu.be/ID "
+			      "or https://vimeo.com/123456.");
 	return c->invalid ? -1 : 0;
 }
 
@@ -93,7 +64,7 @@ static void done(struct admin_ctx *c, long long id, const char *action, const ch
 void admin_videos_post(struct admin_ctx *c)
 {
 	const char *title;
-	char url[YT_URL_MAX];
+	char url[VIDEO_URL_MAX];
 	if (read_form(c, &title, url) < 0) {
 		list_page(c, c->status);
 		return;
@@ -111,7 +82,7 @@ void admin_videos_post(struct admin_ctx *c)
 void admin_video_post(struct admin_ctx *c)
 {
 	const char *title;
-	char url[YT_URL_MAX];
+	char url[VIDEO_URL_MAX];
 	if (!admin_found(c, db_admin_video(c->v, c->edition_id, c->id), "video"))
 		return;
 	if (read_form(c, &title, url) < 0) {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "video.h"
 
 
 /* Which photos the public sees in a gallery (alias f): the one spelling of
@@ -196,6 +197,30 @@ static void sql_talk_path(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_text(ctx, out, -1, SQLITE_TRANSIENT);
 }
 
+/* video_site(url): "YouTube" or "Vimeo"; video_start(url): "1:30" when
+ * the stored address starts later than the beginning, else "".  Stored
+ * addresses are normal forms (lib/video.h), so the address is the truth
+ * and no column can disagree with it. */
+static void sql_video_site(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct video vd;
+	const unsigned char *u = sqlite3_value_text(argv[0]);
+	(void)argc;
+	int ok = u && video_parse((const char *)u, &vd) == 0;
+	sqlite3_result_text(ctx, ok ? video_site(vd.kind) : "", -1, SQLITE_STATIC);
+}
+
+static void sql_video_start(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct video vd;
+	char t[16] = "";
+	const unsigned char *u = sqlite3_value_text(argv[0]);
+	(void)argc;
+	if (u && video_parse((const char *)u, &vd) == 0)
+		video_start_text(vd.start, t);
+	sqlite3_result_text(ctx, t, -1, SQLITE_TRANSIENT);
+}
+
 static int register_functions(void)
 {
 	const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
@@ -206,7 +231,11 @@ static int register_functions(void)
 	    sqlite3_create_function_v2(db, "fmt_size", 1, flags, NULL,
 				       sql_fmt_size, NULL, NULL, NULL) ||
 	    sqlite3_create_function_v2(db, "talk_path", 2, flags, NULL,
-				       sql_talk_path, NULL, NULL, NULL))
+				       sql_talk_path, NULL, NULL, NULL) ||
+	    sqlite3_create_function_v2(db, "video_site", 1, flags, NULL,
+				       sql_video_site, NULL, NULL, NULL) ||
+	    sqlite3_create_function_v2(db, "video_start", 1, flags, NULL,
+				       sql_video_start, NULL, NULL, NULL))
 		return -1;
 	return 0;
 }
@@ -563,7 +592,8 @@ int db_videos(struct tmpl_vars *v, int year, const char *list)
 {
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st,
-		"SELECT d.title, d.url"
+		"SELECT d.title, d.url, video_site(d.url) AS site,"
+		" video_start(d.url) AS start_text"
 		" FROM video d JOIN edition e ON e.id = d.edition_id"
 		" WHERE e.year = ?1 AND e.published = 1 AND d.deleted_at IS NULL"
 		" ORDER BY d.position, d.id");

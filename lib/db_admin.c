@@ -608,7 +608,8 @@ int db_admin_videos(struct tmpl_vars *v, long long edition_id, const char *list)
 {
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st,
-		"SELECT d.id, d.title, d.url,"
+		"SELECT d.id, d.title, d.url, video_site(d.url) AS site,"
+		" video_start(d.url) AS start_text,"
 		" '/admin/' || e.year || '/videos/' || d.id AS item_url,"
 		" d.title AS item_label,"
 		" row_number() OVER w = 1 AS is_first,"
