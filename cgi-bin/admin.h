@@ -48,6 +48,10 @@ void admin_login_post(struct admin_ctx *c);
 void admin_logout_post(struct admin_ctx *c);
 void admin_dashboard_get(struct admin_ctx *c);
 void admin_audit_get(struct admin_ctx *c);
+void admin_people_get(struct admin_ctx *c);
+void admin_people_post(struct admin_ctx *c);
+void admin_password_post(struct admin_ctx *c);
+void admin_person_delete(struct admin_ctx *c);
 void admin_trash_get(struct admin_ctx *c);
 void admin_restore_post(struct admin_ctx *c);
 void admin_site_get(struct admin_ctx *c);
@@ -107,7 +111,8 @@ void admin_redirect(struct admin_ctx *c, const char *location);
 enum admin_done {
 	ADMIN_DONE_SAVED, ADMIN_DONE_ADDED, ADMIN_DONE_DELETED,
 	ADMIN_DONE_RESTORED, ADMIN_DONE_MOVED, ADMIN_DONE_LOGGED_OUT,
-	ADMIN_DONE_PUBLISHED, ADMIN_DONE_UNPUBLISHED, ADMIN_DONE_N
+	ADMIN_DONE_PUBLISHED, ADMIN_DONE_UNPUBLISHED, ADMIN_DONE_REMOVED,
+	ADMIN_DONE_PASSWORD, ADMIN_DONE_N
 };
 /* 303 to path?done=KEY, with an Undo for the item `undo_id` of kind
  * `undo_kind` when undo_id > 0 (it has just gone to the trash), and

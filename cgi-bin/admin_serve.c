@@ -21,7 +21,7 @@
 /* ---- templates ---- */
 
 static const char *const tmpl_files[] = {
-	"admin/login.xml", "admin/dashboard.xml", "admin/audit.xml",
+	"admin/login.xml", "admin/dashboard.xml", "admin/audit.xml", "admin/people.xml",
 	"admin/trash.xml", "admin/site.xml", "admin/edition.xml",
 	"admin/press.xml", "admin/talks.xml", "admin/talk.xml",
 	"admin/photos.xml", "admin/photo.xml", "admin/videos.xml",
@@ -108,6 +108,8 @@ static const struct {
 	[ADMIN_DONE_LOGGED_OUT] = { "loggedout", "You are logged out." },
 	[ADMIN_DONE_PUBLISHED] = { "published", "Saved and published." },
 	[ADMIN_DONE_UNPUBLISHED] = { "unpublished", "Saved; not public." },
+	[ADMIN_DONE_REMOVED] = { "removed", "Removed." },
+	[ADMIN_DONE_PASSWORD] = { "password", "Your password is changed; your other sessions have ended." },
 };
 
 #define ADMIN_LOCATION_MAX 256
@@ -173,6 +175,7 @@ static const struct {
 } nav_places[] = {
 	{ 0, "/", "cur_editions" }, { 0, "/site", "cur_site" },
 	{ 0, "/trash", "cur_trash" }, { 0, "/audit", "cur_audit" },
+	{ 0, "/people", "cur_people" },
 	{ 1, "/", "cur_edition" }, { 1, "/press/en", "cur_press_en" },
 	{ 1, "/press/de", "cur_press_de" }, { 1, "/presentations", "cur_presentations" },
 	{ 1, "/photos", "cur_photos" }, { 1, "/videos", "cur_videos" },
@@ -438,6 +441,9 @@ static const struct route routes[] = {
 	{ "/admin/", admin_dashboard_get, NULL, NULL },
 	{ "/admin/site", admin_site_get, admin_site_post, &spec_form },
 	{ "/admin/audit", admin_audit_get, NULL, NULL },
+	{ "/admin/people", admin_people_get, admin_people_post, &spec_form },
+	{ "/admin/people/%I/delete", NULL, admin_person_delete, &spec_form },
+	{ "/admin/password", NULL, admin_password_post, &spec_form },
 	{ "/admin/trash", admin_trash_get, NULL, NULL },
 	{ "/admin/trash/%K/%I/restore", NULL, admin_restore_post, &spec_form },
 	{ "/admin/editions/new", admin_edition_new_get, admin_edition_new_post, &spec_form },

@@ -263,6 +263,17 @@ static int credentials_ok(const char *name, const char *password,
 	return found && match;
 }
 
+/* The audit log's entry of a failed log-in: by nobody yet, on the account
+ * typed (the name is shown escaped like any other text). */
+static void audit_failure(const char *who, const char *addr, time_t now)
+{
+	char object[AUTH_NAME_MAX + 8], from[ADDR_KEY_MAX];
+	snprintf(object, sizeof object, "admin %s", who);
+	snprintf(from, sizeof from, "from %.64s", addr ? addr : "");
+	if (db_auth_audit("-", "login failed", object, from, now) < 0)
+		fprintf(stderr, "auth: failed log-in not audited\n");
+}
+
 enum auth_result auth_login(const char *name, const char *password,
 			    const char *addr, time_t now,
 			    struct auth_session *out)
@@ -287,9 +298,11 @@ enum auth_result auth_login(const char *name, const char *password,
 	int ok = credentials_ok(name ? name : "", password ? password : "", &a);
 	if (ok < 0)
 		return AUTH_ERROR;
-	if (!ok)
+	if (!ok) {
+		audit_failure(who, addr, now);
 		return record_failure(key, who, now, &out->delay_ms) < 0 ?
 		       AUTH_ERROR : AUTH_BAD_CREDENTIALS;
+	}
 	rehash_if_needed(&a, password);
 	if (session_start(&a, now, out) < 0)
 		return AUTH_ERROR;
@@ -506,6 +519,40 @@ enum auth_user_result auth_user_del(const char *name)
 	}
 }
 
+enum auth_user_result auth_password_change(const struct auth_session *s,
+					   const char *current, const char *fresh)
+{
+	char hash[DB_AUTH_PWHASH_MAX];
+	unsigned char keep[DB_AUTH_HASH_BYTES];
+	struct db_auth_admin a;
+	if (!s || id_hash(s->id, keep) < 0)
+		return AUTH_USER_ERROR;
+	enum db_result r = db_auth_user_get(s->admin, &a);
+	if (r != DB_FOUND)
+		return r == DB_MISSING ? AUTH_USER_NOT_FOUND : AUTH_USER_ERROR;
+	if (!current || strnlen(current, AUTH_PW_MAX + 1) > AUTH_PW_MAX ||
+	    !auth_verify_password(a.pwhash, current))
+		return AUTH_USER_WRONG_PASSWORD;
+	if (!auth_password_ok(fresh))
+		return AUTH_USER_BAD_PASSWORD;
+	if (auth_hash_password(hash, fresh) < 0)
+		return AUTH_USER_ERROR;
+	if (db_auth_user_passwd(a.name, hash) != DB_FOUND ||
+	    db_auth_session_del_others(a.id, keep) < 0)
+		return AUTH_USER_ERROR;
+	return AUTH_USER_OK;
+}
+
+enum auth_user_result auth_user_remove(const char *name)
+{
+	int n = db_auth_user_count();
+	if (n < 0)
+		return AUTH_USER_ERROR;
+	if (n <= 1)
+		return AUTH_USER_LAST;
+	return auth_user_del(name);
+}
+
 const char *auth_user_strerror(enum auth_user_result r)
 {
 	switch (r) {
@@ -516,6 +563,8 @@ const char *auth_user_strerror(enum auth_user_result r)
 		return "a password is 12 to 1024 bytes of UTF-8 text";
 	case AUTH_USER_EXISTS: return "that name is taken";
 	case AUTH_USER_NOT_FOUND: return "no such admin";
+	case AUTH_USER_WRONG_PASSWORD: return "the current password is wrong";
+	case AUTH_USER_LAST: return "the last admin cannot be removed";
 	case AUTH_USER_ERROR: break;
 	}
 	return "database or hashing error";

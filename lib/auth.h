@@ -147,7 +147,9 @@ struct auth_session {
  * answering (see AUTH_DELAY_STEP_MS).
  *
  * An unknown name is checked against a dummy hash: same answer, about the
- * same time as a wrong password.  A failure is recorded after the check.
+ * same time as a wrong password.  A failure is recorded after the check
+ * and written to the audit log ("login failed", the name typed and the
+ * address; throttled attempts are not).
  * A successful log-in is written to the audit log ("login", detail: the
  * address).  The caller wipes `password` (sodium_memzero). */
 enum auth_result auth_login(const char *name, const char *password,
@@ -215,6 +217,8 @@ enum auth_user_result {
 	AUTH_USER_BAD_PASSWORD,   /* see auth_password_ok */
 	AUTH_USER_EXISTS,
 	AUTH_USER_NOT_FOUND,
+	AUTH_USER_WRONG_PASSWORD, /* auth_password_change: the current one */
+	AUTH_USER_LAST,           /* auth_user_remove: the last admin stays */
 	AUTH_USER_ERROR
 };
 
@@ -224,6 +228,13 @@ enum auth_user_result auth_user_add(const char *name, const char *password);
 enum auth_user_result auth_user_passwd(const char *name, const char *password);
 /* Deletes the admin and their sessions. */
 enum auth_user_result auth_user_del(const char *name);
+/* An admin changes their own password in the admin area: `current` must
+ * match (ASVS 6.2.3).  Every other session of theirs ends (an attacker who
+ * held one is out, ASVS 7.4.3); s, the session in use, stays. */
+enum auth_user_result auth_password_change(const struct auth_session *s,
+					   const char *current, const char *fresh);
+/* Deletes the admin and their sessions unless they are the last one. */
+enum auth_user_result auth_user_remove(const char *name);
 /* A short English message for r ("name taken", ...). */
 const char *auth_user_strerror(enum auth_user_result r);
 

@@ -137,16 +137,36 @@ enum db_result db_auth_user_get(const char *name, struct db_auth_admin *out)
 	return DB_FOUND;
 }
 
-int db_auth_user_list(struct tmpl_vars *v, const char *list)
+int db_auth_user_list(struct tmpl_vars *v, const char *list, long long self_id)
 {
 	static sqlite3_stmt *slot;
 	sqlite3_stmt *st = db_prepare(&slot,
 		"SELECT id, name, created_at,"
-		" strftime('%Y-%m-%d %H:%M UTC', created_at, 'unixepoch') AS created_utc"
+		" strftime('%Y-%m-%d %H:%M UTC', created_at, 'unixepoch') AS created_utc,"
+		" id = ?1 AS is_self"
 		" FROM admin ORDER BY name");
 	if (!st)
 		return -1;
+	sqlite3_bind_int64(st, 1, self_id);
 	return db_fill_list(st, v, list);
+}
+
+enum db_result db_auth_user_name(long long id, char name[DB_AUTH_NAME_MAX + 1])
+{
+	static sqlite3_stmt *slot;
+	sqlite3_stmt *st = db_prepare(&slot, "SELECT name FROM admin WHERE id = ?1");
+	if (!st)
+		return DB_FAILED;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		col_text(st, 0, name, DB_AUTH_NAME_MAX + 1);
+	else if (rc != SQLITE_DONE) {
+		fail(st, "user name");
+		return DB_FAILED;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? DB_FOUND : DB_MISSING;
 }
 
 int db_auth_user_count(void)
@@ -360,6 +380,19 @@ int db_auth_session_del_admin(long long admin_id)
 		return -1;
 	sqlite3_bind_int64(st, 1, admin_id);
 	return run_changes(st, "session del admin");
+}
+
+int db_auth_session_del_others(long long admin_id,
+			       const unsigned char keep[DB_AUTH_HASH_BYTES])
+{
+	static sqlite3_stmt *slot;
+	sqlite3_stmt *st = db_prepare(&slot,
+		"DELETE FROM session WHERE admin_id = ?1 AND id_hash <> ?2");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, admin_id);
+	bind_hash(st, 2, keep);
+	return run_changes(st, "session del others");
 }
 
 int db_auth_session_prune(time_t idle_before, time_t created_before)

@@ -52,9 +52,11 @@ enum db_result db_auth_user_del(const char *name);
 /* DB_FOUND (into *out), DB_MISSING, DB_FAILED. */
 enum db_result db_auth_user_get(const char *name, struct db_auth_admin *out);
 /* All admins by name into `list` of v.  Each row sets: id, name,
- * created_at (Unix seconds), created_utc ("2024-05-01 09:30 UTC").
- * Count, or -1. */
-int db_auth_user_list(struct tmpl_vars *v, const char *list);
+ * created_at (Unix seconds), created_utc ("2024-05-01 09:30 UTC"),
+ * is_self (1 for the admin self_id, else 0).  Count, or -1. */
+int db_auth_user_list(struct tmpl_vars *v, const char *list, long long self_id);
+/* The name of the admin `id` into name: DB_FOUND, DB_MISSING, DB_FAILED. */
+enum db_result db_auth_user_name(long long id, char name[DB_AUTH_NAME_MAX + 1]);
 /* How many admins there are, or -1. */
 int db_auth_user_count(void);
 
@@ -92,6 +94,10 @@ int db_auth_session_expire(const unsigned char hash[DB_AUTH_HASH_BYTES]);
 enum db_result db_auth_session_del(const unsigned char hash[DB_AUTH_HASH_BYTES]);
 /* Every session of one admin (after a password change). Count, or -1. */
 int db_auth_session_del_admin(long long admin_id);
+/* Every session of one admin but the one whose id hashes to keep (a
+ * password changed in the admin: the other sessions end).  Count, or -1. */
+int db_auth_session_del_others(long long admin_id,
+			       const unsigned char keep[DB_AUTH_HASH_BYTES]);
 /* Delete sessions last seen at or before idle_before, or created at or
  * before created_before.  Count, or -1. */
 int db_auth_session_prune(time_t idle_before, time_t created_before);

@@ -31,6 +31,7 @@ function pages() {
 		['site', '/admin/site'],
 		['trash', '/admin/trash'],
 		['audit', '/admin/audit'],
+		['people', '/admin/people'],
 		['edition-new', '/admin/editions/new'],
 		['edition', `/admin/${YEAR}/`],
 		['press-en', `/admin/${YEAR}/press/en`],

@@ -549,7 +549,7 @@ static void test_user_add_del_list(void **state)
 	login_ok(T0, &s);
 
 	struct tmpl_vars *v = tmpl_vars_new();
-	assert_int_equal(db_auth_user_list(v, "admins"), 2);
+	assert_int_equal(db_auth_user_list(v, "admins", 0), 2);
 	tmpl_vars_free(v);
 
 	assert_int_equal(auth_user_del(NAME), AUTH_USER_OK);
