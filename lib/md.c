@@ -1,7 +1,9 @@
-/* md: Markdown to safe HTML with libcmark.  See md.h for the policy. */
+/* md: Markdown to safe HTML with libcmark-gfm and its table extension.
+ * See md.h for the policy. */
 #include "md.h"
 
-#include <cmark.h>
+#include <cmark-gfm.h>
+#include <cmark-gfm-core-extensions.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,6 +151,18 @@ static void fix(cmark_node *node)
 		unwrap(node);
 }
 
+/* A parser with the GFM table extension (and no other: strikethrough,
+ * autolinks and task lists are not part of what the forms promise). */
+static cmark_parser *table_parser(void)
+{
+	cmark_gfm_core_extensions_ensure_registered();
+	cmark_parser *p = cmark_parser_new(MD_PARSE_OPTS);
+	cmark_syntax_extension *table = cmark_find_syntax_extension("table");
+	if (p && table)
+		cmark_parser_attach_syntax_extension(p, table);
+	return p;
+}
+
 int md_to_html(struct buf *out, const char *md, size_t len)
 {
 	if (len > MD_INPUT_MAX)
@@ -157,16 +171,22 @@ int md_to_html(struct buf *out, const char *md, size_t len)
 		buf_puts(out, "");       /* a defined, NUL-terminated buffer */
 		return 0;
 	}
-	cmark_node *doc = cmark_parse_document(md, len, MD_PARSE_OPTS);
+	cmark_parser *parser = table_parser();
+	if (!parser)
+		abort();                 /* out of memory, as xmalloc does */
+	cmark_parser_feed(parser, md, len);
+	cmark_node *doc = cmark_parser_finish(parser);
 	struct md_todo todo = { NULL, 0, 0 };
 	collect(doc, &todo);
 	for (size_t i = 0; i < todo.n; i++)
 		fix(todo.v[i]);
 	free(todo.v);
 
-	char *html = cmark_render_html(doc, MD_RENDER_OPTS);
+	char *html = cmark_render_html(doc, MD_RENDER_OPTS,
+				       cmark_parser_get_syntax_extensions(parser));
 	buf_puts(out, html);
 	cmark_get_default_mem_allocator()->free(html);
 	cmark_node_free(doc);
+	cmark_parser_free(parser);
 	return 0;
 }

@@ -3,7 +3,10 @@
  * This is the only producer of the *_html columns, and t:raw prints them
  * unescaped, so the output must be safe whatever the input:
  *
- *   - CommonMark (libcmark 0.30) with smart punctuation, no sourcepos.
+ *   - CommonMark (Debian's libcmark-gfm, 0.29.gfm) with smart punctuation,
+ *     no sourcepos, and GitHub's table extension ("| a | b |" rows under a
+ *     "|---|---|" line); table cells hold inlines only, which pass the
+ *     same checks as everywhere else.
  *   - Raw HTML is never passed through.  cmark's safe mode would turn it
  *     into "<!-- raw HTML omitted -->"; we go further and show it as the
  *     literal text the admin typed (escaped), so nothing is interpreted and
@@ -18,7 +21,7 @@
  *     the only <h1>.  Other levels stay.
  *   - Invalid UTF-8 and NUL bytes become U+FFFD.
  *
- * Input longer than MD_INPUT_MAX is refused: cmark 0.30 has inputs whose
+ * Input longer than MD_INPUT_MAX is refused: cmark has inputs whose
  * parse time grows with the square of their length ("![[]()" repeated),
  * and a press release is a few kilobytes. */
 #ifndef MD_H

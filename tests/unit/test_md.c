@@ -40,9 +40,11 @@ static void assert_safe(const char *h)
 {
 	static const char *const tags[] = {
 		"p", "em", "strong", "a", "img", "code", "pre", "h2", "h3", "h4",
-		"h5", "h6", "ul", "ol", "li", "blockquote", "hr", "br", NULL
+		"h5", "h6", "ul", "ol", "li", "blockquote", "hr", "br", "table",
+		"thead", "tbody", "tr", "th", "td", NULL
 	};
-	static const char *const attrs[] = { "href", "src", "alt", "title", "start", "class", NULL };
+	static const char *const attrs[] = { "href", "src", "alt", "title", "start", "class",
+		"align", NULL };
 	const char *p = h;
 
 	assert_null(strstr(h, "<!--"));
@@ -280,6 +282,74 @@ static void url_allow_list(void **state)
 	assert_false(md_url_allowed("https\x01:x", 0));
 }
 
+/* GFM tables: a header row, the delimiter row, body rows. */
+static void table_becomes_table(void **state)
+{
+	(void)state;
+	char *h = html("| Talk | Speaker |\n|---|:--:|\n| Keynote | Prof. A |\n| Panel | B |\n");
+	assert_non_null(strstr(h, "<table>"));
+	assert_non_null(strstr(h, "<th>Talk</th>"));
+	assert_non_null(strstr(h, "<th align=\"center\">Speaker</th>"));
+	assert_non_null(strstr(h, "<td>Keynote</td>"));
+	assert_non_null(strstr(h, "<td align=\"center\">B</td>"));
+	assert_null(strstr(h, "|"));
+	assert_safe(h);
+	free(h);
+}
+
+/* Raw HTML in a cell is text, like anywhere else. */
+static void table_cell_html_is_text(void **state)
+{
+	(void)state;
+	char *h = html("| a | b |\n|---|---|\n| <script>x</script> | <img src=x onerror=y> |\n");
+	assert_non_null(strstr(h, "<td>&lt;script&gt;x&lt;/script&gt;</td>"));
+	assert_null(strstr(h, "<script"));
+	assert_null(strstr(h, "<img"));
+	assert_safe(h);
+	free(h);
+}
+
+/* A refused link in a cell keeps its text only. */
+static void table_cell_link_checked(void **state)
+{
+	(void)state;
+	char *h = html("| a |\n|---|\n| [x](javascript:alert(1)) [ok](https://example.org) |\n");
+	assert_null(strstr(h, "javascript:"));
+	assert_non_null(strstr(h, "<a href=\"https://example.org\">ok</a>"));
+	assert_safe(h);
+	free(h);
+}
+
+/* Without the delimiter row, pipes stay text: no table by accident. */
+static void pipes_without_delimiter_stay_text(void **state)
+{
+	(void)state;
+	char *h = html("a | b\nc | d\n");
+	assert_null(strstr(h, "<table"));
+	assert_string_equal(h, "<p>a | b\nc | d</p>\n");
+	free(h);
+}
+
+/* Many columns and rows at the size limit still finish and stay safe. */
+static void wide_table_at_limit(void **state)
+{
+	(void)state;
+	struct buf b = BUF_INIT;
+	for (int i = 0; i < 500; i++)
+		buf_puts(&b, "|a");
+	buf_puts(&b, "|\n");
+	for (int i = 0; i < 500; i++)
+		buf_puts(&b, "|-");
+	buf_puts(&b, "|\n");
+	while (b.len + 4 <= MD_INPUT_MAX)
+		buf_puts(&b, "|x|\n");
+	char *h = render(b.data, b.len);
+	assert_non_null(strstr(h, "<table>"));
+	assert_safe(h);
+	free(h);
+	buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -302,6 +372,11 @@ int main(void)
 		cmocka_unit_test(long_input_limit),
 		cmocka_unit_test(hostile_long_inputs),
 		cmocka_unit_test(url_allow_list),
+		cmocka_unit_test(table_becomes_table),
+		cmocka_unit_test(table_cell_html_is_text),
+		cmocka_unit_test(table_cell_link_checked),
+		cmocka_unit_test(pipes_without_delimiter_stay_text),
+		cmocka_unit_test(wide_table_at_limit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
