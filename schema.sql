@@ -1,4 +1,4 @@
--- The symposium site's database.  Version 1.
+-- The symposium site's database.  Version 2 (version 1 plus schema/migrations/).
 --
 -- Conventions: dates are ISO 8601 text ('2023-12-05'); times are Unix
 -- seconds; long texts are kept twice, as the Markdown an admin writes
@@ -23,7 +23,10 @@ CREATE TABLE site (
 	imprint_html    TEXT NOT NULL DEFAULT '',
 	privacy_md      TEXT NOT NULL DEFAULT '',
 	privacy_html    TEXT NOT NULL DEFAULT '',
-	changed_at      INTEGER NOT NULL            -- last change anywhere: Last-Modified
+	changed_at      INTEGER NOT NULL,           -- last change anywhere: Last-Modified
+	press_name      TEXT NOT NULL DEFAULT '',   -- the press pages' contact
+	press_email     TEXT NOT NULL DEFAULT '',
+	press_phone     TEXT NOT NULL DEFAULT ''
 );
 
 CREATE TABLE edition (
@@ -40,7 +43,12 @@ CREATE TABLE edition (
 	review_html TEXT NOT NULL DEFAULT '',
 	next_md     TEXT NOT NULL DEFAULT '',      -- note on the next edition
 	next_html   TEXT NOT NULL DEFAULT '',
-	published   INTEGER NOT NULL DEFAULT 0 CHECK (published IN (0, 1))
+	published   INTEGER NOT NULL DEFAULT 0 CHECK (published IN (0, 1)),
+	-- One press photo for both languages, picked from the gallery, and its
+	-- credit (each release has its own caption); the cover, from the gallery.
+	press_photo_id INTEGER REFERENCES photo(id) ON DELETE SET NULL,
+	press_credit   TEXT NOT NULL DEFAULT '',
+	cover_photo_id INTEGER REFERENCES photo(id) ON DELETE SET NULL
 );
 
 -- Every stored file: named by the SHA-256 of its content, never by anything
@@ -71,9 +79,23 @@ CREATE TABLE photo (
 	credit     TEXT NOT NULL DEFAULT '',
 	created_at INTEGER NOT NULL,
 	deleted_at INTEGER,
+	orig_id    INTEGER REFERENCES media(id),   -- full resolution, no metadata; NULL: older photos
 	CHECK (decorative = 1 OR alt <> '')
 );
 CREATE INDEX photo_order ON photo(edition_id, position);
+
+-- Uploaded photos "to describe": never public; each becomes a gallery
+-- photo together with its alt text (or the decorative mark).
+CREATE TABLE photo_draft (
+	id         INTEGER PRIMARY KEY,
+	edition_id INTEGER NOT NULL REFERENCES edition(id) ON DELETE CASCADE,
+	thumb_id   INTEGER NOT NULL REFERENCES media(id),
+	web_id     INTEGER NOT NULL REFERENCES media(id),
+	orig_id    INTEGER NOT NULL REFERENCES media(id),
+	name       TEXT NOT NULL DEFAULT '',       -- the uploader's file name, shown only
+	created_at INTEGER NOT NULL
+);
+CREATE INDEX photo_draft_edition ON photo_draft(edition_id, id);
 
 CREATE TABLE press (
 	id            INTEGER PRIMARY KEY,
@@ -84,9 +106,9 @@ CREATE TABLE press (
 	subtitle      TEXT NOT NULL DEFAULT '',
 	body_md       TEXT NOT NULL DEFAULT '',
 	body_html     TEXT NOT NULL DEFAULT '',
-	photo_id      INTEGER REFERENCES photo(id) ON DELETE SET NULL,
-	photo_caption TEXT NOT NULL DEFAULT '',
-	photo_credit  TEXT NOT NULL DEFAULT '',
+	photo_id      INTEGER REFERENCES photo(id) ON DELETE SET NULL,  -- version 1; now edition.press_photo_id
+	photo_caption TEXT NOT NULL DEFAULT '',    -- the press photo's caption in this language
+	photo_credit  TEXT NOT NULL DEFAULT '',    -- version 1; now edition.press_credit
 	UNIQUE (edition_id, lang)
 );
 
@@ -151,4 +173,4 @@ CREATE TABLE audit (
 	detail TEXT NOT NULL DEFAULT ''
 );
 
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;

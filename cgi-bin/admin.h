@@ -70,10 +70,13 @@ void admin_talk_move(struct admin_ctx *c);
 void admin_talk_delete(struct admin_ctx *c);
 void admin_photos_get(struct admin_ctx *c);
 void admin_photos_post(struct admin_ctx *c);
+void admin_describe_get(struct admin_ctx *c);
+void admin_describe_post(struct admin_ctx *c);
 void admin_photo_get(struct admin_ctx *c);
 void admin_photo_post(struct admin_ctx *c);
 void admin_photo_publish(struct admin_ctx *c);
 void admin_photo_move(struct admin_ctx *c);
+void admin_photo_pick(struct admin_ctx *c);
 void admin_photo_delete(struct admin_ctx *c);
 void admin_videos_get(struct admin_ctx *c);
 void admin_videos_post(struct admin_ctx *c);
@@ -148,7 +151,8 @@ int admin_markdown(struct admin_ctx *c, const char *field, const char *md,
 int admin_dir(struct admin_ctx *c);
 
 /* The move and delete buttons of presentations, photos and videos: act
- * on c->id of c->edition_id, then 303 to /admin/YEAR/<list>. */
+ * on c->id of c->edition_id, then 303 to /admin/YEAR/<list> (after a
+ * move, at the item's anchor: #photo-12). */
 void admin_item_move(struct admin_ctx *c, enum db_admin_kind k, const char *list);
 void admin_item_delete(struct admin_ctx *c, enum db_admin_kind k, const char *list);
 /* The list page of a kind: "presentations", "photos", "videos". */

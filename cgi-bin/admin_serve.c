@@ -24,7 +24,8 @@ static const char *const tmpl_files[] = {
 	"admin/login.xml", "admin/dashboard.xml", "admin/audit.xml", "admin/people.xml",
 	"admin/trash.xml", "admin/site.xml", "admin/edition.xml",
 	"admin/press.xml", "admin/talks.xml", "admin/talk.xml",
-	"admin/photos.xml", "admin/photo.xml", "admin/videos.xml",
+	"admin/photos.xml", "admin/photos_describe.xml", "admin/photo.xml",
+	"admin/videos.xml",
 	"admin/video.xml", "admin/error.xml",
 };
 #define NTMPL (sizeof tmpl_files / sizeof *tmpl_files)
@@ -419,13 +420,13 @@ int admin_commit(struct admin_ctx *c, const char *action, const char *object,
 /* ---- routes ---- */
 
 /* What a POST may send: plain forms, the log-in form (no session yet),
- * slides, photos (several), a press photo. */
+ * slides, photos (any number in the field "file", up to the body's
+ * limit). */
 static const struct upload_spec spec_login = { 0, NULL, 0, 0 };
 static const struct upload_spec spec_form = { 1, NULL, 0, 0 };
 static const struct upload_spec spec_pdf = { 1, "file", UPLOAD_PDF_MAX, 1 };
-static const struct upload_spec spec_photos = { 1, "file_", UPLOAD_IMAGE_MAX,
+static const struct upload_spec spec_photos = { 1, "file", UPLOAD_IMAGE_MAX,
 						UPLOAD_FILES_MAX };
-static const struct upload_spec spec_press = { 1, "photo", UPLOAD_IMAGE_MAX, 1 };
 
 /* Patterns: %Y a year (4 digits), %I an id ([1-9][0-9]{0,17}), %L en|de,
  * %K a kind (presentation|photo|video); everything else is literal. */
@@ -448,13 +449,15 @@ static const struct route routes[] = {
 	{ "/admin/trash/%K/%I/restore", NULL, admin_restore_post, &spec_form },
 	{ "/admin/editions/new", admin_edition_new_get, admin_edition_new_post, &spec_form },
 	{ "/admin/%Y/", admin_edition_get, admin_edition_post, &spec_form },
-	{ "/admin/%Y/press/%L", admin_press_get, admin_press_post, &spec_press },
+	{ "/admin/%Y/press/%L", admin_press_get, admin_press_post, &spec_form },
 	{ "/admin/%Y/presentations", admin_talks_get, admin_talks_post, &spec_pdf },
 	{ "/admin/%Y/presentations/%I", admin_talk_get, admin_talk_post, &spec_pdf },
 	{ "/admin/%Y/presentations/%I/move", NULL, admin_talk_move, &spec_form },
 	{ "/admin/%Y/presentations/%I/delete", NULL, admin_talk_delete, &spec_form },
 	{ "/admin/%Y/photos", admin_photos_get, admin_photos_post, &spec_photos },
+	{ "/admin/%Y/photos/describe", admin_describe_get, admin_describe_post, &spec_form },
 	{ "/admin/%Y/photos/%I", admin_photo_get, admin_photo_post, &spec_form },
+	{ "/admin/%Y/photos/%I/pick", NULL, admin_photo_pick, &spec_form },
 	{ "/admin/%Y/photos/%I/publish", NULL, admin_photo_publish, &spec_form },
 	{ "/admin/%Y/photos/%I/move", NULL, admin_photo_move, &spec_form },
 	{ "/admin/%Y/photos/%I/delete", NULL, admin_photo_delete, &spec_form },

@@ -32,11 +32,11 @@ void admin_site_get(struct admin_ctx *c)
 
 /* Empty, or something@something without spaces: enough to catch a typo,
  * no attempt at RFC 5322. */
-static void check_email(struct admin_ctx *c, const char *e)
+static void check_email(struct admin_ctx *c, const char *field, const char *e)
 {
 	const char *at = strchr(e, '@');
 	if (*e && (!at || at == e || !at[1] || strchr(at + 1, '@') || strpbrk(e, " \t<>\"")))
-		admin_invalid(c, "contact_email", 422, "This is not an e-mail address.");
+		admin_invalid(c, field, 422, "This is not an e-mail address.");
 }
 
 void admin_site_post(struct admin_ctx *c)
@@ -51,8 +51,12 @@ void admin_site_post(struct admin_ctx *c)
 		.contact_email = admin_field(c, "contact_email", 0, ADMIN_TEXT_MAX),
 		.imprint_md = admin_field(c, "imprint_md", 0, MD_INPUT_MAX),
 		.privacy_md = admin_field(c, "privacy_md", 0, MD_INPUT_MAX),
+		.press_name = admin_field(c, "press_name", 0, ADMIN_TEXT_MAX),
+		.press_phone = admin_field(c, "press_phone", 0, ADMIN_TEXT_MAX),
+		.press_email = admin_field(c, "press_email", 0, ADMIN_TEXT_MAX),
 	};
-	check_email(c, s.contact_email);
+	check_email(c, "contact_email", s.contact_email);
+	check_email(c, "press_email", s.press_email);
 	admin_markdown(c, "background_md", s.background_md, &bg);
 	admin_markdown(c, "imprint_md", s.imprint_md, &imp);
 	admin_markdown(c, "privacy_md", s.privacy_md, &priv);

@@ -221,6 +221,34 @@ static void sql_video_start(sqlite3_context *ctx, int argc, sqlite3_value **argv
 	sqlite3_result_text(ctx, t, -1, SQLITE_TRANSIENT);
 }
 
+#define SLUG_MAX 80                /* bytes of a file name's readable part */
+
+/* slug(text): lower-case ASCII letters and digits, every other run of
+ * characters one '-', none at either end, at most SLUG_MAX bytes: the
+ * readable part of a download's file name, which nginx accepts as
+ * [a-z0-9-]+ and may put into Content-Disposition (RFC 6266) as is. */
+static void sql_slug(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const unsigned char *p = sqlite3_value_text(argv[0]);
+	char out[SLUG_MAX + 1];
+	size_t n = 0;
+	int dash = 0;
+	for (; p && *p && n < SLUG_MAX; p++) {
+		int c = *p >= 'A' && *p <= 'Z' ? *p + 32 : *p;
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+			if (dash && n && n + 1 < SLUG_MAX)
+				out[n++] = '-';
+			out[n++] = (char)c;
+			dash = 0;
+		} else {
+			dash = 1;
+		}
+	}
+	out[n] = '\0';
+	sqlite3_result_text(ctx, out, -1, SQLITE_TRANSIENT);
+}
+
 static int register_functions(void)
 {
 	const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
@@ -235,7 +263,9 @@ static int register_functions(void)
 	    sqlite3_create_function_v2(db, "video_site", 1, flags, NULL,
 				       sql_video_site, NULL, NULL, NULL) ||
 	    sqlite3_create_function_v2(db, "video_start", 1, flags, NULL,
-				       sql_video_start, NULL, NULL, NULL))
+				       sql_video_start, NULL, NULL, NULL) ||
+	    sqlite3_create_function_v2(db, "slug", 1, flags, NULL,
+				       sql_slug, NULL, NULL, NULL))
 		return -1;
 	return 0;
 }
@@ -460,7 +490,14 @@ enum db_result db_site(struct tmpl_vars *v)
 		"  '/', ''), '(', ''), ')', '') END AS contact_tel,"
 		" contact_email,"
 		" CASE WHEN contact_email = '' THEN '' ELSE 'mailto:' || contact_email END"
-		"  AS contact_mailto, imprint_html, privacy_html"
+		"  AS contact_mailto, imprint_html, privacy_html,"
+		" press_name, press_phone,"
+		" CASE WHEN press_phone = '' THEN '' ELSE 'tel:' ||"
+		"  replace(replace(replace(replace(press_phone, ' ', ''),"
+		"  '/', ''), '(', ''), ')', '') END AS press_tel,"
+		" press_email,"
+		" CASE WHEN press_email = '' THEN '' ELSE 'mailto:' || press_email END"
+		"  AS press_mailto"
 		" FROM site WHERE id = 1");
 	return db_fill(q, v);
 }
@@ -504,6 +541,9 @@ enum db_result db_edition(struct tmpl_vars *v, int year)
 		" fmt_date_range(e.starts, e.ends, 'en') AS date_text,"
 		" fmt_date_range(e.starts, e.ends, 'de') AS date_text_de,"
 		" e.venue, e.address, e.headline, e.summary, e.review_html, e.next_html,"
+		" coalesce('/media/' || cm.path, '') AS cover_url, cm.width AS cover_width,"
+		" cm.height AS cover_height,"
+		" CASE WHEN c.decorative THEN '' ELSE coalesce(c.alt, '') END AS cover_alt,"
 		" EXISTS (SELECT 1 FROM press p WHERE p.edition_id = e.id AND p.lang = 'en') AS press_en,"
 		" EXISTS (SELECT 1 FROM press p WHERE p.edition_id = e.id AND p.lang = 'de') AS press_de,"
 		" (SELECT count(*) FROM press p WHERE p.edition_id = e.id) AS press_count,"
@@ -513,18 +553,25 @@ enum db_result db_edition(struct tmpl_vars *v, int year)
 		"   AND d.deleted_at IS NULL) AS video_count,"
 		" (SELECT count(*) FROM photo f WHERE f.edition_id = e.id"
 		GALLERY_SHOWN ") AS photo_count"
-		" FROM edition e WHERE e.year = ?1 AND e.published = 1) x");
+		" FROM edition e"
+		" LEFT JOIN photo c ON c.id = e.cover_photo_id AND c.published = 1"
+		"  AND c.deleted_at IS NULL"
+		" LEFT JOIN media cm ON cm.id = c.web_id"
+		" WHERE e.year = ?1 AND e.published = 1) x");
 	if (!q)
 		return DB_FAILED;
 	sqlite3_bind_int(q, 1, year);
 	return db_fill(q, v);
 }
 
+/* The press photo is the edition's (one for both languages), shown only
+ * while the photo itself is published and not in the trash.  Its download
+ * is the full resolution (the large size for photos imported before that
+ * was kept) under a readable name: nginx maps /media/press/<sha256>/<name>
+ * to the stored file and names it in Content-Disposition. */
 enum db_result db_press(struct tmpl_vars *v, int year, const char *lang)
 {
 	static sqlite3_stmt *st;
-	/* The press photo shows only while the photo itself is published and
-	 * not in the trash (the press row keeps pointing at it either way). */
 	sqlite3_stmt *q = db_prepare(&st,
 		"SELECT p.lang AS press_lang, p.title AS press_title,"
 		" p.subtitle AS press_subtitle, p.released,"
@@ -535,15 +582,23 @@ enum db_result db_press(struct tmpl_vars *v, int year, const char *lang)
 		" CASE WHEN f.decorative THEN '' ELSE f.alt END AS photo_alt,"
 		" CASE WHEN f.id IS NULL THEN '' ELSE coalesce(nullif(p.photo_caption, ''), f.caption) END"
 		"  AS photo_caption,"
-		" CASE WHEN f.id IS NULL THEN '' ELSE coalesce(nullif(p.photo_credit, ''), f.credit) END"
+		" CASE WHEN f.id IS NULL THEN '' ELSE coalesce(nullif(e.press_credit, ''), f.credit) END"
 		"  AS photo_credit,"
+		" CASE WHEN d.id IS NULL THEN '' ELSE '/media/press/' || d.sha256 || '/'"
+		"  || ltrim(slug(s.name) || '-', '-') || e.year || '-press-photo.jpg' END"
+		"  AS photo_download_url,"
+		" coalesce(d.width, 0) AS photo_download_width,"
+		" coalesce(d.height, 0) AS photo_download_height,"
 		" CASE p.lang WHEN 'en' THEN 'de' ELSE 'en' END AS other_lang,"
 		" EXISTS (SELECT 1 FROM press o WHERE o.edition_id = p.edition_id"
 		"   AND o.lang <> p.lang) AS other_exists"
 		" FROM press p JOIN edition e ON e.id = p.edition_id"
-		" LEFT JOIN photo f ON f.id = p.photo_id AND f.published = 1 AND f.deleted_at IS NULL"
+		" JOIN site s ON s.id = 1"
+		" LEFT JOIN photo f ON f.id = e.press_photo_id AND f.published = 1"
+		"  AND f.deleted_at IS NULL"
 		" LEFT JOIN media w ON w.id = f.web_id"
 		" LEFT JOIN media t ON t.id = f.thumb_id"
+		" LEFT JOIN media d ON d.id = coalesce(f.orig_id, f.web_id)"
 		" WHERE e.year = ?1 AND e.published = 1 AND p.lang = ?2");
 	if (!q)
 		return DB_FAILED;

@@ -15,7 +15,7 @@
 #include <time.h>
 #include "tmpl.h"
 
-#define DB_SCHEMA_VERSION 1       /* PRAGMA user_version of schema.sql */
+#define DB_SCHEMA_VERSION 2       /* PRAGMA user_version of schema.sql */
 
 enum db_mode { DB_READONLY, DB_READWRITE };
 
@@ -107,8 +107,10 @@ enum db_result db_edition(struct tmpl_vars *v, int year);
 /* The press release of a published edition in lang ("en" or "de").  Sets:
  * press_lang, press_title, press_subtitle, released (ISO), released_text,
  * body_html, photo_url (large version), photo_width, photo_height,
- * photo_thumb_url, photo_alt, photo_caption, photo_credit (all "" without a
- * photo), other_lang ("de" or "en"), other_exists (1 or 0). */
+ * photo_thumb_url, photo_alt, photo_caption, photo_credit,
+ * photo_download_url (full resolution, readable name; all "" without a
+ * photo), photo_download_width, photo_download_height, other_lang ("de" or
+ * "en"), other_exists (1 or 0). */
 enum db_result db_press(struct tmpl_vars *v, int year, const char *lang);
 
 /* Whether a published edition has a press release in lang. */

@@ -114,7 +114,8 @@ enum db_result db_admin_site(struct tmpl_vars *v)
 	static sqlite3_stmt *st;
 	return db_fill(db_prepare(&st,
 		"SELECT name, background_md, contact_name, contact_role,"
-		" contact_phone, contact_email, imprint_md, privacy_md"
+		" contact_phone, contact_email, imprint_md, privacy_md,"
+		" press_name, press_email, press_phone"
 		" FROM site WHERE id = 1"), v);
 }
 
@@ -125,12 +126,14 @@ enum db_result db_admin_site_update(const struct db_admin_site *s)
 		"UPDATE site SET name = ?1, background_md = ?2, background_html = ?3,"
 		" contact_name = ?4, contact_role = ?5, contact_phone = ?6,"
 		" contact_email = ?7, imprint_md = ?8, imprint_html = ?9,"
-		" privacy_md = ?10, privacy_html = ?11 WHERE id = 1");
+		" privacy_md = ?10, privacy_html = ?11, press_name = ?12,"
+		" press_email = ?13, press_phone = ?14 WHERE id = 1");
 	if (!q)
 		return DB_FAILED;
 	const char *t[] = { s->name, s->background_md, s->background_html,
 		s->contact_name, s->contact_role, s->contact_phone, s->contact_email,
-		s->imprint_md, s->imprint_html, s->privacy_md, s->privacy_html };
+		s->imprint_md, s->imprint_html, s->privacy_md, s->privacy_html,
+		s->press_name, s->press_email, s->press_phone };
 	for (int i = 0; i < (int)(sizeof t / sizeof *t); i++)
 		bind_text(q, i + 1, t[i]);
 	return db_result_rows(run(q));
@@ -324,16 +327,8 @@ enum db_result db_admin_press(struct tmpl_vars *v, long long edition_id, const c
 {
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st,
-		"SELECT p.title, p.subtitle, p.released, p.body_md,"
-		" coalesce(p.photo_id, '') AS photo_id,"
-		" CASE WHEN t.id IS NULL THEN '' ELSE '/media/' || t.path END"
-		"  AS photo_thumb_url,"
-		" coalesce(f.alt, '') AS photo_alt,"
-		" coalesce(f.decorative, 0) AS photo_decorative,"
-		" p.photo_caption, p.photo_credit"
-		" FROM press p LEFT JOIN photo f ON f.id = p.photo_id"
-		" LEFT JOIN media t ON t.id = f.thumb_id"
-		" WHERE p.edition_id = ?1 AND p.lang = ?2");
+		"SELECT title, subtitle, released, body_md, photo_caption"
+		" FROM press WHERE edition_id = ?1 AND lang = ?2");
 	if (!q)
 		return DB_FAILED;
 	sqlite3_bind_int64(q, 1, edition_id);
@@ -341,29 +336,16 @@ enum db_result db_admin_press(struct tmpl_vars *v, long long edition_id, const c
 	return db_fill(q, v);
 }
 
-long long db_admin_press_photo(long long edition_id, const char *lang)
-{
-	static sqlite3_stmt *st;
-	sqlite3_stmt *q = db_prepare(&st,
-		"SELECT coalesce(photo_id, 0) FROM press"
-		" WHERE edition_id = ?1 AND lang = ?2");
-	if (!q)
-		return -1;
-	sqlite3_bind_int64(q, 1, edition_id);
-	bind_text(q, 2, lang);
-	return scalar(q, 0);
-}
-
 long long db_admin_press_save(const struct db_admin_press *p)
 {
 	static sqlite3_stmt *st, *sel;
 	sqlite3_stmt *q = db_prepare(&st,
 		"INSERT INTO press (edition_id, lang, released, title, subtitle,"
-		" body_md, body_html, photo_id, photo_caption, photo_credit)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+		" body_md, body_html, photo_caption)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
 		" ON CONFLICT (edition_id, lang) DO UPDATE SET released = ?3,"
 		" title = ?4, subtitle = ?5, body_md = ?6, body_html = ?7,"
-		" photo_id = ?8, photo_caption = ?9, photo_credit = ?10");
+		" photo_caption = ?8");
 	if (!q)
 		return -1;
 	sqlite3_bind_int64(q, 1, p->edition_id);
@@ -373,9 +355,7 @@ long long db_admin_press_save(const struct db_admin_press *p)
 	bind_text(q, 5, p->subtitle);
 	bind_text(q, 6, p->body_md);
 	bind_text(q, 7, p->body_html);
-	bind_id_or_null(q, 8, p->photo_id);
-	bind_text(q, 9, p->photo_caption);
-	bind_text(q, 10, p->photo_credit);
+	bind_text(q, 8, p->photo_caption);
 	if (run(q) != 1)
 		return -1;
 	q = db_prepare(&sel, "SELECT id FROM press WHERE edition_id = ?1 AND lang = ?2");
@@ -385,6 +365,67 @@ long long db_admin_press_save(const struct db_admin_press *p)
 	bind_text(q, 2, p->lang);
 	long long id = scalar(q, 0);
 	return id > 0 ? id : -1;
+}
+
+/* The picked photos, shown while they are gallery photos not in the trash
+ * (a v1 press photo, outside the gallery, shows too). */
+enum db_result db_admin_press_kit(struct tmpl_vars *v, long long edition_id)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st,
+		"SELECT coalesce(f.id, '') AS press_photo_id,"
+		" coalesce('/media/' || pt.path, '') AS press_thumb_url,"
+		" coalesce(CASE WHEN f.decorative THEN '' ELSE f.alt END, '') AS press_alt,"
+		" coalesce(f.caption, '') AS press_photo_caption, e.press_credit,"
+		" coalesce(c.id, '') AS cover_photo_id,"
+		" coalesce('/media/' || ct.path, '') AS cover_thumb_url,"
+		" coalesce(CASE WHEN c.decorative THEN '' ELSE c.alt END, '') AS cover_alt"
+		" FROM edition e"
+		" LEFT JOIN photo f ON f.id = e.press_photo_id AND f.deleted_at IS NULL"
+		" LEFT JOIN media pt ON pt.id = f.thumb_id"
+		" LEFT JOIN photo c ON c.id = e.cover_photo_id AND c.deleted_at IS NULL"
+		" LEFT JOIN media ct ON ct.id = c.thumb_id"
+		" WHERE e.id = ?1");
+	if (!q)
+		return DB_FAILED;
+	sqlite3_bind_int64(q, 1, edition_id);
+	return db_fill(q, v);
+}
+
+enum db_result db_admin_press_kit_save(long long edition_id, const char *credit, int remove)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st,
+		"UPDATE edition SET press_credit = ?2, press_photo_id = CASE WHEN ?3"
+		" THEN NULL ELSE press_photo_id END WHERE id = ?1");
+	if (!q)
+		return DB_FAILED;
+	sqlite3_bind_int64(q, 1, edition_id);
+	bind_text(q, 2, credit);
+	sqlite3_bind_int(q, 3, remove ? 1 : 0);
+	return db_result_rows(run(q));
+}
+
+static const char *const pick_sql[] = {
+	"UPDATE edition SET press_photo_id = ?2 WHERE id = ?1 AND EXISTS (SELECT 1"
+	" FROM photo f WHERE f.id = ?2 AND f.edition_id = ?1"
+	" AND f.deleted_at IS NULL)",
+	"UPDATE edition SET cover_photo_id = ?2 WHERE id = ?1 AND EXISTS (SELECT 1"
+	" FROM photo f WHERE f.id = ?2 AND f.edition_id = ?1 AND f.in_gallery = 1"
+	" AND f.deleted_at IS NULL)",
+};
+
+enum db_result db_admin_photo_pick(long long edition_id, long long id, enum db_admin_pick what)
+{
+	static sqlite3_stmt *st[2];
+	if ((unsigned)what > DB_ADMIN_PICK_COVER)
+		return DB_MISSING;
+	sqlite3_stmt *q = db_prepare(&st[what], pick_sql[what]);
+	if (!q)
+		return DB_FAILED;
+	sqlite3_bind_int64(q, 1, edition_id);
+	sqlite3_bind_int64(q, 2, id);
+	return db_result_rows(run(q));
 }
 
 /* ---- presentations ---- */
@@ -493,7 +534,8 @@ enum db_result db_admin_presentation_update(long long id, const struct db_admin_
 	" f.decorative, f.caption, f.credit, f.published," \
 	" '/admin/' || e.year || '/photos/' || f.id AS item_url," \
 	" CASE WHEN f.alt <> '' THEN f.alt WHEN f.caption <> '' THEN f.caption" \
-	"  ELSE 'photo ' || f.id END AS item_label"
+	"  ELSE 'photo ' || f.id END AS item_label," \
+	" e.press_photo_id IS f.id AS is_press, e.cover_photo_id IS f.id AS is_cover"
 #define PHOTO_FROM \
 	" FROM photo f JOIN media t ON t.id = f.thumb_id" \
 	" JOIN media w ON w.id = f.web_id JOIN edition e ON e.id = f.edition_id"
@@ -534,9 +576,10 @@ long long db_admin_photo_add(const struct db_admin_photo *p, time_t now)
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st,
 		"INSERT INTO photo (edition_id, position, in_gallery, published,"
-		" thumb_id, web_id, alt, decorative, caption, credit, created_at)"
+		" thumb_id, web_id, alt, decorative, caption, credit, created_at,"
+		" orig_id)"
 		" VALUES (?1, (SELECT coalesce(max(position), 0) + 1 FROM photo"
-		"  WHERE edition_id = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+		"  WHERE edition_id = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
 	if (!q)
 		return -1;
 	sqlite3_bind_int64(q, 1, p->edition_id);
@@ -549,6 +592,7 @@ long long db_admin_photo_add(const struct db_admin_photo *p, time_t now)
 	bind_text(q, 8, p->caption);
 	bind_text(q, 9, p->credit);
 	sqlite3_bind_int64(q, 10, (sqlite3_int64)now);
+	bind_id_or_null(q, 11, p->orig_id);
 	return insert(q);
 }
 
@@ -599,6 +643,135 @@ enum db_result db_admin_photo_publish(long long edition_id, long long id, int pu
 	sqlite3_bind_int64(q, 1, id);
 	sqlite3_bind_int64(q, 2, edition_id);
 	sqlite3_bind_int(q, 3, published ? 1 : 0);
+	return db_result_rows(run(q));
+}
+
+
+/* Positions become 2, 4, 6... in today's order, then the moved photo
+ * takes the odd number just before its new neighbour: two statements, no
+ * matter how far it travels. */
+enum db_result db_admin_photo_place(long long edition_id, long long id, long long before_id)
+{
+	static sqlite3_stmt *st_spread, *st_put;
+	sqlite3_stmt *q = db_prepare(&st_spread,
+		"UPDATE photo SET position = 2 * r.n FROM (SELECT id, row_number()"
+		" OVER (ORDER BY position, id) AS n FROM photo WHERE edition_id = ?1"
+		" AND in_gallery = 1 AND deleted_at IS NULL) r WHERE photo.id = r.id");
+	if (!q)
+		return DB_FAILED;
+	sqlite3_bind_int64(q, 1, edition_id);
+	if (run(q) < 0)
+		return DB_FAILED;
+	q = db_prepare(&st_put,
+		"UPDATE photo SET position = coalesce((SELECT b.position - 1 FROM photo b"
+		"  WHERE b.id = ?3 AND b.edition_id = ?1 AND b.in_gallery = 1"
+		"  AND b.deleted_at IS NULL),"
+		" (SELECT max(m.position) + 1 FROM photo m WHERE m.edition_id = ?1))"
+		" WHERE id = ?2 AND edition_id = ?1 AND in_gallery = 1"
+		" AND deleted_at IS NULL");
+	if (!q)
+		return DB_FAILED;
+	sqlite3_bind_int64(q, 1, edition_id);
+	sqlite3_bind_int64(q, 2, id);
+	sqlite3_bind_int64(q, 3, before_id);
+	return db_result_rows(run(q));
+}
+
+/* ---- photos to describe ---- */
+
+long long db_admin_draft_add(const struct db_admin_draft *d, time_t now)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st,
+		"INSERT INTO photo_draft (edition_id, thumb_id, web_id, orig_id, name,"
+		" created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, d->edition_id);
+	sqlite3_bind_int64(q, 2, d->thumb_id);
+	sqlite3_bind_int64(q, 3, d->web_id);
+	sqlite3_bind_int64(q, 4, d->orig_id);
+	bind_text(q, 5, d->name);
+	sqlite3_bind_int64(q, 6, (sqlite3_int64)now);
+	return insert(q);
+}
+
+#define DRAFT_SELECT \
+	"SELECT d.id, '/media/' || t.path AS thumb_url, t.width AS thumb_width," \
+	" t.height AS thumb_height, '/media/' || w.path AS web_url, d.name" \
+	" FROM photo_draft d JOIN media t ON t.id = d.thumb_id" \
+	" JOIN media w ON w.id = d.web_id WHERE d.edition_id = ?1"
+
+int db_admin_drafts(struct tmpl_vars *v, long long edition_id, const char *list,
+		int max)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st, DRAFT_SELECT " ORDER BY d.id LIMIT ?2");
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, edition_id);
+	sqlite3_bind_int(q, 2, max);
+	return db_fill_list(q, v, list);
+}
+
+enum db_result db_admin_draft(struct tmpl_vars *v, long long edition_id, long long id)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st, DRAFT_SELECT " AND d.id = ?2");
+	if (!q)
+		return DB_FAILED;
+	sqlite3_bind_int64(q, 1, edition_id);
+	sqlite3_bind_int64(q, 2, id);
+	return db_fill(q, v);
+}
+
+long long db_admin_draft_count(long long edition_id)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st,
+		"SELECT count(*) FROM photo_draft WHERE edition_id = ?1");
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, edition_id);
+	return scalar(q, 0);
+}
+
+long long db_admin_draft_describe(long long id, const struct db_admin_photo *p,
+		time_t now)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st,
+		"INSERT INTO photo (edition_id, position, in_gallery, published,"
+		" thumb_id, web_id, orig_id, alt, decorative, caption, credit, created_at)"
+		" SELECT d.edition_id, (SELECT coalesce(max(position), 0) + 1 FROM photo"
+		"  WHERE edition_id = d.edition_id), 1, 1, d.thumb_id, d.web_id,"
+		"  d.orig_id, ?3, ?4, ?5, ?6, ?7"
+		" FROM photo_draft d WHERE d.id = ?1 AND d.edition_id = ?2");
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_int64(q, 2, p->edition_id);
+	bind_text(q, 3, p->decorative ? "" : p->alt);
+	sqlite3_bind_int(q, 4, p->decorative ? 1 : 0);
+	bind_text(q, 5, p->caption);
+	bind_text(q, 6, p->credit);
+	sqlite3_bind_int64(q, 7, (sqlite3_int64)now);
+	int rc = run(q);
+	if (rc <= 0)
+		return rc;
+	long long photo = sqlite3_last_insert_rowid(db_handle());
+	return db_admin_draft_discard(p->edition_id, id) == DB_FOUND ? photo : -1;
+}
+
+enum db_result db_admin_draft_discard(long long edition_id, long long id)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st,
+		"DELETE FROM photo_draft WHERE id = ?1 AND edition_id = ?2");
+	if (!q)
+		return DB_FAILED;
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_int64(q, 2, edition_id);
 	return db_result_rows(run(q));
 }
 

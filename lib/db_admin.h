@@ -52,6 +52,7 @@ struct db_admin_site {
 	const char *contact_name, *contact_role, *contact_phone, *contact_email;
 	const char *imprint_md, *imprint_html;
 	const char *privacy_md, *privacy_html;
+	const char *press_name, *press_email, *press_phone;  /* the press contact */
 };
 enum db_result db_admin_site_update(const struct db_admin_site *s);  /* FOUND/MISSING/FAILED */
 /* The site row of a new database, which has none: empty, changed at now;
@@ -108,21 +109,30 @@ long long db_admin_media(const struct store_file *f, const char *mime,
 /* ---- press releases ---- */
 
 /* The release of edition_id in lang.  Sets: title, subtitle, released,
- * body_md, photo_id ("" without), photo_thumb_url, photo_alt,
- * photo_decorative, photo_caption, photo_credit.  DB_FOUND, DB_MISSING or DB_FAILED. */
+ * body_md, photo_caption (this language's).  DB_FOUND, DB_MISSING or DB_FAILED. */
 enum db_result db_admin_press(struct tmpl_vars *v, long long edition_id, const char *lang);
-/* The press photo's id of that release: > 0, 0 none or no release, -1. */
-long long db_admin_press_photo(long long edition_id, const char *lang);
 
 struct db_admin_press {
 	long long edition_id;
 	const char *lang;                   /* "en" or "de" */
 	const char *released, *title, *subtitle, *body_md, *body_html;
-	long long photo_id;                 /* 0: none */
-	const char *photo_caption, *photo_credit;
+	const char *photo_caption;          /* the press photo's, in lang */
 };
 /* Create or replace the release of (edition_id, lang): its id or -1. */
 long long db_admin_press_save(const struct db_admin_press *p);
+
+/* The edition's press kit and cover, both picked from the gallery:
+ * press_photo_id ("" none), press_thumb_url, press_alt, press_credit,
+ * press_photo_caption (the photo's own caption), cover_photo_id,
+ * cover_thumb_url, cover_alt.  1/0/-1. */
+enum db_result db_admin_press_kit(struct tmpl_vars *v, long long edition_id);
+/* The shared credit; remove drops the press photo.  DB_FOUND, DB_MISSING
+ * (no such edition) or DB_FAILED. */
+enum db_result db_admin_press_kit_save(long long edition_id, const char *credit, int remove);
+enum db_admin_pick { DB_ADMIN_PICK_PRESS, DB_ADMIN_PICK_COVER };
+/* Make photo id of the edition (not deleted; for the cover a gallery
+ * photo) its press photo or cover.  DB_MISSING: no such photo. */
+enum db_result db_admin_photo_pick(long long edition_id, long long id, enum db_admin_pick what);
 
 /* ---- presentations ---- */
 
@@ -156,7 +166,8 @@ enum db_result db_admin_presentation_update(long long id, const struct db_admin_
 
 /* Gallery photos (in_gallery = 1) not deleted, in order, into `list`: id,
  * thumb_url, thumb_width, thumb_height, web_url, alt, decorative,
- * caption, credit, published, is_first, is_last.  Count or -1. */
+ * caption, credit, published, is_first, is_last, is_press, is_cover.
+ * Count or -1. */
 int db_admin_photos(struct tmpl_vars *v, long long edition_id, const char *list);
 /* One gallery photo, not deleted: the same names.  DB_FOUND, DB_MISSING or DB_FAILED. */
 enum db_result db_admin_photo(struct tmpl_vars *v, long long edition_id, long long id);
@@ -168,6 +179,7 @@ struct db_admin_photo {
 	const char *alt, *caption, *credit;
 	int decorative;
 	int published;
+	long long orig_id;                  /* full resolution; 0: none */
 };
 /* Appended at the end: the id, or -1. */
 long long db_admin_photo_add(const struct db_admin_photo *p, time_t now);
@@ -177,6 +189,37 @@ enum db_result db_admin_photo_update(long long id, const struct db_admin_photo *
 enum db_result db_admin_photo_text(long long id, long long edition_id, const char *alt,
 		int decorative);
 enum db_result db_admin_photo_publish(long long edition_id, long long id, int published);
+/* Move gallery photo id just before photo before_id (0: to the end) of
+ * the edition, renumbering the gallery.  DB_MISSING: no such photo. */
+enum db_result db_admin_photo_place(long long edition_id, long long id, long long before_id);
+
+/* ---- photos to describe ----
+ *
+ * An upload lands in photo_draft and is never public there; describing it
+ * (alt text, or the decorative mark) makes it a published gallery photo at
+ * the end of the gallery, in upload order. */
+
+struct db_admin_draft {
+	long long edition_id;
+	long long thumb_id, web_id, orig_id;  /* media rows */
+	const char *name;                     /* the uploader's file name */
+};
+long long db_admin_draft_add(const struct db_admin_draft *d, time_t now);
+/* The first `max` drafts of the edition, oldest first, into `list`: id,
+ * thumb_url, thumb_width, thumb_height, web_url, name.  Count or -1. */
+int db_admin_drafts(struct tmpl_vars *v, long long edition_id, const char *list,
+		int max);
+/* Draft id of the edition into v: the same names. */
+enum db_result db_admin_draft(struct tmpl_vars *v, long long edition_id, long long id);
+/* How many wait: >= 0, or -1. */
+long long db_admin_draft_count(long long edition_id);
+/* Draft id becomes a gallery photo with p's text (p->edition_id must be
+ * the draft's).  The new photo's id, 0 no such draft, -1. */
+long long db_admin_draft_describe(long long id, const struct db_admin_photo *p,
+		time_t now);
+/* Drop draft id of the edition (its files stay, as the media rows do).
+ * DB_MISSING: no such draft. */
+enum db_result db_admin_draft_discard(long long edition_id, long long id);
 
 /* ---- videos ---- */
 

@@ -347,8 +347,8 @@ static long long talk_pdf(struct demo_ctx *c, const char *slug,
 	return media_row(c, &f, DEMO_PDF_MIME, counted);
 }
 
-/* A synthetic photo, imported like an upload: two media rows. */
-static int photo_media(struct demo_ctx *c, xmlNode *n, long long *thumb_id, long long *web_id)
+/* A synthetic photo, imported like an upload: three media rows. */
+static int photo_media(struct demo_ctx *c, xmlNode *n, struct db_admin_photo *ph)
 {
 	int seed, w, h;
 	if (attr_int(n, "seed", 0, 1000000, -1, &seed) < 0 ||
@@ -366,9 +366,10 @@ static int photo_media(struct demo_ctx *c, xmlNode *n, long long *thumb_id, long
 	unlink(path);           /* import only reads it */
 	if (rc < 0)
 		return -1;
-	*thumb_id = media_row(c, &img.thumb, DEMO_JPEG_MIME, 0);
-	*web_id = *thumb_id > 0 ? media_row(c, &img.web, DEMO_JPEG_MIME, 0) : -1;
-	return *web_id > 0 ? 0 : -1;
+	ph->thumb_id = media_row(c, &img.thumb, DEMO_JPEG_MIME, 0);
+	ph->web_id = ph->thumb_id > 0 ? media_row(c, &img.web, DEMO_JPEG_MIME, 0) : -1;
+	ph->orig_id = ph->web_id > 0 ? media_row(c, &img.orig, DEMO_JPEG_MIME, 0) : -1;
+	return ph->orig_id > 0 ? 0 : -1;
 }
 
 /* <photo> or <press-photo>; credit from the element or the gallery. */
@@ -386,7 +387,7 @@ static long long photo(struct demo_ctx *c, xmlNode *n, long long edition_id,
 		ph.credit = credit;
 	if (!ph.alt || !*ph.alt)
 		fail_at(c, n, "needs alt text");   /* the schema refuses it too */
-	else if (photo_media(c, n, &ph.thumb_id, &ph.web_id) == 0 &&
+	else if (photo_media(c, n, &ph) == 0 &&
 		 (id = db_admin_photo_add(&ph, c->now)) < 0)
 		fail_at(c, n, db_reason());
 	if (id > 0)
@@ -417,6 +418,10 @@ static int site(struct demo_ctx *c, xmlNode *n, struct pool *keep)
 		s.contact_phone = attr(&p, contact, "phone");
 		s.contact_email = attr(&p, contact, "email");
 	}
+	/* The press contact starts as the site's, as a migrated site's does. */
+	s.press_name = s.contact_name;
+	s.press_email = s.contact_email;
+	s.press_phone = s.contact_phone;
 	int rc = -1;
 	if (!s.name || !*s.name)
 		fail_at(c, n, "needs a <name>");
@@ -441,16 +446,14 @@ static unsigned lang_bit(const char *lang)
 /* A release per language and edition.  db_admin_press_save() replaces an
  * existing one (the admin's form edits in place), so a second <press> in
  * the same language is refused here; `langs` has a bit per language seen. */
-static int press(struct demo_ctx *c, xmlNode *n, long long edition_id, long long photo_id,
-		unsigned *langs)
+static int press(struct demo_ctx *c, xmlNode *n, long long edition_id, unsigned *langs)
 {
 	struct pool p = { NULL, 0, 0 };
 	struct db_admin_press r = {
 		.edition_id = edition_id, .lang = attr(&p, n, "lang"),
 		.released = attr(&p, n, "released"), .title = child_text(&p, n, "title"),
-		.subtitle = child_text(&p, n, "subtitle"), .photo_id = photo_id > 0 ? photo_id : 0,
+		.subtitle = child_text(&p, n, "subtitle"),
 		.photo_caption = child_text(&p, n, "photo-caption"),
-		.photo_credit = child_text(&p, n, "photo-credit"),
 	};
 	int rc = -1;
 	unsigned bit = lang_bit(r.lang);
@@ -558,8 +561,8 @@ static long long edition_row(struct demo_ctx *c, xmlNode *n, int *year)
 	return id;
 }
 
-/* One edition and what belongs to it.  The press photo comes before the
- * press releases that point at it.  Presentations, photos and videos are
+/* One edition and what belongs to it.  The press photo (one for both
+ * releases, its credit its own) is the edition's.  Presentations, photos and videos are
  * appended in the file's order, as the admin appends them. */
 static int edition(struct demo_ctx *c, xmlNode *n)
 {
@@ -572,10 +575,12 @@ static int edition(struct demo_ctx *c, xmlNode *n)
 	xmlNode *pp = child(n, "press-photo");
 	if (pp && (photo_id = photo(c, pp, id, 0, NULL)) < 0)
 		return -1;
+	if (photo_id > 0 && db_admin_photo_pick(id, photo_id, DB_ADMIN_PICK_PRESS) != DB_FOUND)
+		return fail_at(c, pp, db_reason());
 	for (xmlNode *ch = n->children; ch; ch = ch->next) {
 		int rc = 0;
 		if (is_elem(ch, "press"))
-			rc = press(c, ch, id, photo_id, &langs);
+			rc = press(c, ch, id, &langs);
 		else if (is_elem(ch, "presentation"))
 			rc = talk(c, ch, id, year);
 		else if (is_elem(ch, "video"))

@@ -167,7 +167,7 @@ static void on_eval(VipsImage *im, VipsProgress *progress, void *user)
 
 /* Upright, sRGB, no alpha, 8 bit: what a JPEG for browsers holds. */
 static int web_pipeline(VipsObject *ctx, const char *src, struct import_run *dl,
-		VipsImage **out)
+		int px, VipsImage **out)
 {
 	VipsImage **t = (VipsImage **)vips_object_local_array(ctx, 4);
 	VipsImage *cur;
@@ -178,7 +178,7 @@ static int web_pipeline(VipsObject *ctx, const char *src, struct import_run *dl,
 	 * RGB) is converted to sRGB, as the profile itself is stripped; an
 	 * image without one is taken as sRGB already (libvips 8.14 would
 	 * otherwise convert it through XYZ for nothing). */
-	if (vips_thumbnail(src, &t[0], IMAGE_WEB_PX, "height", IMAGE_WEB_PX,
+	if (vips_thumbnail(src, &t[0], px, "height", px,
 			"size", VIPS_SIZE_DOWN,
 			"export_profile", dl->has_icc ? "srgb" : NULL,
 			"fail_on", VIPS_FAIL_ON_ERROR, NULL))
@@ -200,13 +200,20 @@ static int web_pipeline(VipsObject *ctx, const char *src, struct import_run *dl,
 	}
 	if (vips_cast_uchar(cur, &t[3], NULL))
 		return -1;
-	/* Decode once, here; both sizes are made from this copy. */
+	if (px != IMAGE_WEB_PX) {      /* the full size streams to its file */
+		*out = t[3];
+		g_object_ref(*out);    /* one reference for each local array */
+		return 0;
+	}
+	/* Decode once, here; web and thumbnail are made from this copy. */
 	*out = vips_image_copy_memory(t[3]);
 	return *out ? 0 : -1;
 }
 
-/* Save im as a metadata-free JPEG into a temp file and store it. */
-static int save_jpeg(const char *root, VipsImage *im, struct store_file *f)
+/* Save im as a metadata-free JPEG into a temp file and store it: the
+ * browser sizes progressive and optimised, the full size plain (faster to
+ * write, and it is downloaded whole anyway). */
+static int save_jpeg(const char *root, VipsImage *im, int q, struct store_file *f)
 {
 	char path[STORE_PATH_MAX];
 	VipsTarget *target;
@@ -215,8 +222,9 @@ static int save_jpeg(const char *root, VipsImage *im, struct store_file *f)
 	if (store_tmp_open(root, &fd, path))
 		return -1;
 	target = vips_target_new_to_descriptor(fd);
-	r = !target || vips_jpegsave_target(im, target, "Q", IMAGE_JPEG_Q,
-		"strip", TRUE, "interlace", TRUE, "optimize_coding", TRUE, NULL);
+	int web = q == IMAGE_JPEG_Q;
+	r = !target || vips_jpegsave_target(im, target, "Q", q, "strip", TRUE,
+		"interlace", web, "optimize_coding", web, NULL);
 	if (target)
 		g_object_unref(target);
 	if (close(fd) || r) {
@@ -235,18 +243,22 @@ static int import_sizes(const char *root, const char *src,
 		size_t errsz)
 {
 	VipsObject *ctx = VIPS_OBJECT(vips_image_new());
-	VipsImage **t = (VipsImage **)vips_object_local_array(ctx, 2);
+	VipsImage **t = (VipsImage **)vips_object_local_array(ctx, 3);
 	int r = -1;
 
-	if (web_pipeline(ctx, src, dl, &t[0])) {
+	/* The full size first: a damaged file fails before anything else is
+	 * stored, and its decode is the long one the deadline watches. */
+	if (web_pipeline(ctx, src, dl, IMAGE_ORIG_PX, &t[2])
+			|| save_jpeg(root, t[2], IMAGE_ORIG_Q, &out->orig)
+			|| web_pipeline(ctx, src, dl, IMAGE_WEB_PX, &t[0])) {
 		log_vips("decode");
 		fail(err, errsz, dl->fired ? "the image took too long to process"
 			: "damaged or truncated image");
-	} else if (save_jpeg(root, t[0], &out->web)
+	} else if (save_jpeg(root, t[0], IMAGE_JPEG_Q, &out->web)
 			|| vips_thumbnail_image(t[0], &t[1], IMAGE_THUMB_PX,
 				"height", IMAGE_THUMB_PX, "size", VIPS_SIZE_DOWN,
 				"no_rotate", TRUE, NULL)
-			|| save_jpeg(root, t[1], &out->thumb)) {
+			|| save_jpeg(root, t[1], IMAGE_JPEG_Q, &out->thumb)) {
 		log_vips("save");
 		fail(err, errsz, "could not store the image");
 	} else {
@@ -278,6 +290,7 @@ int image_import(const char *root, const char *src_path,
 			|| import_sizes(root, src_path, out, &dl, err, errsz)) {
 		store_undo(root, &out->web);    /* no half photo stays */
 		store_undo(root, &out->thumb);
+		store_undo(root, &out->orig);
 		memset(out, 0, sizeof *out);
 		return -1;
 	}

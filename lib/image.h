@@ -16,14 +16,17 @@
 #define IMAGE_WEB_PX         1600        /* longest side of the large JPEG */
 #define IMAGE_THUMB_PX       480         /* longest side of the grid JPEG */
 #define IMAGE_JPEG_Q         82
+#define IMAGE_ORIG_Q         90          /* the full-resolution copy */
+#define IMAGE_ORIG_PX        10000000    /* "no limit": libvips' largest side */
 #define IMAGE_DECODE_SECONDS 10.0        /* wall-clock budget of one import */
 #define IMAGE_JPEG_SCANS_MAX 100         /* progressive scans; cameras: 1-12 */
 #define IMAGE_SCENE_DISCS    32          /* discs of each kind in a scene */
 
-/* An imported photo: both sizes, each stored on its own. */
+/* An imported photo: three sizes, each stored on its own. */
 struct image_sizes {
 	struct store_file web;      /* longest side <= IMAGE_WEB_PX */
 	struct store_file thumb;    /* longest side <= IMAGE_THUMB_PX */
+	struct store_file orig;     /* full resolution (the press download) */
 };
 
 /* Start libvips for this process (once; later calls do nothing): only the
@@ -39,8 +42,9 @@ void image_set_timeout(double seconds);
  * bytes): refuse it from the header alone when it has more than
  * IMAGE_PIXELS_MAX pixels, refuse damaged or truncated files, turn it
  * upright (EXIF orientation), convert it to sRGB, drop all metadata (EXIF,
- * GPS, XMP, ICC) and store a web size and a thumbnail as JPEG under root
- * (store_put).  src_path is only read (the caller removes it) and must not
+ * GPS, XMP, ICC) and store a web size, a thumbnail and the full resolution
+ * as JPEG under root (store_put; the full one baseline at IMAGE_ORIG_Q,
+ * as it is for downloads).  src_path is only read (the caller removes it) and must not
  * contain '[', which libvips would read as options.  Errors shown to the
  * uploader: "not a JPEG or PNG image", "image too large (...)", "damaged
  * or truncated image", "damaged or unusual JPEG (too many scans)", "the

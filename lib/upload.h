@@ -37,8 +37,10 @@
  * state them ("250 MB", "30 MB"). */
 #define UPLOAD_PDF_MAX     (250LL * 1000 * 1000)
 #define UPLOAD_IMAGE_MAX   (30LL * 1000 * 1000)
-/* File parts one request may carry (the photo form's rows). */
-#define UPLOAD_FILES_MAX   12
+/* File parts one request may carry: the photo form's multiple choice
+ * without the script (with it, one file per request).  The body's limit
+ * usually comes first. */
+#define UPLOAD_FILES_MAX   100
 /* Bytes read from the web server at a time; also the write size. */
 #define UPLOAD_CHUNK       (64 * 1024)
 #define UPLOAD_MSG_MAX     256
