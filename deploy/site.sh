@@ -4,7 +4,8 @@
 # Shared by `make run`, the end-to-end tests and the benchmarks.
 #
 #   sh deploy/site.sh start VARDIR PORT   (WORKERS=N per program, default 2;
-#                                          BYPASS_RATE, default 20: see below)
+#                                          BYPASS_RATE, default 20: see below;
+#                                          ADMIN_WORKERS=N for admin, default 4)
 #   sh deploy/site.sh stop VARDIR
 #   sh deploy/site.sh apache-start VARDIR PORT   (Apache httpd in front of the
 #   sh deploy/site.sh apache-stop VARDIR          same programs, another port)
@@ -27,6 +28,10 @@ WORKERS=${WORKERS:-2}
 # programs themselves.
 BYPASS_RATE=${BYPASS_RATE:-20}
 case $BYPASS_RATE in ''|*[!0-9]*|0*) echo "site: BYPASS_RATE must be a positive number" >&2; exit 1 ;; esac
+# The admin takes photos in bulk, three requests at a time from its script,
+# and must still answer pages meanwhile: more workers than that, as in
+# deploy/systemd/symposium-admin.service.
+ADMIN_WORKERS=${ADMIN_WORKERS:-4}
 START_WAIT=100     # tenths of a second to wait for a socket or for nginx
 STOP_WAIT=50       # tenths of a second to wait for a process to end
 # Apache's binary (in /usr/sbin, which a user's PATH may lack), its
@@ -64,7 +69,9 @@ start_program() {
 	rm -f "$sock"
 	# setsid: its own process group, so a stuck supervisor and its workers
 	# can be ended together by group id in stop.
-	setsid "$ROOT/cgi-bin/$name" --listen "$sock" --workers "$WORKERS" \
+	n=$WORKERS
+	[ "$name" = admin ] && n=$ADMIN_WORKERS
+	setsid "$ROOT/cgi-bin/$name" --listen "$sock" --workers "$n" \
 		--db "$var/site.db" --templates "$ROOT/templates" \
 		>>"$var/log/$name.log" 2>&1 </dev/null &
 	echo $! >"$pidf"

@@ -39,6 +39,7 @@ function pages() {
 		['presentations', `/admin/${YEAR}/presentations`],
 		['presentation', `/admin/${YEAR}/presentations/${firstId('presentation')}`],
 		['photos', `/admin/${YEAR}/photos`],
+		['photos-describe', `/admin/${YEAR}/photos/describe`],
 		['photo', `/admin/${YEAR}/photos/${firstId('photo', 't.in_gallery = 1')}`],
 		['videos', `/admin/${YEAR}/videos`],
 		['video', `/admin/${YEAR}/videos/${firstId('video')}`],

@@ -188,9 +188,9 @@ describe('admin: bad input', { skip: skip || false }, () => {
 
 		test(`a photo over ${UPLOAD_IMAGE_MAX} bytes → 413 with the form, nothing saved`, async () => {
 			const big = Buffer.concat([jpeg, Buffer.alloc(UPLOAD_IMAGE_MAX + 1 - jpeg.length)]);
-			const r = await refused('photo too large', () => admin.upload(PHOTOS, { alt_1: 'too big' },
-				[{ name: 'file_1', filename: 'big.jpg', type: 'image/jpeg', data: big }], { timeout: 60000 }), [413]);
-			assert.match(r.text, /big\.jpg/, 'the message does not name the file');
+			const r = await refused('photo too large', () => admin.upload(PHOTOS, { one: '1' },
+				[{ name: 'file', filename: 'big.jpg', type: 'image/jpeg', data: big }], { timeout: 60000 }), [413]);
+			assert.equal(r.text.trim(), 'big.jpg: larger than 30 MB.');
 		});
 	});
 
@@ -213,55 +213,53 @@ describe('admin: bad input', { skip: skip || false }, () => {
 				[pdfFile('cut.pdf', big.subarray(0, big.length >> 1))]), [422]);
 		});
 
-		test('an HTML file named .jpg → 422 naming the file, typed alt text kept', async () => {
+		test('an HTML file named .jpg → 422 naming the file, the form again', async () => {
 			const html = Buffer.from('<!DOCTYPE html><html><body><script>alert(1)</script></body></html>');
-			const r = await refused('html as jpg', () => admin.upload(PHOTOS, { alt_1: 'E2E typed alt kept' },
-				[{ name: 'file_1', filename: 'holiday.jpg', type: 'image/jpeg', data: html }]), [422]);
-			assert.match(r.text, /holiday\.jpg/);
-			const alt = formFields(r.text, PHOTOS).find(([k]) => k === 'alt_1');
-			assert.equal(alt && alt[1], 'E2E typed alt kept', 'the alt text typed is not kept');
+			const r = await refused('html as jpg', () => admin.upload(PHOTOS, {},
+				[{ name: 'file', filename: 'holiday.jpg', type: 'image/jpeg', data: html }]), [422]);
+			assert.ok(r.text.includes('holiday.jpg: not a JPEG or PNG image.'));
+			assert.ok(formFields(r.text, PHOTOS).some(([k]) => k === 'csrf'), 'the upload form is not shown again');
 		});
 
 		test('a truncated JPEG → 422', async () => {
-			await refused('truncated jpeg', () => admin.upload(PHOTOS, { alt_1: 'cut' },
-				[{ name: 'file_1', filename: 'cut.jpg', type: 'image/jpeg', data: jpeg.subarray(0, jpeg.length >> 1) }]), [422]);
+			await refused('truncated jpeg', () => admin.upload(PHOTOS, { one: '1' },
+				[{ name: 'file', filename: 'cut.jpg', type: 'image/jpeg', data: jpeg.subarray(0, jpeg.length >> 1) }]), [422]);
 		});
 
 		test('a 20000x20000 PNG bomb → 422, quickly', async () => {
 			const t0 = Date.now();
-			const r = await refused('png bomb', () => admin.upload(PHOTOS, { alt_1: 'bomb' },
-				[{ name: 'file_1', filename: 'bomb.png', type: 'image/png', data: makePngBomb() }]), [422]);
+			const r = await refused('png bomb', () => admin.upload(PHOTOS, { one: '1' },
+				[{ name: 'file', filename: 'bomb.png', type: 'image/png', data: makePngBomb() }]), [422]);
 			assert.match(r.text, /bomb\.png/);
 			assert.ok(Date.now() - t0 < 8000, `took ${Date.now() - t0} ms`);
 		});
 
-		test('all or nothing: one good and one bad photo → 422, neither saved', async () => {
-			const r = await refused('good+bad', () => admin.upload(PHOTOS,
-				{ alt_1: 'good one', alt_2: 'bad one' },
-				[{ name: 'file_1', filename: 'good.jpg', type: 'image/jpeg', data: jpeg },
-					{ name: 'file_2', filename: 'bad.jpg', type: 'image/jpeg', data: Buffer.from('not an image') }]), [422]);
-			assert.match(r.text, /bad\.jpg/);
-		});
-
-		test('a photo without alt text and not decorative → 422', async () => {
-			const r = await refused('no alt', () => admin.upload(PHOTOS, { alt_1: '' },
-				[{ name: 'file_1', filename: 'noalt.jpg', type: 'image/jpeg', data: jpeg }]), [422]);
-			assert.match(r.text, /noalt\.jpg/);
+		test('a photo among several is refused alone: the good one waits to describe, nothing else changes', async () => {
+			const before = sql('SELECT count(*) FROM photo_draft;').trim();
+			const r = await admin.upload(PHOTOS, {}, [{ name: 'file', filename: 'good.jpg', type: 'image/jpeg', data: jpeg },
+				{ name: 'file', filename: 'bad.jpg', type: 'image/jpeg', data: Buffer.from('not an image') }]);
+			assert.equal(r.status, 200, snippet(r.text));
+			assert.ok(r.text.includes('bad.jpg: not a JPEG or PNG image.'));
+			assert.equal(Number(sql('SELECT count(*) FROM photo_draft;').trim()), Number(before) + 1);
+			const id = sql("SELECT max(id) FROM photo_draft WHERE name = 'good.jpg';").trim();
+			const d = await admin.post(`${PHOTOS}/describe`, [['id', id], [`discard_${id}`, '1']]);
+			assert.equal(d.status, 303);
+			assert.deepEqual(tmpFiles(), []);
 		});
 
 		test('the photo form with no file → 422', async () => {
-			await refused('no file', () => admin.upload(PHOTOS, { alt_1: 'nothing' }, []), [422]);
+			await refused('no file', () => admin.upload(PHOTOS, {}, []), [422]);
 		});
 
 		test('a talk without a title → 422 (the file is not kept)', async () => {
 			await refused('no title', () => admin.upload(TALKS, { ...talkFields(), title: '  ' }, [pdfFile()]), [422]);
 		});
 
-		test('a press photo that is not an image → 422, the release unchanged', async () => {
+		test('the press form takes no file (the photo is picked in the gallery): refused, the release unchanged', async () => {
 			const form = await admin.page(`/admin/${YEAR}/press/en`);
-			const fields = withFields(formFields(form.html, `/admin/${YEAR}/press/en`), { photo_alt: 'x' });
-			await refused('bad press photo', () => admin.upload(`/admin/${YEAR}/press/en`, fields,
-				[{ name: 'photo', filename: 'press.png', type: 'image/png', data: Buffer.from('<svg onload=alert(1)>') }]), [422]);
+			const fields = formFields(form.html, `/admin/${YEAR}/press/en`);
+			await refused('file in the press form', () => admin.upload(`/admin/${YEAR}/press/en`, fields,
+				[{ name: 'photo', filename: 'press.png', type: 'image/png', data: Buffer.from('<svg onload=alert(1)>') }]), [400]);
 		});
 
 		test('video URLs that are no YouTube or Vimeo address → 422', async () => {
@@ -298,9 +296,8 @@ describe('admin: bad input', { skip: skip || false }, () => {
 				const data = file();
 				const base = path.basename(filename.replace(/\\/g, '/'));
 				const before = varTree();
-				const fields = kind === 'photo' ? { alt_1: 'E2E traversal' }
-					: { title: `E2E traversal ${base}`, speakers: 'X' };
-				const name = kind === 'photo' ? 'file_1' : 'file';
+				const fields = kind === 'photo' ? {} : { title: `E2E traversal ${base}`, speakers: 'X' };
+				const name = 'file';
 				const r = await admin.upload(form, fields, [{ name, filename, type: 'application/octet-stream', data }]);
 				assert.equal(r.status, 303, `${r.status} ${snippet(r.text)}`);
 				const added = varTree().filter((f) => !before.includes(f));
@@ -317,12 +314,15 @@ describe('admin: bad input', { skip: skip || false }, () => {
 					assert.ok(fs.existsSync(path.join(MEDIA, h.slice(0, 2), `${h}.pdf`)), 'not at media/ab/<sha256>.pdf');
 				}
 				assert.deepEqual(tmpFiles(), []);
-				// Into the trash again.
+				// Into the trash again (a photo waiting to describe: discarded).
 				const id = kind === 'photo'
-					? sql("SELECT max(id) FROM photo WHERE alt = 'E2E traversal' AND deleted_at IS NULL;").trim()
+					? sql('SELECT max(id) FROM photo_draft;').trim()
 					: sql(`SELECT id FROM presentation WHERE title = 'E2E traversal ${base}' AND deleted_at IS NULL;`).trim();
 				assert.match(id, /^\d+$/, 'the saved row');
-				assert.equal((await admin.post(`${form}/${id}/delete`, {})).status, 303);
+				const gone = kind === 'photo'
+					? await admin.post(`${form}/describe`, [['id', id], [`discard_${id}`, '1']])
+					: await admin.post(`${form}/${id}/delete`, {});
+				assert.equal(gone.status, 303);
 			});
 		}
 	});

@@ -161,18 +161,21 @@ describe('admin: the everyday flow', { skip: skip || false }, () => {
 		assert.ok(fs.existsSync(path.join(MEDIA, h.slice(0, 2), `${h}.pdf`)), 'no media/ab/<sha256>.pdf');
 	});
 
-	test('upload three photos in one form: in the gallery with real sizes, EXIF rotation applied, no metadata served', async () => {
-		const fields = [['default_credit', defaultCredit], ['default_caption', '']];
-		const files = [];
-		photos.forEach((p, i) => {
-			const n = i + 1;
-			fields.push([`alt_${n}`, p.alt || ''], [`caption_${n}`, p.caption || ''], [`credit_${n}`, p.credit || '']);
+	test('upload three photos in one form, describe them in one submit: in the gallery with real sizes, EXIF rotation applied, no metadata served', async () => {
+		const files = photos.map((p) => ({ name: 'file', filename: p.file, type: 'image/jpeg', data: p.data }));
+		const r = await admin.upload(`/admin/${YEAR}/photos`, {}, files);
+		expect303(r, `/admin/${YEAR}/photos/describe?done=added`, 'POST photos');
+		const fields = [['credit_all', defaultCredit]];
+		for (const p of photos) {
+			const id = sql(`SELECT max(id) FROM photo_draft WHERE name = '${p.file}';`).trim();
+			assert.match(id, /^\d+$/, `${p.file} does not wait to describe`);
+			fields.push(['id', id], [`alt_${id}`, p.alt || ''], [`caption_${id}`, p.caption || ''],
+				[`credit_${id}`, p.credit || '']);
 			if (p.decorative)
-				fields.push([`decorative_${n}`, '1']);
-			files.push({ name: `file_${n}`, filename: p.file, type: 'image/jpeg', data: p.data });
-		});
-		const r = await admin.upload(`/admin/${YEAR}/photos`, fields, files);
-		expect303(r, `/admin/${YEAR}/photos?done=added`, 'POST photos');
+				fields.push([`decorative_${id}`, '1']);
+		}
+		const d = await admin.post(`/admin/${YEAR}/photos/describe`, fields);
+		assert.equal(d.status, 303, `describe: ${d.status} ${snippet(d.text)}`);
 
 		const gallery = await galleryOf(YEAR, admin);
 		const found = photos.map((p) => gallery.find((g) => p.decorative

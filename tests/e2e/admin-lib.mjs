@@ -271,7 +271,7 @@ export function withFields(list, changes) {
 
 // ---- state: rows and files --------------------------------------------------
 
-export const TABLES = ['presentation', 'photo', 'media', 'video', 'press', 'edition', 'audit', 'admin'];
+export const TABLES = ['presentation', 'photo', 'photo_draft', 'media', 'video', 'press', 'edition', 'audit', 'admin'];
 
 export function dbState() {
 	const q = TABLES.map((t) => `(SELECT count(*) FROM ${t})`).join(', ');
@@ -471,4 +471,33 @@ export async function galleryOf(year, admin) {
 
 export function uniq(tag) {
 	return `${tag}${crypto.randomBytes(3).toString('hex')}`;
+}
+
+// Photos into an edition's gallery the way the admin's script does it: each
+// file on its own request (201), then all described in one submit.  files:
+// [{ filename, data }], texts: [{ alt, caption, credit, decorative }] in the
+// same order.  Returns the new photos' ids, in that order.
+export async function addPhotos(admin, year, files, texts = []) {
+	const drafts = [];
+	for (const f of files) {
+		const r = await admin.upload(`/admin/${year}/photos`, { one: '1' },
+			[{ name: 'file', filename: f.filename, type: 'image/jpeg', data: f.data }], { timeout: 60000 });
+		assert.equal(r.status, 201, `upload ${f.filename}: ${r.status} ${snippet(r.text)}`);
+		const id = sql(`SELECT max(d.id) FROM photo_draft d JOIN edition e ON e.id = d.edition_id
+			WHERE e.year = ${year} AND d.name = '${f.filename.replace(/'/g, "''")}';`).trim();
+		assert.match(id, /^\d+$/, `no draft for ${f.filename}`);
+		drafts.push(id);
+	}
+	const thumbs = drafts.map((id) => sql(`SELECT thumb_id FROM photo_draft WHERE id = ${id};`).trim());
+	const fields = [];
+	drafts.forEach((id, i) => {
+		const t = texts[i] || { alt: `Photo ${files[i].filename}` };
+		fields.push(['id', id], [`alt_${id}`, t.alt || ''], [`caption_${id}`, t.caption || ''],
+			[`credit_${id}`, t.credit || '']);
+		if (t.decorative)
+			fields.push([`decorative_${id}`, '1']);
+	});
+	const r = await admin.post(`/admin/${year}/photos/describe`, fields);
+	assert.equal(r.status, 303, `describe: ${r.status} ${snippet(r.text)}`);
+	return thumbs.map((t) => sql(`SELECT max(id) FROM photo WHERE thumb_id = ${t};`).trim());
 }

@@ -368,6 +368,136 @@ static void test_kind_names(void **state)
 	assert_string_equal(db_admin_kind_name(DB_ADMIN_VIDEO), "video");
 }
 
+/* ---- photos: drafts, order, picks ---- */
+
+/* A media row for a fake stored image n (distinct hash). */
+static long long image_row(int n)
+{
+	struct store_file f = { .bytes = 100, .width = 40, .height = 30 };
+	snprintf(f.sha256, sizeof f.sha256, "%064d", n);
+	snprintf(f.path, sizeof f.path, "%.2s/%s.jpg", f.sha256, f.sha256);
+	return db_admin_media(&f, "image/jpeg", 0, T0);
+}
+
+static long long draft(long long ed, int n, const char *name)
+{
+	struct db_admin_draft d = { ed, image_row(3 * n), image_row(3 * n + 1),
+		image_row(3 * n + 2), name };
+	return db_admin_draft_add(&d, T0);
+}
+
+/* The gallery's alt texts in order, joined by ",". */
+static void photo_order(long long ed, char *out, size_t n)
+{
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db_handle(),
+		"SELECT group_concat(alt, ',') FROM (SELECT alt FROM photo WHERE edition_id = ?1"
+		" AND in_gallery = 1 AND deleted_at IS NULL ORDER BY position, id)", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, ed);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	const unsigned char *s = sqlite3_column_text(st, 0);
+	snprintf(out, n, "%s", s ? (const char *)s : "");
+	sqlite3_finalize(st);
+}
+
+static long long describe(long long ed, long long d, const char *alt)
+{
+	struct db_admin_photo p = { .edition_id = ed, .alt = alt, .caption = "",
+		.credit = "C", .published = 1 };
+	return db_admin_draft_describe(d, &p, T0);
+}
+
+static void test_draft_waits_then_becomes_a_photo(void **state)
+{
+	(void)state;
+	char order[128];
+	long long ed = edition(2016);
+	long long d1 = draft(ed, 100, "a.jpg"), d2 = draft(ed, 101, "b.jpg");
+	assert_true(d1 > 0 && d2 > 0);
+	assert_int_equal(db_admin_draft_count(ed), 2);
+	photo_order(ed, order, sizeof order);
+	assert_string_equal(order, "");                         /* nothing public yet */
+	struct tmpl_vars *v = tmpl_vars_new();
+	assert_int_equal(db_admin_drafts(v, ed, "drafts", 10), 2);
+	assert_int_equal(db_admin_draft(v, ed, d1), DB_FOUND);
+	assert_int_equal(db_admin_draft(v, edition(2015), d1), DB_MISSING);   /* other edition */
+	tmpl_vars_free(v);
+	long long p = describe(ed, d2, "second");
+	assert_true(p > 0);
+	assert_int_equal(describe(ed, d2, "again"), 0);         /* gone from the drafts */
+	assert_int_equal(db_admin_draft_count(ed), 1);
+	assert_int_equal(count_rows("SELECT count(*) FROM photo WHERE alt = 'second'"
+				    " AND published = 1 AND orig_id IS NOT NULL"), 1);
+	assert_int_equal(db_admin_draft_discard(ed, d1), DB_FOUND);
+	assert_int_equal(db_admin_draft_discard(ed, d1), DB_MISSING);
+	assert_int_equal(db_admin_draft_count(ed), 0);
+	photo_order(ed, order, sizeof order);
+	assert_string_equal(order, "second");
+}
+
+/* The schema keeps a photo without alt text out of the gallery. */
+static void test_draft_needs_alt_or_decorative(void **state)
+{
+	(void)state;
+	long long ed = edition(2014);
+	long long d = draft(ed, 110, "c.jpg");
+	assert_int_equal(describe(ed, d, ""), -1);
+	assert_int_equal(db_admin_draft_count(ed), 1);
+	struct db_admin_photo p = { .edition_id = ed, .alt = "", .decorative = 1, .published = 1 };
+	assert_true(db_admin_draft_describe(d, &p, T0) > 0);
+}
+
+static void test_place_before_and_to_the_end(void **state)
+{
+	(void)state;
+	char order[128];
+	long long ed = edition(2013);
+	long long id[4];
+	const char *alt[] = { "a", "b", "c", "d" };
+	for (int i = 0; i < 4; i++)
+		id[i] = describe(ed, draft(ed, 120 + i, alt[i]), alt[i]);
+	assert_int_equal(db_admin_photo_place(ed, id[3], id[0]), DB_FOUND);
+	photo_order(ed, order, sizeof order);
+	assert_string_equal(order, "d,a,b,c");
+	assert_int_equal(db_admin_photo_place(ed, id[3], 0), DB_FOUND);
+	photo_order(ed, order, sizeof order);
+	assert_string_equal(order, "a,b,c,d");
+	assert_int_equal(db_admin_photo_place(ed, id[0], id[2]), DB_FOUND);
+	photo_order(ed, order, sizeof order);
+	assert_string_equal(order, "b,a,c,d");
+	/* Up/Down still work on the renumbered positions. */
+	assert_int_equal(db_admin_move(DB_ADMIN_PHOTO, ed, id[0], -1), DB_FOUND);
+	photo_order(ed, order, sizeof order);
+	assert_string_equal(order, "a,b,c,d");
+	assert_int_equal(db_admin_photo_place(ed, 999999, id[0]), DB_MISSING);
+	assert_int_equal(db_admin_trash(DB_ADMIN_PHOTO, ed, id[1], T0), DB_FOUND);
+	assert_int_equal(db_admin_photo_place(ed, id[1], id[0]), DB_MISSING);   /* in the trash */
+}
+
+static void test_pick_press_photo_and_cover(void **state)
+{
+	(void)state;
+	long long ed = edition(2012), other = edition(2011);
+	long long p = describe(ed, draft(ed, 130, "p"), "p");
+	long long q = describe(other, draft(other, 131, "q"), "q");
+	assert_int_equal(db_admin_photo_pick(ed, p, DB_ADMIN_PICK_PRESS), DB_FOUND);
+	assert_int_equal(db_admin_photo_pick(ed, p, DB_ADMIN_PICK_COVER), DB_FOUND);
+	assert_int_equal(db_admin_photo_pick(ed, q, DB_ADMIN_PICK_PRESS), DB_MISSING);  /* other edition */
+	struct tmpl_vars *v = tmpl_vars_new();
+	assert_int_equal(db_admin_press_kit(v, ed), DB_FOUND);
+	assert_string_equal(tmpl_get(v, "press_alt"), "p");
+	assert_string_equal(tmpl_get(v, "cover_alt"), "p");
+	assert_int_equal(db_admin_press_kit_save(ed, "Credit", 1), DB_FOUND);
+	tmpl_vars_free(v);
+	v = tmpl_vars_new();
+	assert_int_equal(db_admin_press_kit(v, ed), DB_FOUND);
+	assert_string_equal(tmpl_get(v, "press_photo_id"), "");
+	assert_string_equal(tmpl_get(v, "press_credit"), "Credit");
+	tmpl_vars_free(v);
+	assert_int_equal(db_admin_trash(DB_ADMIN_PHOTO, ed, p, T0), DB_FOUND);
+	assert_int_equal(db_admin_photo_pick(ed, p, DB_ADMIN_PICK_COVER), DB_MISSING);  /* in the trash */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -384,6 +514,10 @@ int main(void)
 		cmocka_unit_test(test_changed_writes_audit_and_stamp),
 		cmocka_unit_test(test_rollback_leaves_no_audit),
 		cmocka_unit_test(test_kind_names),
+		cmocka_unit_test(test_draft_waits_then_becomes_a_photo),
+		cmocka_unit_test(test_draft_needs_alt_or_decorative),
+		cmocka_unit_test(test_place_before_and_to_the_end),
+		cmocka_unit_test(test_pick_press_photo_and_cover),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -85,6 +85,8 @@ static void test_image_exif_orientation_applied(void **state)
 	assert_int_equal(m.web.height, 600);
 	assert_int_equal(m.thumb.width, 320);
 	assert_int_equal(m.thumb.height, 480);
+	assert_int_equal(m.orig.width, 400);      /* full size, upright too */
+	assert_int_equal(m.orig.height, 600);
 }
 
 static void test_image_metadata_stripped(void **state)
@@ -103,6 +105,9 @@ static void test_image_metadata_stripped(void **state)
 	assert_false(contains(&b, "Exif", 4));
 	assert_false(contains(&b, SECRET, 8));
 	stored(f, &m.thumb, &b);
+	assert_false(contains(&b, "Exif", 4));
+	assert_false(contains(&b, SECRET, 8));
+	stored(f, &m.orig, &b);
 	assert_false(contains(&b, "Exif", 4));
 	assert_false(contains(&b, SECRET, 8));
 	buf_free(&b);
@@ -124,6 +129,8 @@ static void test_image_web_and_thumb_sizes(void **state)
 	assert_in_range(m.web.height, 1066, 1067);
 	assert_int_equal(m.thumb.width, IMAGE_THUMB_PX);
 	assert_int_equal(m.thumb.height, 320);
+	assert_int_equal(m.orig.width, 3000);     /* the download: not reduced */
+	assert_int_equal(m.orig.height, 2000);
 	stored(f, &m.thumb, &b);
 	assert_int_equal(jpeg_sof(&b, &s), 0);
 	assert_int_equal(s.width, m.thumb.width);
