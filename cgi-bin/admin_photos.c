@@ -11,7 +11,10 @@
 #include "image.h"
 #include "store.h"
 
-#define ADMIN_DESCRIBE_MAX 100     /* photos on one describe page */
+/* Photos on one describe page.  Its form (multipart: typed text is not
+ * %-encoded) is up to 100 * 6 fields of at most 300 bytes: within
+ * FORM_FIELDS_MAX and the 1 MB deploy/programs.tsv gives the address. */
+#define ADMIN_DESCRIBE_MAX 100
 
 static void list_page(struct admin_ctx *c, int status)
 {

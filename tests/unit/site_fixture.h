@@ -58,7 +58,10 @@ static const char fixture_sql[] =
 	" photo_id, photo_caption, photo_credit) VALUES"
 	" (2, 'en', '2023-12-06', 'Secure Cloud launched', 'A subtitle', '<p>Body.</p>',"
 	"  8, '', ''),"
-	" (1, 'de', '2021-03-19', 'Symposium online', '', '<p>Text.</p>', NULL, '', '');";
+	" (1, 'de', '2021-03-19', 'Symposium online', '', '<p>Text.</p>', NULL, '', '');"
+	/* One press photo for the edition (schema version 2), as a migrated
+	 * first-release site has it. */
+	"UPDATE edition SET press_photo_id = 8 WHERE id = 2;";
 
 /* A fresh database file from schema.sql plus the fixture, in a directory
  * of its own; the path is malloc'ed.  Exits the test program when the

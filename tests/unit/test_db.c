@@ -362,6 +362,31 @@ static void test_press(void **state)
 	assert_string_equal(tmpl_get(v, "photo_credit"), "BioM");
 	assert_string_equal(tmpl_get(v, "other_lang"), "de");
 	assert_string_equal(tmpl_get(v, "other_exists"), "0");
+	/* No full size kept (a first-release photo): the large one, under the
+	 * site's name. */
+	assert_string_equal(tmpl_get(v, "photo_download_url"),
+			    "/media/press/d4/test-symposium-2023-press-photo.jpg");
+	assert_string_equal(tmpl_get(v, "photo_download_width"), "1600");
+}
+
+/* slug(): what nginx accepts as the readable part of a file name. */
+static void test_slug(void **state)
+{
+	(void)state;
+	static const char *const cases[][2] = {
+		{ "DigiMed Bayern Symposium", "digimed-bayern-symposium" },
+		{ "  Über \"Größe\" / 2023 ", "ber-gr-e-2023" },
+		{ "---", "" },
+		{ "a", "a" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		sqlite3_stmt *st;
+		assert_int_equal(sqlite3_prepare_v2(db_handle(), "SELECT slug(?1)", -1, &st, NULL), SQLITE_OK);
+		sqlite3_bind_text(st, 1, cases[i][0], -1, SQLITE_STATIC);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		assert_string_equal((const char *)sqlite3_column_text(st, 0), cases[i][1]);
+		sqlite3_finalize(st);
+	}
 }
 
 static void test_press_german_and_missing(void **state)
@@ -440,6 +465,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_presentations_in_order_with_labels, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_videos_in_order_without_trash, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_press, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_slug, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_press_german_and_missing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_press_photo_hidden_when_deleted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gallery_count_and_credit, setup, teardown),
