@@ -273,8 +273,8 @@ void admin_describe_post(struct admin_ctx *c)
 	}
 	if (bad || c->invalid) {
 		if (bad)
-			admin_invalid(c, "photos", 422, "%d photo%s need%s a correction; "
-				      "nothing was saved.", bad, bad == 1 ? "" : "s",
+			admin_invalid(c, "photos", 422, "%d photo%s need%s a correction "
+				      "(marked below).", bad, bad == 1 ? "" : "s",
 				      bad == 1 ? "s" : "");
 		describe_page(c, 422);
 		return;

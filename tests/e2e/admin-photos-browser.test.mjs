@@ -58,7 +58,12 @@ describe('photos in bulk and the press kit in Chromium', { skip: skip || false }
 			acceptDownloads: true });
 		const page = await context.newPage();
 		page.setDefaultTimeout(NAV_TIMEOUT_MS);
-		page.on('console', (m) => { if (m.type() === 'error') errors.push(`${page.url()}: ${m.text()}`); });
+		// A refused photo and a describe form with errors answer 422 on
+		// purpose; Chromium logs each such answer as a console error.
+		page.on('console', (m) => {
+			if (m.type() === 'error' && !/status of 422 \(Unprocessable Content\)$/.test(m.text()))
+				errors.push(`${page.url()}: ${m.text()}`);
+		});
 		page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
 		await page.goto(`${BASE}/admin/login`);
 		await page.fill('input[name="name"]', acct.name);
@@ -86,11 +91,15 @@ describe('photos in bulk and the press kit in Chromium', { skip: skip || false }
 			try {
 				await page.goto(`${BASE}${PHOTOS}`);
 				await checkPage(page, 'photos', width);
-				let inFlight = 0, most = 0;
-				page.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith(PHOTOS)) most = Math.max(most, ++inFlight); });
-				const done = () => { inFlight--; };
-				page.on('requestfinished', (r) => { if (r.method() === 'POST' && r.url().endsWith(PHOTOS)) done(); });
-				page.on('requestfailed', (r) => { if (r.method() === 'POST' && r.url().endsWith(PHOTOS)) done(); });
+				// How many files are on their way at once, as the page shows it.
+				await page.evaluate(() => {
+					window.mostInFlight = 0;
+					new MutationObserver(() => {
+						const n = [...document.querySelectorAll('.upload-queue .upload-state')]
+							.filter((e) => e.textContent === 'uploading' || e.textContent === 'processing').length;
+						window.mostInFlight = Math.max(window.mostInFlight, n);
+					}).observe(document.querySelector('.upload-queue'), { subtree: true, childList: true, characterData: true });
+				});
 				const files = [file(`${width}a`), file(`${width}b`), file(`${width}c`, 600, 900), file(`${width}d`),
 					{ name: `broken-${width}-${tag}.jpg`, mimeType: 'image/jpeg', buffer: Buffer.from('this is not a photo') }];
 				await page.setInputFiles('#files', files);
@@ -101,7 +110,8 @@ describe('photos in bulk and the press kit in Chromium', { skip: skip || false }
 				const bad = rows.filter(([c]) => c === 'upload-failed');
 				assert.equal(bad.length, 1);
 				assert.match(bad[0][1], new RegExp(`broken-${width}-${tag}\\.jpg: not a JPEG or PNG image\\.`));
-				assert.ok(most > 1 && most <= PARALLEL_MAX, `requests in flight at once: ${most}`);
+				const most = await page.evaluate(() => window.mostInFlight);
+				assert.ok(most > 1 && most <= PARALLEL_MAX, `files on their way at once: ${most}`);
 				assert.match(await page.innerText('.upload-summary'), /4 of 5 photo\(s\) added, 1 refused/);
 				await page.screenshot({ path: path.join(SHOTS, `photos-uploaded-${width}.png`), fullPage: true });
 
@@ -171,7 +181,7 @@ describe('photos in bulk and the press kit in Chromium', { skip: skip || false }
 			}
 		});
 
-		test(`${width} px: reorder by keyboard keeps the focus; dragging moves a photo`, async () => {
+		test(`${width} px: reorder by keyboard keeps the focus; dragging moves a photo (1280 px)`, async () => {
 			const { context, page } = await session(width);
 			try {
 				await page.goto(`${BASE}${PHOTOS}`);
@@ -183,7 +193,6 @@ describe('photos in bulk and the press kit in Chromium', { skip: skip || false }
 				const focus = await page.evaluate(() => [document.activeElement.closest('li').id, document.activeElement.value]);
 				assert.deepEqual(focus, [`photo-${first}`, 'down'], 'the focus left the moved photo');
 				assert.equal(await page.innerText('.move-status'), 'Moved down.');
-				await page.waitForFunction(() => true);
 				for (let i = 0; i < 50 && galleryIds()[1] !== first; i++)
 					await page.waitForTimeout(100);
 				assert.deepEqual(galleryIds().slice(0, 2), [order[1], first]);
@@ -195,7 +204,10 @@ describe('photos in bulk and the press kit in Chromium', { skip: skip || false }
 					await page.waitForTimeout(100);
 				assert.deepEqual(galleryIds(), order);
 
-				// Drag the third photo onto the first one's left half.
+				// Drag the third photo onto the first one's left half.  (Phones
+				// have no drag and drop for pages: there it is Up and Down.)
+				if (width === PHONE)
+					return;
 				const third = order[2];
 				await page.locator(`#photo-${third}`).dragTo(page.locator(`#photo-${first}`), { targetPosition: { x: 5, y: 5 } });
 				for (let i = 0; i < 50 && galleryIds()[0] !== third; i++)
