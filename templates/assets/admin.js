@@ -13,6 +13,14 @@
 
 	var UPLOAD_PARALLEL = 3;
 
+	/* The page's one status region (templates/admin/_nav.xml) says what
+	 * happened; screen readers announce it. */
+	function announce(text) {
+		var region = document.querySelector("[role=status]");
+		if (region)
+			region.textContent = text;
+	}
+
 	/* ---- single upload forms with a progress bar ---- */
 
 	function show(xhr) {
@@ -166,10 +174,11 @@
 			text = this.ok + " of " + this.total + " photo(s) added" +
 				(this.failed ? ", " + this.failed + " refused (see the list)." : ".");
 		}
-		/* The live region speaks on change only: no chatter per percent. */
+		/* Announced on change only: no chatter per percent. */
 		if (this.summary.firstChild && this.summary.firstChild.nodeValue === text)
 			return;
 		this.summary.textContent = text;
+		announce(text);
 		if (done === this.total && this.ok) {
 			var a = document.createElement("a");
 			a.href = this.form.action + "/describe";
@@ -240,7 +249,6 @@
 	}
 
 	function enhanceOrder(list) {
-		var status = document.querySelector(".move-status");
 		var csrf = document.querySelector("input[name=csrf]");
 		var dragged = null;
 		if (!csrf || !window.FormData)
@@ -252,10 +260,6 @@
 			window.location.reload();
 		}
 
-		function say(text) {
-			if (status)
-				status.textContent = text;
-		}
 
 		list.addEventListener("submit", function (e) {
 			var form = e.target, button = e.submitter;
@@ -269,7 +273,7 @@
 			list.insertBefore(li, dir === "up" ? other : other.nextElementSibling);
 			refreshEnds(list);
 			(button.disabled ? form.querySelector("button:not([disabled])") : button).focus();
-			say("Moved " + dir + ".");
+			announce("Moved " + dir + ".");
 			post(form.action, { csrf: csrf, dir: dir }, function (ok) { if (!ok) failed(); });
 		});
 
@@ -301,7 +305,7 @@
 			list.insertBefore(dragged, before);
 			refreshEnds(list);
 			var url = dragged.querySelector("form[action$='/move']").action;
-			say("Moved.");
+			announce("Moved.");
 			post(url, { csrf: csrf, before: before ? before.dataset.id : "end" },
 			     function (ok) { if (!ok) failed(); });
 		});

@@ -187,12 +187,12 @@ describe('photos in bulk and the press kit in Chromium', { skip: skip || false }
 				await page.goto(`${BASE}${PHOTOS}`);
 				const order = galleryIds();
 				const first = order[0];
-				await page.focus(`#photo-${first} button[name="dir"][value="down"]`);
+				await page.focus(`#item-${first} button[name="dir"][value="down"]`);
 				await page.keyboard.press('Enter');
-				await page.waitForFunction((id) => document.querySelector('ol.photos').children[1].id === `photo-${id}`, first);
+				await page.waitForFunction((id) => document.querySelector('ol.photos').children[1].id === `item-${id}`, first);
 				const focus = await page.evaluate(() => [document.activeElement.closest('li').id, document.activeElement.value]);
-				assert.deepEqual(focus, [`photo-${first}`, 'down'], 'the focus left the moved photo');
-				assert.equal(await page.innerText('.move-status'), 'Moved down.');
+				assert.deepEqual(focus, [`item-${first}`, 'down'], 'the focus left the moved photo');
+				assert.equal((await page.innerText('[role="status"]')).trim(), 'Moved down.');
 				for (let i = 0; i < 50 && galleryIds()[1] !== first; i++)
 					await page.waitForTimeout(100);
 				assert.deepEqual(galleryIds().slice(0, 2), [order[1], first]);
@@ -209,14 +209,14 @@ describe('photos in bulk and the press kit in Chromium', { skip: skip || false }
 				if (width === PHONE)
 					return;
 				const third = order[2];
-				await page.locator(`#photo-${third}`).dragTo(page.locator(`#photo-${first}`), { targetPosition: { x: 5, y: 5 } });
+				await page.locator(`#item-${third}`).dragTo(page.locator(`#item-${first}`), { targetPosition: { x: 5, y: 5 } });
 				for (let i = 0; i < 50 && galleryIds()[0] !== third; i++)
 					await page.waitForTimeout(100);
 				assert.deepEqual(galleryIds().slice(0, 3), [third, first, order[1]]);
 				await page.reload();
-				assert.equal(await page.$eval('ol.photos', (ol) => ol.children[0].id), `photo-${third}`);
+				assert.equal(await page.$eval('ol.photos', (ol) => ol.children[0].id), `item-${third}`);
 				// Back to where it was, for the tests that follow.
-				await page.locator(`#photo-${third}`).dragTo(page.locator(`#photo-${order[3]}`), { targetPosition: { x: 5, y: 5 } });
+				await page.locator(`#item-${third}`).dragTo(page.locator(`#item-${order[3]}`), { targetPosition: { x: 5, y: 5 } });
 				for (let i = 0; i < 50 && galleryIds()[2] !== third; i++)
 					await page.waitForTimeout(100);
 				assert.deepEqual(galleryIds(), order);
@@ -240,14 +240,14 @@ describe('photos in bulk and the press kit in Chromium', { skip: skip || false }
 
 				const order = galleryIds();
 				const second = order[1];
-				await Promise.all([page.waitForNavigation(), page.click(`#photo-${second} button[name="dir"][value="down"]`)]);
-				assert.equal(new URL(page.url()).hash, `#photo-${second}`);
-				assert.ok(await page.$eval(`#photo-${second}`, (li) => li.matches(':target')), 'the moved photo is not the target');
-				const top = await page.$eval(`#photo-${second}`, (li) => li.getBoundingClientRect().top);
+				await Promise.all([page.waitForNavigation(), page.click(`#item-${second} button[name="dir"][value="down"]`)]);
+				assert.equal(new URL(page.url()).hash, `#item-${second}`);
+				assert.ok(await page.$eval(`#item-${second}`, (li) => li.matches(':target')), 'the moved photo is not the target');
+				const top = await page.$eval(`#item-${second}`, (li) => li.getBoundingClientRect().top);
 				assert.ok(top >= 0 && top < 900, `the moved photo is out of view (top ${top})`);
 				assert.deepEqual(galleryIds().slice(1, 3), [order[2], second]);
 				await page.screenshot({ path: path.join(SHOTS, `photos-nojs-moved-${width}.png`) });
-				await Promise.all([page.waitForNavigation(), page.click(`#photo-${second} button[name="dir"][value="up"]`)]);
+				await Promise.all([page.waitForNavigation(), page.click(`#item-${second} button[name="dir"][value="up"]`)]);
 				assert.deepEqual(galleryIds(), order);
 			} finally {
 				await context.close();
@@ -264,9 +264,9 @@ describe('photos in bulk and the press kit in Chromium', { skip: skip || false }
 		const { context, page } = await session(1280);
 		try {
 			await page.goto(`${BASE}${PHOTOS}`);
-			await Promise.all([page.waitForNavigation(), page.click(`#photo-${id} button[value="press"]`)]);
-			assert.equal(new URL(page.url()).hash, `#photo-${id}`);
-			assert.match(await page.innerText(`#photo-${id}`), /Press photo/);
+			await Promise.all([page.waitForNavigation(), page.click(`#item-${id} button[value="press"]`)]);
+			assert.equal(new URL(page.url()).hash, `#item-${id}`);
+			assert.match(await page.innerText(`#item-${id}`), /Press photo/);
 			await page.goto(`${BASE}/admin/${YEAR}/press/de`);
 			await checkPage(page, 'press-de', 1280);
 			await page.goto(`${BASE}/${YEAR}/press`);

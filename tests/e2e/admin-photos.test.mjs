@@ -86,7 +86,7 @@ describe('photos in bulk and the press kit', { skip: skip || false }, () => {
 		const ok = await admin.upload(PHOTOS, {}, [
 			{ name: 'file', filename: `c-${tag}.jpg`, type: 'image/jpeg', data: makeJpeg(300, 200) }]);
 		assert.equal(ok.status, 303);
-		assert.equal(ok.location, `${PHOTOS}/describe`);
+		assert.equal(ok.location, `${PHOTOS}/describe?done=added`);
 	});
 
 	test('describe view: bad input shows each photo\'s error and saves nothing; then all in one submit', async () => {
@@ -129,10 +129,10 @@ describe('photos in bulk and the press kit', { skip: skip || false }, () => {
 		const last = order[order.length - 1], first = order[0];
 		const r = await admin.post(`${PHOTOS}/${last}/move`, { before: first });
 		assert.equal(r.status, 303);
-		assert.equal(r.res.headers.get('location'), `${PHOTOS}#photo-${last}`);
+		assert.equal(r.res.headers.get('location'), `${PHOTOS}?done=moved#item-${last}`);
 		assert.deepEqual(galleryIds(), [last, ...order.slice(0, -1)]);
 		const d = await admin.post(`${PHOTOS}/${last}/move`, { dir: 'down' });
-		assert.equal(d.res.headers.get('location'), `${PHOTOS}#photo-${last}`);
+		assert.equal(d.res.headers.get('location'), `${PHOTOS}?done=moved#item-${last}`);
 		assert.deepEqual(galleryIds().slice(0, 2), [first, last]);
 		const end = await admin.post(`${PHOTOS}/${last}/move`, { before: 'end' });
 		assert.equal(end.status, 303);
@@ -140,7 +140,7 @@ describe('photos in bulk and the press kit', { skip: skip || false }, () => {
 		const badBefore = await admin.post(`${PHOTOS}/${last}/move`, { before: 'x' });
 		assert.equal(badBefore.status, 422);
 		const page = await admin.page(PHOTOS);
-		assert.match(page.html, new RegExp(`<li id="photo-${last}" tabindex="-1"`));
+		assert.match(page.html, new RegExp(`<li id="item-${last}" tabindex="-1"`));
 	});
 
 	test('press photo from the gallery: one for both languages, download at full resolution without metadata under a readable name', async () => {
@@ -150,7 +150,7 @@ describe('photos in bulk and the press kit', { skip: skip || false }, () => {
 		made.push(id);
 		const p = await admin.post(`${PHOTOS}/${id}/pick`, { as: 'press' });
 		assert.equal(p.status, 303);
-		assert.equal(p.res.headers.get('location'), `${PHOTOS}#photo-${id}`);
+		assert.equal(p.res.headers.get('location'), `${PHOTOS}?done=saved#item-${id}`);
 		const c = await admin.post(`${PHOTOS}/${id}/pick`, { as: 'cover' });
 		assert.equal(c.status, 303);
 		assert.equal((await admin.post(`${PHOTOS}/${id}/pick`, { as: 'nope' })).status, 422);
