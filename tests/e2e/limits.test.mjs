@@ -113,8 +113,8 @@ describe('request bodies behind nginx', { skip: reason || false }, () => {
 		assert.match(r.text, /<html/i, 'the program did not answer');
 		// With the session, an upload address takes a body over the forms'
 		// limit (a "photo" that is no image: the program's 422).
-		const up = await admin.upload(`/admin/${YEAR}/photos`, { alt_1: 'not a photo' },
-			[{ name: 'file_1', filename: 'pad.jpg', type: 'image/jpeg', data: Buffer.alloc(100 * 1024, 1) }]);
+		const up = await admin.upload(`/admin/${YEAR}/photos`, {},
+			[{ name: 'file', filename: 'pad.jpg', type: 'image/jpeg', data: Buffer.alloc(100 * 1024, 1) }]);
 		assert.ok(![401, 403, 413].includes(up.status), `a logged-in 100 KB photo form: ${up.status}`);
 		assert.match(up.text, /pad\.jpg/, 'the program did not judge the file');
 	});
