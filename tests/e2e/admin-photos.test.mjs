@@ -219,7 +219,8 @@ describe('photos in bulk and the press kit', { skip: skip || false }, () => {
 		const page = await live(`/${YEAR}/press`, admin);
 		assert.match(page.text, new RegExp(`<td>Keynote ${tag}</td>`));
 		assert.ok(page.text.includes('<td>&lt;b&gt;Prof.&lt;/b&gt; X</td>'));
-		const back = await admin.post(`/admin/${YEAR}/press/en`, withFields(fields, { body_md: body }));
+		const again = formFields((await admin.page(`/admin/${YEAR}/press/en`)).html, `/admin/${YEAR}/press/en`);
+		const back = await admin.post(`/admin/${YEAR}/press/en`, withFields(again, { body_md: body }));
 		assert.equal(back.status, 303);
 	});
 });
