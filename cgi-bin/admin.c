@@ -74,6 +74,7 @@ static const struct admin_cmd commands[] = {
 	{ "user", admin_cmd_user, "user list [--db PATH]" },
 	{ "backup", admin_cmd_backup, "backup [--db PATH] FILE   the database and its media files in one tar file" },
 	{ "restore", admin_cmd_restore, "restore FILE DIR [--force]   a data directory from a backup, every hash checked" },
+	{ "export", admin_cmd_export, "export [--db PATH] [--templates DIR] DIR   the public site as static files" },
 	{ "check", admin_cmd_check, "check [--db PATH] [--hashes] [--repair]   exit 0 when database and files agree, 3 when not" },
 };
 

@@ -3,7 +3,6 @@
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -537,25 +536,6 @@ static int unpack(const char *path, const char *dir, struct entries *es,
 	return rc;
 }
 
-/* 1 when dir exists and holds anything, 0 when missing or empty, -1 when
- * it is not a directory. */
-static int has_content(const char *dir)
-{
-	struct stat st;
-	if (stat(dir, &st) < 0)
-		return errno == ENOENT ? 0 : -1;
-	if (!S_ISDIR(st.st_mode))
-		return -1;
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int any = d ? 0 : -1;
-	while (d && !any && (e = readdir(d)))
-		any = strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
-	if (d)
-		closedir(d);
-	return any;
-}
-
 /* parent and base name of dir ("a/b/" -> "a", "b"; "b" -> ".", "b"). */
 static int split_dir(const char *dir, char parent[TREE_PATH_MAX], char base[TREE_PATH_MAX])
 {
@@ -621,7 +601,7 @@ int backup_restore(const char *path, const char *dir, int force,
 	memset(rep, 0, sizeof *rep);
 	if (split_dir(dir, parent, base) < 0)
 		return fail(err, errsz, "%s: not a usable directory name", dir);
-	int content = has_content(dir);
+	int content = tree_has_content(dir);
 	if (content < 0)
 		return fail(err, errsz, "%s exists and is not a directory", dir);
 	if (content && !force)

@@ -157,3 +157,20 @@ int tree_prune(const char *root)
 {
 	return prune(root, 0);
 }
+
+int tree_has_content(const char *dir)
+{
+	struct stat st;
+	if (stat(dir, &st) < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISDIR(st.st_mode))
+		return -1;
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int any = d ? 0 : -1;
+	while (d && !any && (e = readdir(d)))
+		any = strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+	if (d)
+		closedir(d);
+	return any;
+}

@@ -26,6 +26,10 @@ int tree_remove(const char *path);
  * with mode.  0 or -1. */
 int tree_mkdirs(const char *root, const char *rel, unsigned mode);
 
+/* 1 when dir exists and holds anything, 0 when it is missing or empty,
+ * -1 when it is not a directory or cannot be read. */
+int tree_has_content(const char *dir);
+
 /* Remove empty directories below root (not root itself).  Their number. */
 int tree_prune(const char *root);
 
