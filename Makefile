@@ -72,7 +72,9 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	@sh deploy/run.sh
 
-unit: $(UNIT_BIN)
+# The manual keeps up with the admin's commands (tests/install/mancheck.sh).
+unit: $(UNIT_BIN) $(ADMIN_BIN)
+	@sh tests/install/mancheck.sh $(BIN)/admin man/symposium-admin.8
 	@sh tests/unit/run.sh $(UNIT_BIN)
 
 e2e: all
