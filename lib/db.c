@@ -249,6 +249,19 @@ static void sql_slug(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_text(ctx, out, -1, SQLITE_TRANSIENT);
 }
 
+/* video_embed(url): the player's address for the click-to-load frame
+ * (video_embed_url), "" when there is nothing to play. */
+static void sql_video_embed(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct video vd;
+	char out[VIDEO_URL_MAX] = "";
+	const unsigned char *u = sqlite3_value_text(argv[0]);
+	(void)argc;
+	if (u && video_parse((const char *)u, &vd) == 0 && video_embed_url(&vd, out, sizeof out) < 0)
+		out[0] = '\0';
+	sqlite3_result_text(ctx, out, -1, SQLITE_TRANSIENT);
+}
+
 static int register_functions(void)
 {
 	const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
@@ -265,7 +278,9 @@ static int register_functions(void)
 	    sqlite3_create_function_v2(db, "video_start", 1, flags, NULL,
 				       sql_video_start, NULL, NULL, NULL) ||
 	    sqlite3_create_function_v2(db, "slug", 1, flags, NULL,
-				       sql_slug, NULL, NULL, NULL))
+				       sql_slug, NULL, NULL, NULL) ||
+	    sqlite3_create_function_v2(db, "video_embed", 1, flags, NULL,
+				       sql_video_embed, NULL, NULL, NULL))
 		return -1;
 	return 0;
 }
@@ -647,8 +662,8 @@ int db_videos(struct tmpl_vars *v, int year, const char *list)
 {
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st,
-		"SELECT d.title, d.url, video_site(d.url) AS site,"
-		" video_start(d.url) AS start_text"
+		"SELECT d.id AS video_id, d.title, d.url, video_site(d.url) AS site,"
+		" video_start(d.url) AS start_text, video_embed(d.url) AS embed_url"
 		" FROM video d JOIN edition e ON e.id = d.edition_id"
 		" WHERE e.year = ?1 AND e.published = 1 AND d.deleted_at IS NULL"
 		" ORDER BY d.position, d.id");

@@ -121,8 +121,10 @@ enum db_result db_press_exists(int year, const char *lang);
  * file_label ("PDF, 2.4 MB, 18 pages"), both "" without slides. */
 int db_presentations(struct tmpl_vars *v, int year, const char *list);
 
-/* Session videos in order, into `list`.  Each row sets: title, url, site
- * ("YouTube", "Vimeo"), start_text ("1:30", "" from the beginning). */
+/* Session videos in order, into `list`.  Each row sets: video_id, title,
+ * url, site ("YouTube", "Vimeo"), start_text ("1:30", "" from the
+ * beginning), embed_url (the player in its privacy mode for the
+ * click-to-load frame, "" for a channel or a search). */
 int db_videos(struct tmpl_vars *v, int year, const char *list);
 
 /* Gallery photos (published, in the gallery, not deleted) in order, `limit`

@@ -27,8 +27,11 @@
 #define HTTP_CC_PUBLIC  "public, max-age=60"
 #define HTTP_CC_PRIVATE "no-store"
 #define HTTP_REFERRER   "strict-origin-when-cross-origin"
+/* frame-src: only the session videos' players, loaded when a visitor
+ * presses play (templates/assets/video.js), in their privacy modes. */
 #define HTTP_CSP "default-src 'none'; img-src 'self'; style-src 'self'; " \
 	"script-src 'self'; connect-src 'self'; form-action 'self'; " \
+	"frame-src https://www.youtube-nocookie.com https://player.vimeo.com; " \
 	"base-uri 'none'; frame-ancestors 'none'"
 
 

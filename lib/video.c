@@ -318,6 +318,40 @@ int video_url(const struct video *v, char *out, size_t outsz)
 	return n < 0 || (size_t)n >= outsz ? -1 : 0;
 }
 
+int video_embed_url(const struct video *v, char *out, size_t outsz)
+{
+	char start[24] = "", list[VIDEO_ID_MAX + 8] = "", hash[VIDEO_ID_MAX + 4] = "";
+	const char *slash;
+	int n = 0;
+	out[0] = '\0';
+	if (v->start)
+		snprintf(start, sizeof start, "%sstart=%ld", v->list[0] ? "&" : "?", v->start);
+	if (v->list[0])
+		snprintf(list, sizeof list, "?list=%s", v->list);
+	switch (v->kind) {
+	case VIDEO_YOUTUBE:
+		n = snprintf(out, outsz, "https://www.youtube-nocookie.com/embed/%s%s%s", v->id, list, start);
+		break;
+	case VIDEO_YOUTUBE_PLAYLIST:
+		n = snprintf(out, outsz, "https://www.youtube-nocookie.com/embed/videoseries?list=%s", v->list);
+		break;
+	case VIDEO_VIMEO:
+		/* An unlisted video ("123/abcdef") needs its hash as h=. */
+		slash = strchr(v->id, '/');
+		if (slash)
+			snprintf(hash, sizeof hash, "&h=%s", slash + 1);
+		start[0] = '\0';
+		if (v->start)
+			snprintf(start, sizeof start, "#t=%lds", v->start);
+		n = snprintf(out, outsz, "https://player.vimeo.com/video/%.*s?dnt=1%s%s",
+			     (int)(slash ? (size_t)(slash - v->id) : strlen(v->id)), v->id, hash, start);
+		break;
+	default:
+		return 0;
+	}
+	return n < 0 || (size_t)n >= outsz ? -1 : 0;
+}
+
 int video_normalise(const char *url, char *out, size_t outsz)
 {
 	struct video v;

@@ -38,6 +38,11 @@ int video_parse(const char *url, struct video *v);
 int video_url(const struct video *v, char *out, size_t outsz);
 /* url into its normal form in out: 0, or -1 as video_parse. */
 int video_normalise(const char *url, char *out, size_t outsz);
+/* The address of the site's own player for a click-to-load frame, in
+ * the sites' privacy modes: youtube-nocookie.com (no cookies until
+ * playback) and Vimeo's dnt=1 (no tracking).  "" for a channel or a search
+ * (nothing to play: the page links them).  0, or -1 if out is too small. */
+int video_embed_url(const struct video *v, char *out, size_t outsz);
 /* "YouTube" or "Vimeo". */
 const char *video_site(enum video_kind k);
 /* A start time as people write it: "0:45", "1:30", "1:02:03"; "" for 0. */

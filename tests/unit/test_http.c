@@ -630,8 +630,9 @@ static void assert_security_headers(void)
 	assert_true(has_header("\r\nReferrer-Policy: strict-origin-when-cross-origin\r\n"));
 	assert_true(has_header("\r\nContent-Security-Policy: default-src 'none'; "
 			       "img-src 'self'; style-src 'self'; script-src 'self'; "
-			       "connect-src 'self'; form-action 'self'; base-uri 'none'; "
-			       "frame-ancestors 'none'\r\n"));
+			       "connect-src 'self'; form-action 'self'; "
+			       "frame-src https://www.youtube-nocookie.com https://player.vimeo.com; "
+			       "base-uri 'none'; frame-ancestors 'none'\r\n"));
 }
 
 static void test_security_headers_on_errors(void **state)

@@ -275,6 +275,47 @@ static void test_small_buffer_refused(void **state)
 	assert_int_equal(video_normalise(W "dQw4w9WgXcQ", out, sizeof out), -1);
 }
 
+/* The player's address for url, or "REFUSED". */
+static const char *embed(const char *url)
+{
+	static char out[VIDEO_URL_MAX + 64];
+	struct video v;
+	if (video_parse(url, &v) < 0 || video_embed_url(&v, out, sizeof out) < 0)
+		strcpy(out, "REFUSED");
+	return out;
+}
+
+static void test_embed_youtube_without_cookies(void **state)
+{
+	(void)state;
+	assert_string_equal(embed("https://youtu.be/dQw4w9WgXcQ?si=abc&t=90"),
+			    "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?start=90");
+	assert_string_equal(embed(W "dQw4w9WgXcQ&list=PL123"),
+			    "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?list=PL123");
+}
+
+static void test_embed_playlist(void **state)
+{
+	(void)state;
+	assert_string_equal(embed("https://www.youtube.com/playlist?list=PL123"),
+			    "https://www.youtube-nocookie.com/embed/videoseries?list=PL123");
+}
+
+static void test_embed_vimeo_do_not_track(void **state)
+{
+	(void)state;
+	assert_string_equal(embed("https://vimeo.com/76979871#t=30s"),
+			    "https://player.vimeo.com/video/76979871?dnt=1#t=30s");
+	assert_string_equal(embed("https://vimeo.com/76979871/abcdef1234"),
+			    "https://player.vimeo.com/video/76979871?dnt=1&h=abcdef1234");
+}
+
+static void test_embed_nothing_for_a_channel(void **state)
+{
+	(void)state;
+	assert_string_equal(embed("https://www.youtube.com/@digimed"), "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -317,6 +358,10 @@ int main(void)
 		cmocka_unit_test(test_start_text),
 		cmocka_unit_test(test_site_names),
 		cmocka_unit_test(test_small_buffer_refused),
+		cmocka_unit_test(test_embed_youtube_without_cookies),
+		cmocka_unit_test(test_embed_playlist),
+		cmocka_unit_test(test_embed_vimeo_do_not_track),
+		cmocka_unit_test(test_embed_nothing_for_a_channel),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
