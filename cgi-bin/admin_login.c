@@ -40,7 +40,7 @@ void admin_login_post(struct admin_ctx *c)
 	char cookie[AUTH_COOKIE_MAX], retry[16];
 
 	/* A new session id at every log-in (ASVS 3.2.1): any old one ends. */
-	if (upload_session(c->r, c->now, &old, NULL) == 1)
+	if (auth_request_session(c->r, c->now, &old, NULL) == 1)
 		auth_logout(&old, c->now);
 	tmpl_set(c->v, "name", name);
 	enum auth_result rc = auth_login(name, password ? password : "",

@@ -569,7 +569,7 @@ static void method_not_allowed(struct admin_ctx *c, const struct route *rt)
 static int need_session_get(struct admin_ctx *c)
 {
 	int had_cookie;
-	int rc = upload_session(c->r, c->now, &c->s, &had_cookie);
+	int rc = auth_request_session(c->r, c->now, &c->s, &had_cookie);
 	if (rc < 0) {
 		admin_fail(c, 500, NULL);
 		return -1;
@@ -601,13 +601,18 @@ static int load_edition(struct admin_ctx *c)
 
 static void run_post(struct admin_ctx *c, const struct route *rt)
 {
-	int status = upload_gate(c->r, rt->spec, c->now, &c->up);
-	if (!status) {
-		c->s = c->up.session;
-		if (load_edition(c) < 0)
-			return;
-		status = upload_read(c->r, rt->spec, admin_media_root(), &c->up);
+	const char *msg = NULL;
+	int status = auth_gate(c->r, rt->spec->need_session, c->now,
+			       &c->up.session, &msg);
+	if (status) {
+		admin_fail(c, status, msg);
+		return;
 	}
+	c->up.has_session = rt->spec->need_session;
+	c->s = c->up.session;
+	if (load_edition(c) < 0)
+		return;
+	status = upload_read(c->r, rt->spec, admin_media_root(), &c->up);
 	if (status) {
 		admin_fail(c, status, c->up.msg);
 		return;

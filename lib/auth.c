@@ -627,3 +627,59 @@ long auth_read_password(const char *prompt, char *buf, size_t bufsz)
 	tcsetattr(fd, TCSAFLUSH, &old);
 	return n;
 }
+
+/* ---- a request's credentials ---- */
+
+/* The scheme the client used: nginx passes REQUEST_SCHEME; other servers
+ * set HTTPS=on (RFC 3875 leaves both to the server). */
+static const char *request_scheme(const struct http_req *r)
+{
+	const char *s = http_param(r, "REQUEST_SCHEME");
+	if (s && (strcmp(s, "https") == 0 || strcmp(s, "http") == 0))
+		return s;
+	s = http_param(r, "HTTPS");
+	return s && strcasecmp(s, "on") == 0 ? "https" : "http";
+}
+
+int auth_request_session(const struct http_req *r, time_t now,
+			 struct auth_session *s, int *had_cookie)
+{
+	char id[AUTH_TOKEN_SIZE];
+	int found = auth_cookie_get(http_header(r, "Cookie"), id);
+	if (had_cookie)
+		*had_cookie = found;
+	memset(s, 0, sizeof *s);
+	if (!found)
+		return 0;
+	return auth_session_check(id, now, s);
+}
+
+int auth_request_origin_ok(const struct http_req *r)
+{
+	return auth_origin_ok(http_header(r, "Origin"), http_header(r, "Sec-Fetch-Site"),
+			      http_header(r, "Host"), request_scheme(r));
+}
+
+int auth_gate(const struct http_req *r, int need_session, time_t now,
+	      struct auth_session *s, const char **msg)
+{
+	/* A forged cross-site form carries a foreign Origin (or
+	 * Sec-Fetch-Site: cross-site): refused before its body is read. */
+	if (!auth_request_origin_ok(r)) {
+		*msg = "The form was not sent from this site's own pages.";
+		return 403;
+	}
+	if (!need_session)
+		return 0;
+	int rc = auth_request_session(r, now, s, NULL);
+	if (rc < 0) {
+		*msg = "The session could not be checked.";
+		return 500;
+	}
+	if (rc == 0) {
+		*msg = "You are not logged in, or your session has expired. "
+		       "Please log in again.";
+		return 403;
+	}
+	return 0;
+}

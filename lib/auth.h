@@ -40,6 +40,7 @@
 #include <stddef.h>
 #include <time.h>
 #include "db_auth.h"
+#include "http.h"
 
 /* Argon2id cost (crypto_pwhash_str).  OWASP's floor is t=2, m=19 MiB; we
  * use t=3, m=64 MiB: about 0.17 s per hash on the idle 2-core build host
@@ -205,6 +206,25 @@ int auth_csrf_ok(const struct auth_session *s, const char *token);
  * 1 allow, 0 refuse (answer 403). */
 int auth_origin_ok(const char *origin, const char *sec_fetch_site,
 		   const char *host, const char *scheme);
+
+/* ---- a request's credentials (every admin page, GET and POST) ---- */
+
+/* The session of r's cookie: 1 valid (into *s), 0 none or expired, -1
+ * database error.  *had_cookie (may be NULL) says whether a session
+ * cookie was sent at all (then a stale one is to be cleared). */
+int auth_request_session(const struct http_req *r, time_t now,
+			 struct auth_session *s, int *had_cookie);
+
+/* auth_origin_ok on r's headers and the scheme the client used. */
+int auth_request_origin_ok(const struct http_req *r);
+
+/* Before any byte of a state-changing request's body is read (OWASP ASVS
+ * 4.2.2): it comes from our own pages (else 403) and, when need_session,
+ * from a logged-in admin (403; 500 when the session cannot be checked),
+ * whose session goes to *s.  0 go on, else the status, with *msg (a
+ * sentence for the admin) saying why. */
+int auth_gate(const struct http_req *r, int need_session, time_t now,
+	      struct auth_session *s, const char **msg);
 
 /* ---- admin accounts (command line and admin pages) ----
  *

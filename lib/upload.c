@@ -23,63 +23,6 @@ static void set_msg(struct upload *u, const char *msg)
 	snprintf(u->msg, sizeof u->msg, "%s", msg);
 }
 
-/* ---- the gate: before any byte of the body ---- */
-
-/* The scheme the client used: nginx passes REQUEST_SCHEME; other servers
- * set HTTPS=on (RFC 3875 leaves both to the server). */
-static const char *request_scheme(const struct http_req *r)
-{
-	const char *s = http_param(r, "REQUEST_SCHEME");
-	if (s && (strcmp(s, "https") == 0 || strcmp(s, "http") == 0))
-		return s;
-	s = http_param(r, "HTTPS");
-	return s && strcasecmp(s, "on") == 0 ? "https" : "http";
-}
-
-int upload_session(const struct http_req *r, time_t now,
-		struct auth_session *s, int *had_cookie)
-{
-	char id[AUTH_TOKEN_SIZE];
-	int found = auth_cookie_get(http_header(r, "Cookie"), id);
-	if (had_cookie)
-		*had_cookie = found;
-	memset(s, 0, sizeof *s);
-	if (!found)
-		return 0;
-	return auth_session_check(id, now, s);
-}
-
-int upload_gate(const struct http_req *r, const struct upload_spec *spec,
-		time_t now, struct upload *u)
-{
-	if (r->method != HTTP_POST) {
-		set_msg(u, "This address only takes forms sent with POST.");
-		return 405;
-	}
-	/* A forged cross-site form carries a foreign Origin (or
-	 * Sec-Fetch-Site: cross-site); refusing it before the body is read
-	 * means a forged upload costs us nothing but the drain. */
-	if (!auth_origin_ok(http_header(r, "Origin"), http_header(r, "Sec-Fetch-Site"),
-			    http_header(r, "Host"), request_scheme(r))) {
-		set_msg(u, "The form was not sent from this site's own pages.");
-		return 403;
-	}
-	if (!spec->need_session)
-		return 0;
-	int rc = upload_session(r, now, &u->session, NULL);
-	if (rc < 0) {
-		set_msg(u, "The session could not be checked.");
-		return 500;
-	}
-	if (rc == 0) {
-		set_msg(u, "You are not logged in, or your session has expired. "
-			"Please log in again.");
-		return 403;
-	}
-	u->has_session = 1;
-	return 0;
-}
-
 /* ---- reading ---- */
 
 /* Read up to n bytes, retrying short reads: the count, 0 at the end of
@@ -344,13 +287,6 @@ int upload_read(struct http_req *r, const struct upload_spec *spec,
 		return status;
 	}
 	return 0;
-}
-
-int upload_receive(struct http_req *r, const struct upload_spec *spec,
-		const char *media_root, time_t now, struct upload *u)
-{
-	int status = upload_gate(r, spec, now, u);
-	return status ? status : upload_read(r, spec, media_root, u);
 }
 
 struct upload_file *upload_file(struct upload *u, const char *field)

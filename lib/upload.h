@@ -2,14 +2,13 @@
  *
  * Order matters (OWASP ASVS 4.2.2, 12.1): nothing of the body is read
  * before the request is known to come from our own pages and, except for
- * the log-in form, from a logged-in admin.  Then the size is checked
- * against CONTENT_LENGTH, the body is parsed as it streams in (file parts
- * go to temp files under media/tmp through a fixed buffer, so a worker's
- * memory does not grow with the upload), and last the CSRF token of the
- * form is compared with the session's.
+ * the log-in form, from a logged-in admin (auth_gate, in lib/auth.c; the
+ * router has already answered 405 to anything but a POST).  Then the size
+ * is checked against CONTENT_LENGTH, the body is parsed as it streams in
+ * (file parts go to temp files under media/tmp through a fixed buffer, so
+ * a worker's memory does not grow with the upload), and last the CSRF
+ * token of the form is compared with the session's:
  *
- *   upload_gate     POST only (405), Origin/Sec-Fetch-Site (403), the
- *                   session (403); reads nothing.
  *   upload_read     CONTENT_LENGTH present (411) and <= ADMIN_BODY_MAX
  *                   (413); Content-Type urlencoded or multipart (415);
  *                   the body, exactly CONTENT_LENGTH bytes, well-formed
@@ -64,7 +63,7 @@ struct upload_file {
 };
 
 struct upload {
-	struct auth_session session;        /* when need_session */
+	struct auth_session session;        /* auth_gate's, when need_session */
 	int has_session;
 	struct form fields;
 	struct upload_file files[UPLOAD_FILES_MAX];
@@ -72,29 +71,14 @@ struct upload {
 	char msg[UPLOAD_MSG_MAX];           /* why it was refused */
 };
 
-/* Zero u; call before upload_gate. */
+/* Zero u; call before auth_gate fills u->session. */
 void upload_init(struct upload *u);
 
-/* The session of the request's cookie: 1 valid (into *s), 0 none or
- * expired, -1 database error.  *had_cookie (may be NULL) says whether a
- * session cookie was sent at all (then a stale one is to be cleared). */
-int upload_session(const struct http_req *r, time_t now,
-		struct auth_session *s, int *had_cookie);
-
-/* Steps 1-2 above.  0 go on, else the status to answer (405, 403, 500);
- * u->msg says why. */
-int upload_gate(const struct http_req *r, const struct upload_spec *spec,
-		time_t now, struct upload *u);
-
-/* Steps 3-5: read and check the body.  0 (fields in u->fields, files in
+/* Read and check the body (after auth_gate).  0 (fields in u->fields, files in
  * u->files), else the status (400, 403, 411, 413, 415, 500) with u->msg
  * set and no temp file left. */
 int upload_read(struct http_req *r, const struct upload_spec *spec,
 		const char *media_root, struct upload *u);
-
-/* upload_gate then upload_read. */
-int upload_receive(struct http_req *r, const struct upload_spec *spec,
-		const char *media_root, time_t now, struct upload *u);
 
 /* The file sent in field, if a file was chosen there; NULL otherwise. */
 struct upload_file *upload_file(struct upload *u, const char *field);

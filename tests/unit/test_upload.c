@@ -1,8 +1,8 @@
-/* Tests for lib/upload.c: the order of the checks, urlencoded and
- * multipart bodies fed in small chunks by a fake body_read, limits, lying
- * Content-Lengths, and that no temp file outlives a refused request.  A
- * fresh database from schema.sql ($SITE_SCHEMA, else ./schema.sql) holds
- * the session for the CSRF tests. */
+/* Tests for lib/upload.c behind auth_gate (lib/auth.c): the order of the
+ * checks, urlencoded and multipart bodies fed in small chunks by a fake
+ * body_read, limits, lying Content-Lengths, and that no temp file
+ * outlives a refused request.  A fresh database from schema.sql
+ * ($SITE_SCHEMA, else ./schema.sql) holds the session for the CSRF tests. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -33,6 +33,18 @@ static char dir[] = "/tmp/test_upload.XXXXXX";
 static char dbpath[sizeof dir + 16];
 static char media[sizeof dir + 16];
 static struct auth_session alice;     /* a logged-in session */
+
+/* What the admin's router does with a POST: auth_gate, then the body. */
+static int receive(struct http_req *r, const struct upload_spec *spec,
+		   const char *root, time_t now, struct upload *u)
+{
+	const char *msg = NULL;
+	int status = auth_gate(r, spec->need_session, now, &u->session, &msg);
+	if (status)
+		return status;
+	u->has_session = spec->need_session;
+	return upload_read(r, spec, root, u);
+}
 
 /* ---- a fake request ---- */
 
@@ -153,7 +165,7 @@ static void test_urlencoded_ok(void **state)
 	fake_req(&f, &r, UE_TYPE "; charset=UTF-8", body, (long long)strlen(body),
 		 ORIGIN_OK, NULL);
 	upload_init(&u);
-	assert_int_equal(upload_receive(&r, &no_session, media, time(NULL), &u), 0);
+	assert_int_equal(receive(&r, &no_session, media, time(NULL), &u), 0);
 	assert_string_equal(form_get(&u.fields, "name"), "alice");
 	assert_string_equal(form_get(&u.fields, "password"), "a b!");
 	assert_int_equal(u.nfiles, 0);
@@ -168,7 +180,7 @@ static void test_urlencoded_longer_than_announced(void **state)
 	struct upload u;
 	fake_req(&f, &r, UE_TYPE, "a=1&b=2", 3, ORIGIN_OK, NULL);
 	upload_init(&u);
-	assert_int_equal(upload_receive(&r, &no_session, media, time(NULL), &u), 400);
+	assert_int_equal(receive(&r, &no_session, media, time(NULL), &u), 400);
 	assert_int_equal(u.fields.n, 0);
 }
 
@@ -180,7 +192,7 @@ static void test_urlencoded_shorter_than_announced(void **state)
 	struct upload u;
 	fake_req(&f, &r, UE_TYPE, "a=1", 30, ORIGIN_OK, NULL);
 	upload_init(&u);
-	assert_int_equal(upload_receive(&r, &no_session, media, time(NULL), &u), 400);
+	assert_int_equal(receive(&r, &no_session, media, time(NULL), &u), 400);
 }
 
 /* ---- multipart ---- */
@@ -216,7 +228,7 @@ static void test_multipart_two_files(void **state)
 	struct upload u;
 	fake_req(&f, &r, MP_TYPE, two_files, (long long)strlen(two_files), ORIGIN_OK, NULL);
 	upload_init(&u);
-	assert_int_equal(upload_receive(&r, &no_session, media, time(NULL), &u), 0);
+	assert_int_equal(receive(&r, &no_session, media, time(NULL), &u), 0);
 	assert_string_equal(form_get(&u.fields, "title"), "Keynote");
 	assert_string_equal(form_get(&u.fields, "speakers"), "Dr. A");
 	assert_int_equal(u.nfiles, 2);
@@ -244,7 +256,7 @@ static void test_multipart_file_too_large_is_marked(void **state)
 	struct upload u;
 	fake_req(&f, &r, MP_TYPE, two_files, (long long)strlen(two_files), ORIGIN_OK, NULL);
 	upload_init(&u);
-	assert_int_equal(upload_receive(&r, &tiny, media, time(NULL), &u), 0);
+	assert_int_equal(receive(&r, &tiny, media, time(NULL), &u), 0);
 	struct upload_file *a = upload_file(&u, "file_1");
 	assert_non_null(a);
 	assert_true(a->too_large);
@@ -266,7 +278,7 @@ static void test_multipart_missing_final_boundary(void **state)
 	struct upload u;
 	fake_req(&f, &r, MP_TYPE, body, (long long)strlen(body), ORIGIN_OK, NULL);
 	upload_init(&u);
-	assert_int_equal(upload_receive(&r, &no_session, media, time(NULL), &u), 400);
+	assert_int_equal(receive(&r, &no_session, media, time(NULL), &u), 400);
 	assert_int_equal(tmp_files(), 0);
 	assert_int_equal(u.fields.n, 0);
 }
@@ -280,7 +292,7 @@ static void test_multipart_shorter_than_announced(void **state)
 	fake_req(&f, &r, MP_TYPE, two_files, (long long)strlen(two_files) + 100,
 		 ORIGIN_OK, NULL);
 	upload_init(&u);
-	assert_int_equal(upload_receive(&r, &no_session, media, time(NULL), &u), 400);
+	assert_int_equal(receive(&r, &no_session, media, time(NULL), &u), 400);
 	assert_int_equal(tmp_files(), 0);
 }
 
@@ -293,7 +305,7 @@ static void test_multipart_longer_than_announced(void **state)
 	/* Announced: only up to the middle of the first file. */
 	fake_req(&f, &r, MP_TYPE, two_files, 120, ORIGIN_OK, NULL);
 	upload_init(&u);
-	assert_int_equal(upload_receive(&r, &no_session, media, time(NULL), &u), 400);
+	assert_int_equal(receive(&r, &no_session, media, time(NULL), &u), 400);
 	assert_int_equal(tmp_files(), 0);
 }
 
@@ -306,7 +318,7 @@ static void test_multipart_file_in_plain_field_refused(void **state)
 	struct upload u;
 	fake_req(&f, &r, MP_TYPE, body, (long long)strlen(body), ORIGIN_OK, NULL);
 	upload_init(&u);
-	assert_int_equal(upload_receive(&r, &no_session, media, time(NULL), &u), 400);
+	assert_int_equal(receive(&r, &no_session, media, time(NULL), &u), 400);
 	assert_int_equal(tmp_files(), 0);
 }
 
@@ -320,7 +332,7 @@ static void test_over_body_max_is_413_unread(void **state)
 	struct upload u;
 	fake_req(&f, &r, MP_TYPE, two_files, ADMIN_BODY_MAX + 1, ORIGIN_OK, NULL);
 	upload_init(&u);
-	assert_int_equal(upload_receive(&r, &no_session, media, time(NULL), &u), 413);
+	assert_int_equal(receive(&r, &no_session, media, time(NULL), &u), 413);
 	assert_int_equal(f.calls, 0);
 }
 
@@ -332,7 +344,7 @@ static void test_no_content_length_is_411(void **state)
 	struct upload u;
 	fake_req(&f, &r, UE_TYPE, "a=1", -1, ORIGIN_OK, NULL);
 	upload_init(&u);
-	assert_int_equal(upload_receive(&r, &no_session, media, time(NULL), &u), 411);
+	assert_int_equal(receive(&r, &no_session, media, time(NULL), &u), 411);
 	assert_int_equal(f.calls, 0);
 }
 
@@ -344,7 +356,7 @@ static void test_other_content_type_is_415(void **state)
 	struct upload u;
 	fake_req(&f, &r, "text/plain", "a=1", 3, ORIGIN_OK, NULL);
 	upload_init(&u);
-	assert_int_equal(upload_receive(&r, &no_session, media, time(NULL), &u), 415);
+	assert_int_equal(receive(&r, &no_session, media, time(NULL), &u), 415);
 }
 
 static void test_foreign_origin_reads_nothing(void **state)
@@ -355,7 +367,7 @@ static void test_foreign_origin_reads_nothing(void **state)
 	struct upload u;
 	fake_req(&f, &r, MP_TYPE, two_files, (long long)strlen(two_files), ORIGIN_BAD, NULL);
 	upload_init(&u);
-	assert_int_equal(upload_receive(&r, &no_session, media, time(NULL), &u), 403);
+	assert_int_equal(receive(&r, &no_session, media, time(NULL), &u), 403);
 	assert_int_equal(f.calls, 0);
 	assert_int_equal(tmp_files(), 0);
 }
@@ -368,20 +380,7 @@ static void test_no_origin_reads_nothing(void **state)
 	struct upload u;
 	fake_req(&f, &r, UE_TYPE, "a=1", 3, NULL, NULL);
 	upload_init(&u);
-	assert_int_equal(upload_receive(&r, &no_session, media, time(NULL), &u), 403);
-	assert_int_equal(f.calls, 0);
-}
-
-static void test_get_is_405(void **state)
-{
-	(void)state;
-	struct fake f;
-	struct http_req r;
-	struct upload u;
-	fake_req(&f, &r, UE_TYPE, "a=1", 3, ORIGIN_OK, NULL);
-	r.method = HTTP_GET;
-	upload_init(&u);
-	assert_int_equal(upload_receive(&r, &no_session, media, time(NULL), &u), 405);
+	assert_int_equal(receive(&r, &no_session, media, time(NULL), &u), 403);
 	assert_int_equal(f.calls, 0);
 }
 
@@ -393,7 +392,7 @@ static void test_no_session_reads_nothing(void **state)
 	struct upload u;
 	fake_req(&f, &r, UE_TYPE, "a=1", 3, ORIGIN_OK, NULL);
 	upload_init(&u);
-	assert_int_equal(upload_receive(&r, &with_session, media, time(NULL), &u), 403);
+	assert_int_equal(receive(&r, &with_session, media, time(NULL), &u), 403);
 	assert_int_equal(f.calls, 0);
 }
 
@@ -406,12 +405,12 @@ static void test_csrf_checked(void **state)
 	struct buf ok = BUF_INIT;
 	fake_req(&f, &r, UE_TYPE, "csrf=wrong&x=1", 14, ORIGIN_OK, alice.id);
 	upload_init(&u);
-	assert_int_equal(upload_receive(&r, &with_session, media, time(NULL), &u), 403);
+	assert_int_equal(receive(&r, &with_session, media, time(NULL), &u), 403);
 
 	buf_printf(&ok, "csrf=%s&x=1", alice.csrf);
 	fake_req(&f, &r, UE_TYPE, ok.data, (long long)ok.len, ORIGIN_OK, alice.id);
 	upload_init(&u);
-	assert_int_equal(upload_receive(&r, &with_session, media, time(NULL), &u), 0);
+	assert_int_equal(receive(&r, &with_session, media, time(NULL), &u), 0);
 	assert_true(u.has_session);
 	assert_string_equal(u.session.admin, NAME);
 	assert_string_equal(form_get(&u.fields, "x"), "1");
@@ -428,7 +427,7 @@ static void test_csrf_failure_removes_files(void **state)
 	struct upload u;
 	fake_req(&f, &r, MP_TYPE, body, (long long)strlen(body), ORIGIN_OK, alice.id);
 	upload_init(&u);
-	assert_int_equal(upload_receive(&r, &with_session, media, time(NULL), &u), 403);
+	assert_int_equal(receive(&r, &with_session, media, time(NULL), &u), 403);
 	assert_int_equal(tmp_files(), 0);
 }
 
@@ -449,7 +448,6 @@ int main(void)
 		cmocka_unit_test(test_other_content_type_is_415),
 		cmocka_unit_test(test_foreign_origin_reads_nothing),
 		cmocka_unit_test(test_no_origin_reads_nothing),
-		cmocka_unit_test(test_get_is_405),
 		cmocka_unit_test(test_no_session_reads_nothing),
 		cmocka_unit_test(test_csrf_checked),
 		cmocka_unit_test(test_csrf_failure_removes_files),
