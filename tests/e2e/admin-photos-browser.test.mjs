@@ -236,7 +236,7 @@ describe('photos in bulk and the press kit in Chromium', { skip: skip || false }
 				assert.match(alert, /2 photo\(s\) added/);
 				assert.match(alert, new RegExp(`nojs-bad-${width}-${tag}\\.jpg: not a JPEG or PNG image\\.`));
 				await page.screenshot({ path: path.join(SHOTS, `photos-nojs-refused-${width}.png`), fullPage: true });
-				sql(`DELETE FROM photo_draft WHERE name LIKE 'nojs-%${tag}.jpg';`);
+				sql(`DELETE FROM photo_draft WHERE name LIKE '%nojs-%${tag}.jpg';`);
 
 				const order = galleryIds();
 				const second = order[1];
