@@ -13,11 +13,13 @@
 #include "auth.h"
 #include "db_admin.h"
 #include "http.h"
+#include "store.h"
 #include "tmpl.h"
 #include "upload.h"
 
 #define ADMIN_TEXT_MAX   300           /* one-line fields, bytes */
 #define ADMIN_AUDIT_ROWS 200           /* rows on the audit page */
+#define ADMIN_MEDIA_MAX  (64LL << 20)  /* a stored file the admin shows itself */
 /* Tests only: set, admin_commit exits right after the commit. */
 #define ADMIN_TEST_CRASH_ENV    "SITE_TEST_CRASH_AFTER_COMMIT"
 #define ADMIN_TEST_CRASH_STATUS 137    /* what a shell shows for kill -9 */
@@ -34,6 +36,7 @@ struct admin_ctx {
 	long long edition_id;              /* its edition */
 	long long id;                      /* the route's ID, 0 without */
 	char lang[3];                      /* the route's LANG */
+	char media[STORE_REL_MAX];         /* the route's stored file, "ab/ab12...ef.jpg" */
 	int kind;                          /* the route's KIND, -1 without */
 	int invalid;                       /* form errors found so far */
 	int status;                        /* the status of a form error */
@@ -54,6 +57,8 @@ void admin_password_post(struct admin_ctx *c);
 void admin_person_delete(struct admin_ctx *c);
 void admin_trash_get(struct admin_ctx *c);
 void admin_restore_post(struct admin_ctx *c);
+void admin_purge_post(struct admin_ctx *c);
+void admin_media_get(struct admin_ctx *c);
 void admin_site_get(struct admin_ctx *c);
 void admin_site_post(struct admin_ctx *c);
 void admin_edition_new_get(struct admin_ctx *c);

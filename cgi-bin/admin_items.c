@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "db_links.h"
+#include "links.h"
 
 const char *admin_kind_list(enum db_admin_kind k)
 {
@@ -84,6 +85,20 @@ void admin_trash_get(struct admin_ctx *c)
 	admin_render(c, "trash.xml", 200);
 }
 
+/* The result of a change to an item in the trash: 1 to go on, else 0
+ * after rolling back and answering. */
+static int in_trash(struct admin_ctx *c, enum db_result rc)
+{
+	if (rc == DB_FOUND)
+		return 1;
+	db_rollback();
+	if (rc == DB_FAILED)
+		admin_fail(c, 500, NULL);
+	else
+		admin_fail(c, 404, "That item is not in the trash.");
+	return 0;
+}
+
 void admin_restore_post(struct admin_ctx *c)
 {
 	char object[64];
@@ -92,14 +107,8 @@ void admin_restore_post(struct admin_ctx *c)
 	c->edition_id = db_links_item_edition(c->kind, c->id);
 	enum db_result rc = c->edition_id < 0 ? DB_FAILED :
 		db_admin_restore(c->kind, c->id);
-	if (rc != DB_FOUND) {
-		db_rollback();
-		if (rc == DB_FAILED)
-			admin_fail(c, 500, NULL);
-		else
-			admin_fail(c, 404, "That item is not in the trash.");
+	if (!in_trash(c, rc))
 		return;
-	}
 	snprintf(object, sizeof object, "%s %lld", db_admin_kind_name(c->kind), c->id);
 	if (admin_commit(c, "restore", object, "") < 0)
 		return;
@@ -111,4 +120,44 @@ void admin_restore_post(struct admin_ctx *c)
 		return;
 	}
 	admin_redirect_done(c, "/admin/trash", ADMIN_DONE_RESTORED, -1, 0, 0);
+}
+
+/* A stored file to delete once the purge is committed. */
+struct doomed {
+	char paths[DB_LINKS_ITEM_FILES][STORE_REL_MAX];
+	int n;
+};
+
+static int doom(void *ctx, const char *path)
+{
+	struct doomed *d = ctx;
+	if (d->n >= DB_LINKS_ITEM_FILES)
+		return -1;
+	snprintf(d->paths[d->n++], STORE_REL_MAX, "%s", path);
+	return 0;
+}
+
+/* Purge: the item out of the trash for good, and the files only it used
+ * off the disk.  The rows go first (committed with their audit row), the
+ * files after: a crash between leaves files no row names, which the next
+ * start deletes (lib/links.h). */
+void admin_purge_post(struct admin_ctx *c)
+{
+	char object[64], detail[64];
+	struct doomed d = { .n = 0 };
+	if (admin_begin(c) < 0)
+		return;
+	c->edition_id = db_links_item_edition(c->kind, c->id);
+	enum db_result rc = c->edition_id < 0 ? DB_FAILED : db_links_purge(c->kind, c->id, doom, &d);
+	if (!in_trash(c, rc))
+		return;
+	snprintf(object, sizeof object, "%s %lld", db_admin_kind_name(c->kind), c->id);
+	snprintf(detail, sizeof detail, "deleted for good, %d stored file%s removed",
+		 d.n, d.n == 1 ? "" : "s");
+	if (admin_commit(c, "purge", object, detail) < 0)
+		return;
+	for (int i = 0; i < d.n; i++)
+		if (links_remove_stored(admin_media_root(), d.paths[i]) < 0)
+			fprintf(stderr, "admin: could not delete %s\n", d.paths[i]);
+	admin_redirect(c, "/admin/trash");
 }

@@ -429,7 +429,8 @@ static const struct upload_spec spec_photos = { 1, "file", UPLOAD_IMAGE_MAX,
 						UPLOAD_FILES_MAX };
 
 /* Patterns: %Y a year (4 digits), %I an id ([1-9][0-9]{0,17}), %L en|de,
- * %K a kind (presentation|photo|video); everything else is literal. */
+ * %K a kind (presentation|photo|video), %M a stored file's name
+ * ("ab/ab12...ef.jpg"); everything else is literal. */
 struct route {
 	const char *pattern;
 	admin_handler get, post;
@@ -447,6 +448,8 @@ static const struct route routes[] = {
 	{ "/admin/password", NULL, admin_password_post, &spec_form },
 	{ "/admin/trash", admin_trash_get, NULL, NULL },
 	{ "/admin/trash/%K/%I/restore", NULL, admin_restore_post, &spec_form },
+	{ "/admin/trash/%K/%I/purge", NULL, admin_purge_post, &spec_form },
+	{ "/admin/media/%M", admin_media_get, NULL, NULL },
 	{ "/admin/editions/new", admin_edition_new_get, admin_edition_new_post, &spec_form },
 	{ "/admin/%Y/", admin_edition_get, admin_edition_post, &spec_form },
 	{ "/admin/%Y/press/%L", admin_press_get, admin_press_post, &spec_form },
@@ -467,6 +470,23 @@ static const struct route routes[] = {
 	{ "/admin/%Y/videos/%I/delete", NULL, admin_video_delete, &spec_form },
 };
 #define NROUTES (sizeof routes / sizeof *routes)
+
+/* The length of a stored file's name at s: <2 hex>/<64 hex>.<ext>, the
+ * directory the hash's first two digits (lib/store.h), ext one store_put
+ * gives; 0 when s does not start with one. */
+static size_t stored_name(const char *s)
+{
+	static const char *const ext[] = { "pdf", "jpg", "jpeg", "png", "webp", "avif" };
+	const char *hex = "0123456789abcdef";
+	if (strspn(s, hex) != 2 || s[2] != '/' || strspn(s + 3, hex) != STORE_HEX_LEN ||
+	    strncmp(s, s + 3, 2) != 0 || s[3 + STORE_HEX_LEN] != '.')
+		return 0;
+	const char *e = s + 3 + STORE_HEX_LEN + 1;
+	for (size_t i = 0; i < sizeof ext / sizeof *ext; i++)
+		if (strncmp(e, ext[i], strlen(ext[i])) == 0)
+			return (size_t)(e - s) + strlen(ext[i]);
+	return 0;
+}
 
 static int match_part(char ph, const char **p, struct admin_ctx *c)
 {
@@ -495,6 +515,12 @@ static int match_part(char ph, const char **p, struct admin_ctx *c)
 		n = 2;
 		memcpy(c->lang, s, 2);
 		c->lang[2] = '\0';
+		break;
+	case 'M':
+		if (!(n = stored_name(s)))
+			return 0;
+		memcpy(c->media, s, n);
+		c->media[n] = '\0';
 		break;
 	case 'K': {
 		char word[16];
@@ -624,6 +650,21 @@ static void run_post(struct admin_ctx *c, const struct route *rt)
 	rt->post(c);
 }
 
+/* A POST may store files before it commits their rows: it holds the
+ * writers' lock meanwhile, so that a clean-up never takes them for
+ * orphans (lib/links.h). */
+static void locked_post(struct admin_ctx *c, const struct route *rt)
+{
+	int fd = links_writer_enter(media_root);
+	if (fd < 0) {
+		fprintf(stderr, "admin: cannot take the writers' lock in %s\n", media_root);
+		admin_fail(c, 500, NULL);
+		return;
+	}
+	run_post(c, rt);
+	links_writer_leave(fd);
+}
+
 static void route_request(struct admin_ctx *c)
 {
 	const struct route *rt = find_route(c);
@@ -638,7 +679,7 @@ static void route_request(struct admin_ctx *c)
 		return;
 	}
 	if (!get) {
-		run_post(c, rt);
+		locked_post(c, rt);
 		return;
 	}
 	if (rt->get != admin_login_get && need_session_get(c) < 0)

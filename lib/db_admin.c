@@ -374,11 +374,11 @@ enum db_result db_admin_press_kit(struct tmpl_vars *v, long long edition_id)
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st,
 		"SELECT coalesce(f.id, '') AS press_photo_id,"
-		" coalesce('/media/' || pt.path, '') AS press_thumb_url,"
+		" coalesce('/admin/media/' || pt.path, '') AS press_thumb_url,"
 		" coalesce(CASE WHEN f.decorative THEN '' ELSE f.alt END, '') AS press_alt,"
 		" coalesce(f.caption, '') AS press_photo_caption, e.press_credit,"
 		" coalesce(c.id, '') AS cover_photo_id,"
-		" coalesce('/media/' || ct.path, '') AS cover_thumb_url,"
+		" coalesce('/admin/media/' || ct.path, '') AS cover_thumb_url,"
 		" coalesce(CASE WHEN c.decorative THEN '' ELSE c.alt END, '') AS cover_alt"
 		" FROM edition e"
 		" LEFT JOIN photo f ON f.id = e.press_photo_id AND f.deleted_at IS NULL"
@@ -434,7 +434,7 @@ enum db_result db_admin_photo_pick(long long edition_id, long long id, enum db_a
  * buttons that would do nothing. */
 #define TALK_COLUMNS \
 	"t.id, t.slug, t.title, t.speakers, t.affiliation," \
-	" CASE WHEN m.id IS NULL THEN '' ELSE '/media/' || m.path END AS file_url," \
+	" CASE WHEN m.id IS NULL THEN '' ELSE '/admin/media/' || m.path END AS file_url," \
 	" CASE WHEN m.id IS NULL THEN '' ELSE 'PDF, ' || fmt_size(m.bytes) ||" \
 	"  coalesce(', ' || m.pages || CASE m.pages WHEN 1 THEN ' page'" \
 	"  ELSE ' pages' END, '') END AS file_label," \
@@ -529,8 +529,8 @@ enum db_result db_admin_presentation_update(long long id, const struct db_admin_
 /* ---- photos ---- */
 
 #define PHOTO_COLUMNS \
-	"f.id, '/media/' || t.path AS thumb_url, t.width AS thumb_width," \
-	" t.height AS thumb_height, '/media/' || w.path AS web_url, f.alt," \
+	"f.id, '/admin/media/' || t.path AS thumb_url, t.width AS thumb_width," \
+	" t.height AS thumb_height, '/admin/media/' || w.path AS web_url, f.alt," \
 	" f.decorative, f.caption, f.credit, f.published," \
 	" '/admin/' || e.year || '/photos/' || f.id AS item_url," \
 	" CASE WHEN f.alt <> '' THEN f.alt WHEN f.caption <> '' THEN f.caption" \
@@ -697,8 +697,8 @@ long long db_admin_draft_add(const struct db_admin_draft *d, time_t now)
 }
 
 #define DRAFT_SELECT \
-	"SELECT d.id, '/media/' || t.path AS thumb_url, t.width AS thumb_width," \
-	" t.height AS thumb_height, '/media/' || w.path AS web_url, d.name" \
+	"SELECT d.id, '/admin/media/' || t.path AS thumb_url, t.width AS thumb_width," \
+	" t.height AS thumb_height, '/admin/media/' || w.path AS web_url, d.name" \
 	" FROM photo_draft d JOIN media t ON t.id = d.thumb_id" \
 	" JOIN media w ON w.id = d.web_id WHERE d.edition_id = ?1"
 
@@ -1012,7 +1012,7 @@ int db_admin_trash_list(struct tmpl_vars *v, const char *list)
 		" UNION ALL"
 		" SELECT 'photo', f.id, e.year, CASE WHEN f.alt <> '' THEN f.alt"
 		"  WHEN f.caption <> '' THEN f.caption ELSE 'Photo ' || f.id END,"
-		"  '/media/' || m.path, f.deleted_at"
+		"  '/admin/media/' || m.path, f.deleted_at"
 		"  FROM photo f JOIN edition e ON e.id = f.edition_id"
 		"  JOIN media m ON m.id = f.thumb_id WHERE f.deleted_at IS NOT NULL"
 		" UNION ALL"

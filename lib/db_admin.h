@@ -137,7 +137,7 @@ enum db_result db_admin_photo_pick(long long edition_id, long long id, enum db_a
 /* ---- presentations ---- */
 
 /* Not deleted, in order, into `list`: id, slug, title, speakers,
- * affiliation, file_url (the stored file "/media/ab/...", which works
+ * affiliation, file_url (the stored file "/admin/media/ab/...", which works
  * before the edition is published), file_label ("PDF, 2.4 MB, 18 pages"; both ""
  * without slides), public_url (the stable /media/ name), is_first,
  * is_last (1 or 0).  Count or -1. */

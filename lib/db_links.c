@@ -106,3 +106,135 @@ long long db_links_item_edition(int kind, long long id)
 	sqlite3_reset(q);
 	return e;
 }
+
+/* ---- stored files ---- */
+
+/* A photo the public may see: live, published, in a published edition,
+ * and shown somewhere - the gallery, the edition's cover or its press
+ * photo (lib/db.c's public queries). */
+#define PHOTO_LIVE \
+	" FROM photo f JOIN edition e ON e.id = f.edition_id" \
+	" WHERE f.deleted_at IS NULL AND f.published = 1 AND e.published = 1"
+#define PHOTO_SHOWN PHOTO_LIVE \
+	" AND (f.in_gallery = 1 OR f.id IN (e.cover_photo_id, e.press_photo_id))"
+/* Every media id the public may see; the full resolution only of a press
+ * photo (its download). */
+#define PUBLIC_MEDIA \
+	"SELECT t.media_id FROM presentation t JOIN edition e ON e.id = t.edition_id" \
+	" WHERE t.deleted_at IS NULL AND e.published = 1 AND t.media_id IS NOT NULL" \
+	" UNION SELECT f.thumb_id" PHOTO_SHOWN \
+	" UNION SELECT f.web_id" PHOTO_SHOWN \
+	" UNION SELECT coalesce(f.orig_id, f.web_id)" PHOTO_LIVE \
+	"  AND f.id = e.press_photo_id"
+/* Every media id a row refers to (edition_id ?1, or 0 for all). */
+#define USED_MEDIA(cond) \
+	"SELECT media_id FROM presentation WHERE media_id IS NOT NULL" cond \
+	" UNION SELECT thumb_id FROM photo WHERE 1" cond \
+	" UNION SELECT web_id FROM photo WHERE 1" cond \
+	" UNION SELECT orig_id FROM photo WHERE orig_id IS NOT NULL" cond \
+	" UNION SELECT thumb_id FROM photo_draft WHERE 1" cond \
+	" UNION SELECT web_id FROM photo_draft WHERE 1" cond \
+	" UNION SELECT orig_id FROM photo_draft WHERE 1" cond
+#define OF_EDITION " AND edition_id = ?1"
+
+struct media_fn {
+	int (*fn)(void *ctx, const char *path, int public);
+	void *ctx;
+};
+
+static int media_row(sqlite3_stmt *q, void *arg)
+{
+	struct media_fn *m = arg;
+	const unsigned char *p = sqlite3_column_text(q, 0);
+	return p ? m->fn(m->ctx, (const char *)p, sqlite3_column_int(q, 1)) : -1;
+}
+
+int db_links_each_media(long long edition_id,
+		int (*fn)(void *ctx, const char *path, int public), void *ctx)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st,
+		"SELECT m.path, m.id IN (" PUBLIC_MEDIA ") FROM media m"
+		" WHERE ?1 = 0 OR m.id NOT IN (" USED_MEDIA("") ")"
+		" OR m.id IN (" USED_MEDIA(OF_EDITION) ")"
+		" ORDER BY m.id");
+	struct media_fn m = { fn, ctx };
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, edition_id);
+	return each_row(q, media_row, &m);
+}
+
+enum db_result db_links_media_known(const char *path)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st, "SELECT 1 FROM media WHERE path = ?1");
+	if (!q)
+		return DB_FAILED;
+	sqlite3_bind_text(q, 1, path, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(q);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		log_err(q);
+	sqlite3_reset(q);
+	return rc == SQLITE_ROW ? DB_FOUND : rc == SQLITE_DONE ? DB_MISSING : DB_FAILED;
+}
+
+/* ---- purging the trash ---- */
+
+static const char *const purge_sql[DB_ADMIN_KINDS] = {
+	"DELETE FROM presentation WHERE id = ?1 AND deleted_at IS NOT NULL"
+	" RETURNING media_id, NULL, NULL",
+	"DELETE FROM photo WHERE id = ?1 AND deleted_at IS NOT NULL"
+	" RETURNING thumb_id, web_id, orig_id",
+	"DELETE FROM video WHERE id = ?1 AND deleted_at IS NOT NULL"
+	" RETURNING NULL, NULL, NULL",
+};
+
+/* The media rows of ids[] that no row uses any more: deleted, their paths
+ * to fn. */
+static int drop_unused(const long long ids[DB_LINKS_ITEM_FILES],
+		int (*fn)(void *ctx, const char *path), void *ctx)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st,
+		"DELETE FROM media WHERE id IN (?1, ?2, ?3) AND id NOT IN (" USED_MEDIA("") ")"
+		" RETURNING path");
+	int rc, failed = 0;
+	if (!q)
+		return -1;
+	for (int i = 0; i < DB_LINKS_ITEM_FILES; i++)
+		sqlite3_bind_int64(q, i + 1, ids[i]);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		if (fn(ctx, (const char *)sqlite3_column_text(q, 0)) < 0)
+			failed = 1;
+	if (rc != SQLITE_DONE)
+		log_err(q);
+	sqlite3_reset(q);
+	return rc != SQLITE_DONE || failed ? -1 : 0;
+}
+
+enum db_result db_links_purge(int kind, long long id,
+		int (*fn)(void *ctx, const char *path), void *ctx)
+{
+	static sqlite3_stmt *st[DB_ADMIN_KINDS];
+	if (kind < 0 || kind >= DB_ADMIN_KINDS)
+		return DB_MISSING;
+	sqlite3_stmt *q = db_prepare(&st[kind], purge_sql[kind]);
+	if (!q)
+		return DB_FAILED;
+	sqlite3_bind_int64(q, 1, id);
+	int rc = sqlite3_step(q), found = rc == SQLITE_ROW;
+	long long ids[DB_LINKS_ITEM_FILES];
+	for (int i = 0; i < DB_LINKS_ITEM_FILES; i++)
+		ids[i] = found ? sqlite3_column_int64(q, i) : 0;
+	if (found)
+		rc = sqlite3_step(q);
+	if (rc != SQLITE_DONE)
+		log_err(q);
+	sqlite3_reset(q);
+	if (rc != SQLITE_DONE)
+		return DB_FAILED;
+	if (!found)
+		return DB_MISSING;
+	return drop_unused(ids, fn, ctx) < 0 ? DB_FAILED : DB_FOUND;
+}

@@ -1,7 +1,9 @@
 /* links: make the media tree match the database.  See links.h. */
 #include "links.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,12 +14,44 @@
 #include "db_links.h"
 #include "store.h"
 
+#define LINKS_DIR_MODE  0750          /* as store_put makes media/ab/ */
+#define LINKS_LOCK_MODE 0640
+
 struct pass {
 	const char *root;
+	char private[STORE_PATH_MAX];
+	int publish;                      /* media pass: 1 bring out, 0 take in */
 	int changed;
 };
 
-/* Whether root/link is already a symlink to target (store_link makes
+int links_private_root(const char *root, char *out, size_t n)
+{
+	const char *slash = strrchr(root, '/');
+	int k = slash ? snprintf(out, n, "%.*s/" LINKS_PRIVATE_DIR, (int)(slash - root), root)
+		      : snprintf(out, n, LINKS_PRIVATE_DIR);
+	return k > 0 && (size_t)k < n ? 0 : -1;
+}
+
+static int join(char out[STORE_PATH_MAX], const char *dir, const char *rel)
+{
+	int n = snprintf(out, STORE_PATH_MAX, "%s/%s", dir, rel);
+	return n > 0 && n < STORE_PATH_MAX ? 0 : -1;
+}
+
+static int exists(const char *path)
+{
+	struct stat st;
+	return lstat(path, &st) == 0;
+}
+
+static int mkdir_ok(const char *dir)
+{
+	return mkdir(dir, LINKS_DIR_MODE) == 0 || errno == EEXIST ? 0 : -1;
+}
+
+/* ---- the stable names ---- */
+
+/* Whether path is already a symlink to target (store_link makes
  * "../ab/ab12...ef.pdf"). */
 static int links_to(const char *path, const char *target)
 {
@@ -35,8 +69,7 @@ static int talk(void *ctx, const char *link, const char *target)
 	struct pass *p = ctx;
 	char path[STORE_PATH_MAX];
 	/* A cut-off name would be some other file: never touch that. */
-	int n = snprintf(path, sizeof path, "%s/%s", p->root, link);
-	if (n < 0 || (size_t)n >= sizeof path)
+	if (join(path, p->root, link) < 0)
 		return -1;
 	if (target[0]) {
 		if (links_to(path, target))
@@ -55,44 +88,209 @@ static int talk(void *ctx, const char *link, const char *target)
 	return 0;
 }
 
-static int edition(void *ctx, long long edition_id)
+/* ---- the stored files: served tree or private store ---- */
+
+/* rel ("ab/ab12...ef.jpg") from one tree to the other. */
+static int move(const char *from, const char *to_root, const char *rel)
+{
+	char dir[STORE_PATH_MAX], to[STORE_PATH_MAX];
+	const char *slash = strchr(rel, '/');
+	if (!slash || snprintf(dir, sizeof dir, "%s/%.*s", to_root, (int)(slash - rel), rel)
+			>= (int)sizeof dir || join(to, to_root, rel) < 0)
+		return -1;
+	if (mkdir_ok(to_root) < 0 || mkdir_ok(dir) < 0 || rename(from, to) < 0) {
+		fprintf(stderr, "links: cannot move %s to %s: %s\n", from, to, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* One stored file where the database wants it: in root when public, in the
+ * private store when not.  A copy in the other tree (store_put stores into
+ * root again when the same bytes are uploaded anew) goes. */
+static int place(void *ctx, const char *rel, int public)
+{
+	struct pass *p = ctx;
+	char want[STORE_PATH_MAX], other[STORE_PATH_MAX];
+	if (public != p->publish)
+		return 0;
+	if (strstr(rel, "..") || !strchr(rel, '/') ||
+	    join(want, public ? p->root : p->private, rel) < 0 ||
+	    join(other, public ? p->private : p->root, rel) < 0)
+		return -1;
+	if (exists(want)) {
+		if (unlink(other) == 0)
+			p->changed++;
+		return 0;
+	}
+	if (!exists(other)) {
+		fprintf(stderr, "links: stored file %s is missing\n", rel);
+		return 0;       /* nothing to do here; `admin check` reports it */
+	}
+	if (move(other, public ? p->root : p->private, rel) < 0)
+		return -1;
+	p->changed++;
+	return 0;
+}
+
+/* Files out first, then the names that point at them; names removed
+ * first, then the files taken in: no name ever points at nothing. */
+static int edition(struct pass *p, long long edition_id)
+{
+	int rc = 0;
+	p->publish = 1;
+	if (db_links_each_media(edition_id, place, p) < 0)
+		rc = -1;
+	if (edition_id && db_links_each_talk(edition_id, talk, p) < 0)
+		rc = -1;
+	p->publish = 0;
+	if (db_links_each_media(edition_id, place, p) < 0)
+		rc = -1;
+	return rc;
+}
+
+static int talks_of(void *ctx, long long edition_id)
 {
 	return db_links_each_talk(edition_id, talk, ctx) < 0 ? -1 : 0;
 }
 
-/* Run fn under the write lock: a transaction of our own, or the caller's. */
-static int locked(const char *root, long long edition_id,
-		int (*fn)(struct pass *p, long long edition_id))
+static int all(struct pass *p)
 {
-	struct pass p = { root, 0 };
-	if (!db_handle())
+	int rc = 0;
+	p->publish = 1;
+	if (db_links_each_media(0, place, p) < 0)
+		rc = -1;
+	if (db_links_each_edition(talks_of, p) < 0)
+		rc = -1;
+	p->publish = 0;
+	if (db_links_each_media(0, place, p) < 0)
+		rc = -1;
+	return rc;
+}
+
+/* ---- files no row knows ---- */
+
+static int open_lock(const char *root)
+{
+	char priv[STORE_PATH_MAX], path[STORE_PATH_MAX];
+	if (links_private_root(root, priv, sizeof priv) < 0 || mkdir_ok(priv) < 0 ||
+	    join(path, priv, LINKS_LOCK_FILE) < 0)
+		return -1;
+	return open(path, O_RDWR | O_CREAT | O_CLOEXEC, LINKS_LOCK_MODE);
+}
+
+static int lock(int fd, short type, int wait)
+{
+	struct flock l = { .l_type = type, .l_whence = SEEK_SET };
+	int rc;
+	while ((rc = fcntl(fd, wait ? F_SETLKW : F_SETLK, &l)) < 0 && errno == EINTR)
+		;
+	return rc;
+}
+
+int links_writer_enter(const char *root)
+{
+	int fd = open_lock(root);
+	if (fd >= 0 && lock(fd, F_RDLCK, 1) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+void links_writer_leave(int fd)
+{
+	if (fd >= 0)
+		close(fd);      /* ends the lock */
+}
+
+static int is_hex2(const char *s)
+{
+	return strlen(s) == 2 && strspn(s, "0123456789abcdef") == 2;
+}
+
+/* Remove the files of dir/<2 hex>/ that no media row names. */
+static int sweep_tree(struct pass *p, const char *dir)
+{
+	DIR *top = opendir(dir);
+	struct dirent *a, *b;
+	int rc = 0;
+	if (!top)
+		return errno == ENOENT ? 0 : -1;
+	while ((a = readdir(top))) {
+		char sub[STORE_PATH_MAX], rel[STORE_REL_MAX + 8], path[STORE_PATH_MAX];
+		DIR *d;
+		if (!is_hex2(a->d_name) || join(sub, dir, a->d_name) < 0 || !(d = opendir(sub)))
+			continue;
+		while ((b = readdir(d))) {
+			if (b->d_name[0] == '.' ||
+			    snprintf(rel, sizeof rel, "%s/%s", a->d_name, b->d_name) >= (int)sizeof rel)
+				continue;
+			enum db_result known = db_links_media_known(rel);
+			if (known == DB_FAILED)
+				rc = -1;
+			else if (known == DB_MISSING && join(path, dir, rel) == 0 &&
+				 unlink(path) == 0)
+				p->changed++;
+		}
+		closedir(d);
+	}
+	closedir(top);
+	return rc;
+}
+
+/* Only while no admin request is between storing a file and committing
+ * its row (they hold the lock shared): otherwise skipped, for the next
+ * start. */
+static int sweep(struct pass *p)
+{
+	int fd = open_lock(p->root), rc = 0;
+	if (fd < 0)
+		return -1;
+	if (lock(fd, F_WRLCK, 0) == 0)
+		rc = sweep_tree(p, p->root) | sweep_tree(p, p->private);
+	close(fd);
+	return rc < 0 ? -1 : 0;
+}
+
+int links_remove_stored(const char *root, const char *rel)
+{
+	char priv[STORE_PATH_MAX], a[STORE_PATH_MAX], b[STORE_PATH_MAX];
+	if (strstr(rel, "..") || links_private_root(root, priv, sizeof priv) < 0 ||
+	    join(a, root, rel) < 0 || join(b, priv, rel) < 0)
+		return -1;
+	int rc = 0;
+	if (unlink(a) < 0 && errno != ENOENT)
+		rc = -1;
+	if (unlink(b) < 0 && errno != ENOENT)
+		rc = -1;
+	return rc;
+}
+
+/* ---- under the write lock ---- */
+
+/* Run the pass under the database's write lock: a transaction of our own,
+ * or the caller's. */
+static int locked(const char *root, long long edition_id, int everything)
+{
+	struct pass p = { .root = root };
+	if (!db_handle() || links_private_root(root, p.private, sizeof p.private) < 0)
 		return -1;
 	int own = sqlite3_get_autocommit(db_handle());
 	if (own && db_begin() < 0)
 		return -1;
-	int rc = fn(&p, edition_id);
+	int rc = everything ? all(&p) | sweep(&p) : edition(&p, edition_id);
 	if (own)
 		db_rollback();      /* nothing was written: only the lock ends */
 	return rc < 0 ? -1 : p.changed;
 }
 
-static int one(struct pass *p, long long edition_id)
-{
-	return edition(p, edition_id);
-}
-
-static int all(struct pass *p, long long edition_id)
-{
-	(void)edition_id;
-	return db_links_each_edition(edition, p);
-}
-
 int links_reconcile_edition(const char *root, long long edition_id)
 {
-	return locked(root, edition_id, one);
+	return locked(root, edition_id, 0);
 }
 
 int links_reconcile_all(const char *root)
 {
-	return locked(root, 0, all);
+	return locked(root, 0, 1);
 }

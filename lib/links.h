@@ -1,11 +1,17 @@
 /* links: the media tree follows the database.
  *
- * The rule (one home): a talk's stable name (db_talk_path,
- * media/talks/YEAR-SLUG.pdf, a symlink to its stored file) exists exactly
- * while the talk has slides, is not in the trash and its edition is
- * published.  The queries in lib/db_links.c say what should exist; the
- * functions here make the files match, and nothing else creates or
- * removes a stable name.
+ * The rules (one home each, the queries in lib/db_links.c):
+ * - a talk's stable name (db_talk_path, media/talks/YEAR-SLUG.pdf, a
+ *   symlink to its stored file) exists exactly while the talk has slides,
+ *   is not in the trash and its edition is published;
+ * - a stored file (media/ab/<sha256>.ext) lies in the served tree exactly
+ *   while the public may see it (db_links_each_media: a live talk or a
+ *   live, published photo of a published edition); otherwise it is moved
+ *   to the private store next to it, VARDIR/private/ab/<sha256>.ext, which
+ *   no web server serves.  Taking something down takes it off the web;
+ *   restoring or publishing brings it back.  A site of the first release,
+ *   whose files all lie in media/, is sorted when the admin first starts.
+ * Nothing else creates or removes a stable name or moves a stored file.
  *
  * Call links_reconcile_edition() after every commit that touches an
  * edition (the admin's admin_commit does), and links_reconcile_all() when
@@ -16,13 +22,37 @@
  * are serialised and the later one sees the later state; inside one they
  * use it.
  *
+ * links_reconcile_all also deletes the stored files no media row names
+ * (what a crash between storing and committing, or between a purge's
+ * commit and its deletions, leaves) - but only while no admin request
+ * holds the writers' lock (links_writer_enter), since a request stores its
+ * files before it commits their rows; otherwise that part waits for the
+ * next start.
+ *
  * root is the media root (the database's directory + "/media").  Both
  * return the number of files changed, or -1 when something could not be
  * read or changed (the rest is still done; details on stderr). */
 #ifndef LINKS_H
 #define LINKS_H
 
+#include <stddef.h>
+
+#define LINKS_PRIVATE_DIR "private"     /* next to media/: never served */
+#define LINKS_LOCK_FILE   ".writers"    /* in it: the writers' lock */
+
 int links_reconcile_edition(const char *root, long long edition_id);
 int links_reconcile_all(const char *root);
+
+/* The private store of root: "X/media" -> "X/private".  0 or -1. */
+int links_private_root(const char *root, char *out, size_t n);
+
+/* Hold the writers' lock shared (waiting while a clean-up holds it) for a
+ * request that may store files: an fd for links_writer_leave, or -1. */
+int links_writer_enter(const char *root);
+void links_writer_leave(int fd);
+
+/* Delete a stored file for good, wherever it lies (a purge, after its
+ * commit).  0, or -1 when a copy could not be removed. */
+int links_remove_stored(const char *root, const char *rel);
 
 #endif

@@ -8,8 +8,8 @@ import path from 'node:path';
 import net from 'node:net';
 import crypto from 'node:crypto';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { BASE, VARDIR, ROOT, REQUEST_TIMEOUT_MS, url, get, tags, textOf, decodeEntities, sql } from './lib.mjs';
+import { execFileSync, spawn } from 'node:child_process';
+import { BASE, VARDIR, ROOT, REQUEST_TIMEOUT_MS, url, get, getBytes, tags, textOf, decodeEntities, sql } from './lib.mjs';
 
 export const ORIGIN = new URL(BASE).origin;
 export const COOKIE = '__Host-sid';
@@ -501,3 +501,64 @@ export async function addPhotos(admin, year, files, texts = []) {
 	assert.equal(r.status, 303, `describe: ${r.status} ${snippet(r.text)}`);
 	return thumbs.map((t) => sql(`SELECT max(id) FROM photo WHERE thumb_id = ${t};`).trim());
 }
+
+// ---- the admin program itself ---------------------------------------------
+
+const HEAL_WAIT_MS = 15000;       // the supervisor's restart back-off is at most 5 s
+const RUN = VARDIR ? path.join(VARDIR, 'run') : '';
+
+// The site's admin program (started by deploy/site.sh) stopped, and started
+// again on the same socket, with extra environment when asked - for the
+// tests of what a start or a crash does.
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function alive(pid) {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+// The site's admin program (started by deploy/site.sh): stop it, and start
+// it again on the same socket, with extra environment when asked.
+export async function stopAdmin() {
+	const pidFile = path.join(RUN, 'admin.pid');
+	const pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
+	if (pid && alive(pid)) {
+		process.kill(pid, 'SIGTERM');
+		for (let i = 0; i < 100 && alive(pid); i++)
+			await sleep(50);
+	}
+	assert.ok(!alive(pid), `admin ${pid} did not stop`);
+}
+
+export async function startAdmin(env = {}) {
+	const sock = path.join(RUN, 'admin.sock');
+	fs.rmSync(sock, { force: true });
+	const log = fs.openSync(path.join(VARDIR, 'log', 'admin.log'), 'a');
+	const child = spawn(ADMIN_BIN, ['--listen', sock, '--workers', '1', '--db', DB,
+		'--templates', path.join(ROOT, 'templates')],
+	{ cwd: ROOT, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', log, log] });
+	fs.closeSync(log);
+	child.unref();
+	fs.writeFileSync(path.join(RUN, 'admin.pid'), `${child.pid}\n`);
+	for (let i = 0; i < 100 && !fs.existsSync(sock); i++)
+		await sleep(50);
+	assert.ok(fs.existsSync(sock), 'the admin did not open its socket');
+}
+
+export async function status(p) {
+	return (await getBytes(p)).res.status;
+}
+
+// Polls until GET p answers want (the restarted worker reconciles first).
+export async function waitStatus(p, want, what) {
+	const until = Date.now() + HEAL_WAIT_MS;
+	let s;
+	while ((s = await status(p)) !== want && Date.now() < until)
+		await sleep(100);
+	assert.equal(s, want, `${what}: GET ${p} answers ${s}, not ${want}`);
+}
+

@@ -14,66 +14,11 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
-import { getBytes, sql, VARDIR, ROOT } from './lib.mjs';
-import { Admin, account, skipReason, formFields, withFields, snippet, uniq, ADMIN_BIN, DB, MEDIA } from './admin-lib.mjs';
+import { getBytes, sql } from './lib.mjs';
+import { Admin, account, skipReason, formFields, withFields, snippet, uniq, MEDIA, stopAdmin, startAdmin, status, waitStatus } from './admin-lib.mjs';
 import { makePdf } from './fixtures/files.mjs';
 
 const skip = skipReason();
-const HEAL_WAIT_MS = 15000;       // the supervisor's restart back-off is at most 5 s
-const RUN = VARDIR ? path.join(VARDIR, 'run') : '';
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function alive(pid) {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch {
-		return false;
-	}
-}
-
-// The site's admin program (started by deploy/site.sh): stop it, and start
-// it again on the same socket, with extra environment when asked.
-async function stopAdmin() {
-	const pidFile = path.join(RUN, 'admin.pid');
-	const pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
-	if (pid && alive(pid)) {
-		process.kill(pid, 'SIGTERM');
-		for (let i = 0; i < 100 && alive(pid); i++)
-			await sleep(50);
-	}
-	assert.ok(!alive(pid), `admin ${pid} did not stop`);
-}
-
-async function startAdmin(env = {}) {
-	const sock = path.join(RUN, 'admin.sock');
-	fs.rmSync(sock, { force: true });
-	const log = fs.openSync(path.join(VARDIR, 'log', 'admin.log'), 'a');
-	const child = spawn(ADMIN_BIN, ['--listen', sock, '--workers', '1', '--db', DB,
-		'--templates', path.join(ROOT, 'templates')],
-	{ cwd: ROOT, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', log, log] });
-	fs.closeSync(log);
-	child.unref();
-	fs.writeFileSync(path.join(RUN, 'admin.pid'), `${child.pid}\n`);
-	for (let i = 0; i < 100 && !fs.existsSync(sock); i++)
-		await sleep(50);
-	assert.ok(fs.existsSync(sock), 'the admin did not open its socket');
-}
-
-async function status(p) {
-	return (await getBytes(p)).res.status;
-}
-
-// Polls until GET p answers want (the restarted worker reconciles first).
-async function waitStatus(p, want, what) {
-	const until = Date.now() + HEAL_WAIT_MS;
-	let s;
-	while ((s = await status(p)) !== want && Date.now() < until)
-		await sleep(100);
-	assert.equal(s, want, `${what}: GET ${p} answers ${s}, not ${want}`);
-}
 
 describe('links: a crash between commit and the media tree heals', { skip: skip || false }, () => {
 	const admin = new Admin(skip ? null : account('heal'));

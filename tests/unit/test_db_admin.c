@@ -236,8 +236,8 @@ static void test_presentation_slug_and_media(void **state)
 	struct tmpl_vars *v = tmpl_vars_new();
 	assert_int_equal(db_admin_presentation(v, ed, id), DB_FOUND);
 	/* the admin links the stored file: it works before publication */
-	char want_url[STORE_REL_MAX + 8];
-	snprintf(want_url, sizeof want_url, "/media/%s", mf.path);
+	char want_url[STORE_REL_MAX + 16];
+	snprintf(want_url, sizeof want_url, "/admin/media/%s", mf.path);
 	assert_string_equal(tmpl_get(v, "file_url"), want_url);
 	assert_string_equal(tmpl_get(v, "file_label"), "PDF, 1.2 KB, 3 pages");
 	assert_string_equal(tmpl_get(v, "public_url"), "/media/talks/2016-keynote.pdf");

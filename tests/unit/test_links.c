@@ -1,6 +1,7 @@
 /* Tests for lib/links.c: the media tree of a real temporary site follows
- * the database - the talk-link rule, idempotence, and healing a state a
- * crash between commit and links left. */
+ * the database - the talk-link rule, stored files in the served tree or
+ * the private store, idempotence, healing what a crash left, orphans and
+ * the purge. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -12,10 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "db.h"
 #include "db_admin.h"
+#include "db_links.h"
 #include "links.h"
 #include "testdb.h"
 
@@ -87,24 +90,42 @@ static const char *link_state(const char *name)
 	return S_ISLNK(st.st_mode) && stat(path, &st) == 0 ? "file" : "other";
 }
 
+/* Where the stored file of talk(..., hex) lies: "public" (media/),
+ * "private" (the private store), "both" or "none". */
+static const char *file_state(char hex, const char *ext)
+{
+	char a[PATH_MAX], b[PATH_MAX], name[80];
+	struct stat st;
+	snprintf(name, sizeof name, "%c%c/%.*s%s", hex, hex, 0, "", "");
+	memset(name + 3, hex, 64);
+	snprintf(name + 67, sizeof name - 67, ".%s", ext);
+	snprintf(a, sizeof a, "%s/%s", root, name);
+	snprintf(b, sizeof b, "%s/private/%s", dir, name);
+	int pub = lstat(a, &st) == 0, priv = lstat(b, &st) == 0;
+	return pub && priv ? "both" : pub ? "public" : priv ? "private" : "none";
+}
+
 static void test_link_follows_publication(void **state)
 {
 	(void)state;
 	long long ed = edition(2040, 0);
 	assert_true(talk(ed, "keynote", 'a') > 0);
-	assert_int_equal(links_reconcile_edition(root, ed), 0);
+	assert_true(links_reconcile_edition(root, ed) > 0);
 	assert_string_equal(link_state("2040-keynote.pdf"), "none");
+	assert_string_equal(file_state('a', "pdf"), "private");
 	assert_int_equal(edition(2040, 1), ed);
-	assert_int_equal(links_reconcile_edition(root, ed), 1);
+	assert_int_equal(links_reconcile_edition(root, ed), 2);
 	assert_string_equal(link_state("2040-keynote.pdf"), "file");
+	assert_string_equal(file_state('a', "pdf"), "public");
 	/* a second pass changes nothing */
 	assert_int_equal(links_reconcile_edition(root, ed), 0);
 	assert_int_equal(edition(2040, 0), ed);
-	assert_int_equal(links_reconcile_edition(root, ed), 1);
+	assert_int_equal(links_reconcile_edition(root, ed), 2);
 	assert_string_equal(link_state("2040-keynote.pdf"), "none");
+	assert_string_equal(file_state('a', "pdf"), "private");
 }
 
-static void test_trash_removes_link(void **state)
+static void test_trash_removes_link_and_file(void **state)
 {
 	(void)state;
 	long long ed = edition(2041, 1);
@@ -113,11 +134,13 @@ static void test_trash_removes_link(void **state)
 	assert_int_equal(links_reconcile_edition(root, ed), 1);
 	assert_string_equal(link_state("2041-gone.pdf"), "file");
 	assert_int_equal(db_admin_trash(DB_ADMIN_PRESENTATION, ed, id, T0), DB_FOUND);
-	assert_int_equal(links_reconcile_edition(root, ed), 1);
+	assert_int_equal(links_reconcile_edition(root, ed), 2);
 	assert_string_equal(link_state("2041-gone.pdf"), "none");
+	assert_string_equal(file_state('b', "pdf"), "private");
 	assert_int_equal(db_admin_restore(DB_ADMIN_PRESENTATION, id), DB_FOUND);
-	assert_int_equal(links_reconcile_edition(root, ed), 1);
+	assert_int_equal(links_reconcile_edition(root, ed), 2);
 	assert_string_equal(link_state("2041-gone.pdf"), "file");
+	assert_string_equal(file_state('b', "pdf"), "public");
 }
 
 /* Commits whose links were never made (a crash): one pass over all
@@ -130,10 +153,11 @@ static void test_all_heals_every_edition(void **state)
 	assert_true(talk(a, "one", 'c') > 0);
 	assert_true(talk(b, "two", 'd') > 0);
 	assert_int_equal(edition(2041, 0), db_admin_edition_id(2041));
-	assert_int_equal(links_reconcile_all(root), 3);
+	assert_true(links_reconcile_all(root) > 0);
 	assert_string_equal(link_state("2042-one.pdf"), "file");
 	assert_string_equal(link_state("2043-two.pdf"), "file");
 	assert_string_equal(link_state("2041-gone.pdf"), "none");
+	assert_string_equal(file_state('b', "pdf"), "private");
 	assert_int_equal(links_reconcile_all(root), 0);
 }
 
@@ -149,13 +173,102 @@ static void test_inside_transaction(void **state)
 	assert_string_equal(link_state("2044-inner.pdf"), "file");
 }
 
+/* The same bytes uploaded again land in media/ while a private copy
+ * exists: the copy in the wrong tree goes. */
+static void test_duplicate_copy_removed(void **state)
+{
+	(void)state;
+	long long ed = edition(2045, 0);
+	assert_true(talk(ed, "twice", '1') > 0);
+	assert_true(links_reconcile_edition(root, ed) > 0);
+	assert_string_equal(file_state('1', "pdf"), "private");
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/11/", root);
+	memset(path + strlen(path), '1', 64);
+	strcpy(path + strlen(root) + 4 + 64, ".pdf");
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fclose(f);
+	assert_string_equal(file_state('1', "pdf"), "both");
+	assert_int_equal(links_reconcile_edition(root, ed), 1);
+	assert_string_equal(file_state('1', "pdf"), "private");
+}
+
+/* A file no row names (stored, then the worker died before its commit). */
+static void orphan(char hex)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/%c%c", root, hex, hex);
+	mkdir(path, 0755);
+	snprintf(path + strlen(path), sizeof path - strlen(path), "/");
+	memset(path + strlen(path), hex, 64);
+	strcpy(path + strlen(root) + 4 + 64, ".jpg");
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fclose(f);
+}
+
+/* Orphans go at the next full pass, but not while another process is
+ * between storing and committing (it holds the writers' lock). */
+static void test_orphans_swept_unless_a_writer_is_busy(void **state)
+{
+	(void)state;
+	int go[2], ready[2];
+	char c = 0;
+	orphan('f');
+	assert_int_equal(pipe(go), 0);
+	assert_int_equal(pipe(ready), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int fd = links_writer_enter(root);
+		(void)!write(ready[1], fd >= 0 ? "y" : "n", 1);
+		(void)!read(go[0], &c, 1);
+		_exit(0);
+	}
+	assert_int_equal(read(ready[0], &c, 1), 1);
+	assert_int_equal(c, 'y');
+	assert_int_equal(links_reconcile_all(root), 0);
+	assert_string_equal(file_state('f', "jpg"), "public");
+	assert_int_equal(write(go[1], "x", 1), 1);
+	waitpid(pid, NULL, 0);
+	assert_int_equal(links_reconcile_all(root), 1);
+	assert_string_equal(file_state('f', "jpg"), "none");
+}
+
+/* A purge removes the row and hands back the files only it used. */
+static int note(void *ctx, const char *path)
+{
+	snprintf(ctx, 128, "%s", path);
+	return 0;
+}
+
+static void test_purge_only_from_trash(void **state)
+{
+	(void)state;
+	long long ed = edition(2046, 1);
+	long long id = talk(ed, "purged", '2');
+	char got[128] = "";
+	assert_int_equal(db_links_purge(DB_ADMIN_PRESENTATION, id, note, got), DB_MISSING);
+	assert_int_equal(db_admin_trash(DB_ADMIN_PRESENTATION, ed, id, T0), DB_FOUND);
+	assert_int_equal(db_links_purge(DB_ADMIN_PRESENTATION, id, note, got), DB_FOUND);
+	assert_int_equal(strncmp(got, "22/2222", 7), 0);
+	assert_int_equal(db_links_media_known(got), DB_MISSING);
+	assert_int_equal(links_remove_stored(root, got), 0);
+	assert_string_equal(file_state('2', "pdf"), "none");
+	assert_int_equal(db_links_purge(DB_ADMIN_PRESENTATION, id, note, got), DB_MISSING);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_link_follows_publication),
-		cmocka_unit_test(test_trash_removes_link),
+		cmocka_unit_test(test_trash_removes_link_and_file),
 		cmocka_unit_test(test_all_heals_every_edition),
 		cmocka_unit_test(test_inside_transaction),
+		cmocka_unit_test(test_duplicate_copy_removed),
+		cmocka_unit_test(test_orphans_swept_unless_a_writer_is_busy),
+		cmocka_unit_test(test_purge_only_from_trash),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
