@@ -112,7 +112,9 @@ static int on_media(void *ctx, const char *const *col)
 	long long want = col[2] ? atoll(col[2]) : -1;
 	push(&r->known, &r->nknown, &r->capknown, rel);
 	r->rep->files++;
-	if (path_of(r, rel, path) < 0 || lstat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
+	/* In media/ or, taken down, in the private store (lib/links.h). */
+	if (links_find_stored(r->root, rel, path, sizeof path) < 0 || lstat(path, &st) < 0 ||
+	    !S_ISREG(st.st_mode)) {
 		say(r, "missing: media/%s", rel);
 		r->rep->missing++;
 	} else if ((long long)st.st_size != want) {

@@ -253,6 +253,19 @@ static int sweep(struct pass *p)
 	return rc < 0 ? -1 : 0;
 }
 
+int links_find_stored(const char *root, const char *rel, char *out, size_t n)
+{
+	char priv[STORE_PATH_MAX];
+	struct stat st;
+	int k;
+	if (links_private_root(root, priv, sizeof priv) == 0 &&
+	    (k = snprintf(out, n, "%s/%s", priv, rel)) > 0 && (size_t)k < n &&
+	    lstat(out, &st) == 0)
+		return 0;
+	k = snprintf(out, n, "%s/%s", root, rel);
+	return k > 0 && (size_t)k < n && lstat(out, &st) == 0 ? 0 : -1;
+}
+
 int links_remove_stored(const char *root, const char *rel)
 {
 	char priv[STORE_PATH_MAX], a[STORE_PATH_MAX], b[STORE_PATH_MAX];

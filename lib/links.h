@@ -51,6 +51,11 @@ int links_private_root(const char *root, char *out, size_t n);
 int links_writer_enter(const char *root);
 void links_writer_leave(int fd);
 
+/* Where stored file rel lies now: root/rel, else its private store's copy
+ * (for readers of every file: backup, check).  0 with its path in out, or
+ * -1 when neither exists (out then holds root/rel). */
+int links_find_stored(const char *root, const char *rel, char *out, size_t n);
+
 /* Delete a stored file for good, wherever it lies (a purge, after its
  * commit).  0, or -1 when a copy could not be removed. */
 int links_remove_stored(const char *root, const char *rel);
