@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { getBytes, sql, VARDIR } from './lib.mjs';
-import { Admin, account, skipReason, formFields, withFields, snippet, uniq, MEDIA,
+import { Admin, account, skipReason, formFields, withFields, snippet, uniq, MEDIA, addPhotos,
 	stopAdmin, startAdmin, status, waitStatus } from './admin-lib.mjs';
 import { makePdf, makeJpeg } from './fixtures/files.mjs';
 
@@ -23,10 +23,13 @@ describe('admin: taking a photo or slides down takes the file off the web', { sk
 	const pdf = makePdf(2, `E2E takedown ${tag}`);
 	const state = {};
 
-	// The stored files (media.path) of a photo: its thumbnail and web size
-	// (two files: the uploads are larger than a thumbnail).
+	// The stored files (media.path) of a photo the public sees: its
+	// thumbnail and web size (two files: the uploads are larger than a
+	// thumbnail).  Its full resolution is never public unless it is the
+	// press photo.
 	const photoFiles = (id) => sql(`SELECT t.path || ' ' || w.path FROM photo f JOIN media t ON t.id = f.thumb_id ` +
 		`JOIN media w ON w.id = f.web_id WHERE f.id = ${id};`).trim().split(' ');
+	const origOf = (id) => sql(`SELECT m.path FROM photo f JOIN media m ON m.id = f.orig_id WHERE f.id = ${id};`).trim();
 	const where = (rel) => {
 		const pub = fs.existsSync(path.join(MEDIA, rel)), priv = fs.existsSync(path.join(PRIVATE, rel));
 		return pub && priv ? 'both' : pub ? 'served' : priv ? 'private' : 'gone';
@@ -52,11 +55,9 @@ describe('admin: taking a photo or slides down takes the file off the web', { sk
 	}
 
 	async function uploadPhoto(alt) {
-		const r = await admin.upload(`/admin/${year}/photos`, [['alt_1', alt], ['caption_1', ''], ['credit_1', '']],
-			[{ name: 'file_1', filename: 'p.jpg', type: 'image/jpeg', data: makeJpeg(1000, 700) }]);
-		assert.equal(r.status, 303, `photo upload: ${r.status} ${snippet(r.text)}`);
-		return sql(`SELECT f.id FROM photo f JOIN edition e ON e.id = f.edition_id ` +
-			`WHERE e.year = ${year} AND f.alt = '${alt}';`).trim();
+		const [id] = await addPhotos(admin, year, [{ filename: 'p.jpg', data: makeJpeg(1000, 700) }], [{ alt }]);
+		assert.match(id, /^\d+$/, `no photo row for ${alt}`);
+		return id;
 	}
 
 	async function publish(on) {
@@ -102,7 +103,8 @@ describe('admin: taking a photo or slides down takes the file off the web', { sk
 	});
 
 	test('purge from the trash: files gone from disk, rows gone, an audit row', async () => {
-		const files = photoFiles(state.photo);
+		const files = [...photoFiles(state.photo), origOf(state.photo)];
+		assert.equal(where(files[2]), 'private', 'a gallery photo\'s full resolution is not served');
 		assert.equal((await admin.post(`/admin/${year}/photos/${state.photo}/delete`, {})).status, 303);
 		assert.equal((await admin.post(`/admin/trash/photo/${state.photo}/purge`, {}, { csrf: false })).status, 403,
 			'a purge without the CSRF token');
@@ -115,10 +117,11 @@ describe('admin: taking a photo or slides down takes the file off the web', { sk
 			assert.equal((await admin.get(`/admin/media/${rel}`)).status, 404, `purged: /admin/media/${rel}`);
 		}
 		assert.equal(sql(`SELECT count(*) FROM photo WHERE id = ${state.photo};`).trim(), '0');
-		assert.equal(sql(`SELECT count(*) FROM media WHERE path IN ('${files[0]}', '${files[1]}');`).trim(), '0');
+		assert.equal(sql(`SELECT count(*) FROM media WHERE path IN ('${files.join("', '")}');`).trim(), '0');
 		const audit = sql(`SELECT admin || '|' || action || '|' || detail FROM audit WHERE object = 'photo ${state.photo}' ` +
 			`ORDER BY id DESC LIMIT 1;`).trim();
-		assert.match(audit, new RegExp(`^${admin.acct.name}\\|purge\\|.*2 stored files removed`), `audit: ${audit}`);
+		// thumbnail, web size and full resolution
+		assert.match(audit, new RegExp(`^${admin.acct.name}\\|purge\\|.*3 stored files removed`), `audit: ${audit}`);
 		// Only what is in the trash can be purged.
 		assert.equal((await admin.post(`/admin/trash/photo/${state.kept}/purge`, {})).status, 404);
 	});
