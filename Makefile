@@ -32,7 +32,7 @@ ADMIN_BIN  = $(if $(ADMIN_SRC),$(BIN)/admin)
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all deps run test unit e2e bench fuzz fuzz-replay asan clean
+.PHONY: all deps run test unit e2e stress bench fuzz fuzz-replay asan clean
 all: $(PUBLIC_BIN) $(ADMIN_BIN)
 
 $(B)/lib/%.o: lib/%.c lib/*.h
@@ -79,6 +79,11 @@ unit: $(UNIT_BIN) $(ADMIN_BIN)
 
 e2e: all
 	@sh tests/e2e/run.sh
+
+# kill -9 of admin workers during uploads and saves (STRESS_ROUNDS, default
+# 200), then integrity, lost uploads, orphans and dead links; not in test.
+stress: all
+	@sh tests/stress/run.sh
 
 test: deps
 	@$(MAKE) --no-print-directory all
