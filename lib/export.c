@@ -36,6 +36,8 @@ struct ex {
 	char media_root[TREE_PATH_MAX];
 	struct list files;          /* what the export holds, relative */
 	struct list media;          /* /media/ paths the pages use */
+	struct list queue;          /* links found on pages, in order */
+	struct list done;           /* pages rendered or tried */
 	int years[EXPORT_YEARS_MAX];
 	int nyears;
 	char *err;
@@ -308,17 +310,72 @@ static void page_file(const char *uri, char out[EXPORT_URL_MAX])
 		snprintf(out, EXPORT_URL_MAX, "%s/index.html", uri + 1);
 }
 
-/* Render uri with prog; a 200 is written to its file (and to also, when
- * given), a 404 is skipped when optional.  1 written, 0 skipped, -1. */
-static int page(struct ex *x, const char *prog, const char *uri, int optional,
-		const char *also)
+/* The program that answers uri, as deploy/programs.tsv maps it. */
+static const char *program_for(const char *uri)
+{
+	static const char *const progs[] = { "press", "presentations", "gallery" };
+	const char *rest = uri + 6;          /* after "/YEAR/" */
+	if (strlen(uri) < 6 || uri[5] != '/' || strspn(uri + 1, "0123456789") != 4)
+		return "home";
+	for (size_t i = 0; i < sizeof progs / sizeof *progs; i++) {
+		size_t n = strlen(progs[i]);
+		if (strncmp(rest, progs[i], n) == 0 && (!rest[n] || strchr("/?", rest[n])))
+			return progs[i];
+	}
+	return "home";
+}
+
+/* A link worth following: a page of this site, no file, no admin, and no
+ * query but the gallery's ?page=N. */
+static int page_link(const char *u, size_t n)
+{
+	static const char *const not_pages[] = { "/media/", "/assets/", "/admin", "/favicon" };
+	const char *q = memchr(u, '?', n);
+	if (n == 0 || n >= EXPORT_URL_MAX || u[0] != '/' || (n > 1 && u[1] == '/') ||
+	    memchr(u, '.', n) || memchr(u, '&', n))
+		return 0;
+	for (size_t i = 0; i < sizeof not_pages / sizeof *not_pages; i++) {
+		if (strncmp(u, not_pages[i], strlen(not_pages[i])) == 0)
+			return 0;
+	}
+	return !q || (n - (size_t)(q - u) > 6 && strncmp(q, "?page=", 6) == 0 &&
+		      strspn(q + 6, "0123456789") == n - (size_t)(q - u) - 6);
+}
+
+/* Queue each href="/..." of a page that page_link accepts. */
+static void scan_links(struct ex *x, const struct buf *page)
+{
+	static const char key[] = "href=\"/";
+	char uri[EXPORT_URL_MAX];
+	const char *p = page->data, *end = page->data + page->len;
+	while (p && (p = memmem_str(p, (size_t)(end - p), key))) {
+		p += sizeof key - 2;
+		const char *q = memchr(p, '"', (size_t)(end - p));
+		if (!q)
+			break;
+		size_t n = (size_t)(q - p), hash = strcspn(p, "#\"");
+		if (hash < n)
+			n = hash;
+		if (page_link(p, n)) {
+			snprintf(uri, sizeof uri, "%.*s", (int)n, p);
+			add(&x->queue, uri);
+		}
+		p = q;
+	}
+}
+
+/* Render uri; a 200 is written to its file (and to also, when given), a
+ * 404 is skipped when optional.  1 written, 0 skipped, -1. */
+static int page(struct ex *x, const char *uri, int optional, const char *also)
 {
 	struct buf body = BUF_INIT;
 	char file[EXPORT_URL_MAX];
+	const char *prog = program_for(uri);
 	int status = 0, rc = render(x, prog, uri, &status, &body);
 	if (rc == 0 && status == 200) {
 		page_file(uri, file);
 		scan_media(x, &body);
+		scan_links(x, &body);
 		rc = put(x, file, body.data ? body.data : "", body.len);
 		if (rc == 0 && also)
 			rc = put(x, also, body.data ? body.data : "", body.len);
@@ -331,37 +388,25 @@ static int page(struct ex *x, const char *prog, const char *uri, int optional,
 	return rc;
 }
 
-/* Gallery pages 1, 2, ... until one is not there. */
-static int gallery(struct ex *x, int year)
-{
-	char uri[EXPORT_URL_MAX], also[EXPORT_URL_MAX];
-	snprintf(uri, sizeof uri, "/%04d/gallery", year);
-	snprintf(also, sizeof also, "%04d/gallery/page-1.html", year);
-	int rc = page(x, "gallery", uri, 0, also);
-	for (int n = 2; rc == 1 && n <= EXPORT_GALLERY_MAX; n++) {
-		snprintf(uri, sizeof uri, "/%04d/gallery?page=%d", year, n);
-		rc = page(x, "gallery", uri, 1, NULL);
-	}
-	return rc < 0 ? -1 : 0;
-}
-
-/* An edition's pages; the program for each as deploy/programs.tsv maps
- * its URL. */
+/* An edition's pages (a page no other links to is exported all the
+ * same); the gallery's first page also as page-1.html (?page=1). */
 static int edition(struct ex *x, int year)
 {
-	static const struct { const char *prog, *fmt; int optional; } pages[] = {
-		{ "home", "/%04d/", 0 },
-		{ "press", "/%04d/press", 1 },
-		{ "press", "/%04d/press/de", 1 },
-		{ "presentations", "/%04d/presentations", 0 },
+	static const struct { const char *fmt; int optional; } pages[] = {
+		{ "/%04d/", 0 }, { "/%04d/press", 1 }, { "/%04d/press/de", 1 },
+		{ "/%04d/presentations", 0 },
 	};
-	char uri[EXPORT_URL_MAX];
+	char uri[EXPORT_URL_MAX], also[EXPORT_URL_MAX];
 	for (size_t i = 0; i < sizeof pages / sizeof *pages; i++) {
 		snprintf(uri, sizeof uri, pages[i].fmt, year);
-		if (page(x, pages[i].prog, uri, pages[i].optional, NULL) < 0)
+		add(&x->done, uri);
+		if (page(x, uri, pages[i].optional, NULL) < 0)
 			return -1;
 	}
-	return gallery(x, year);
+	snprintf(uri, sizeof uri, "/%04d/gallery", year);
+	snprintf(also, sizeof also, "%04d/gallery/page-1.html", year);
+	add(&x->done, uri);
+	return page(x, uri, 0, also) < 0 ? -1 : 0;
 }
 
 /* The 404 page: what home answers for an address nobody has. */
@@ -386,25 +431,70 @@ static int on_year(void *ctx, const char *const *col)
 	return 0;
 }
 
+static int was_done(struct ex *x, const char *uri)
+{
+	for (size_t i = 0; i < x->done.n; i++) {
+		if (strcmp(x->done.v[i], uri) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Every page the seeds link to, breadth first (a photo's own page, the
+ * gallery's further pages, whatever a later release adds). */
+static int follow(struct ex *x)
+{
+	for (size_t i = 0; i < x->queue.n; i++) {
+		const char *uri = x->queue.v[i];
+		if (was_done(x, uri))
+			continue;
+		if (x->done.n >= EXPORT_PAGES_MAX)
+			return fail(x, "more than %d pages", EXPORT_PAGES_MAX);
+		add(&x->done, uri);
+		if (page(x, uri, 1, NULL) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int pages(struct ex *x)
 {
+	static const char *const seeds[] = { "/", "/imprint", "/privacy" };
 	if (db_open(x->c->db_path, DB_READONLY) < 0)
 		return fail(x, "cannot open the database %s", x->c->db_path);
 	int rc = db_ops_published_years(on_year, x);
 	db_close();
 	if (rc < 0)
 		return fail(x, "cannot list the editions");
-	if (page(x, "home", "/", 0, NULL) < 0 || page(x, "home", "/imprint", 0, NULL) < 0 ||
-	    page(x, "home", "/privacy", 0, NULL) < 0 || not_found(x) < 0)
+	for (size_t i = 0; i < sizeof seeds / sizeof *seeds; i++) {
+		add(&x->done, seeds[i]);
+		if (page(x, seeds[i], 0, NULL) < 0)
+			return -1;
+	}
+	if (not_found(x) < 0)
 		return -1;
 	for (int i = 0; i < x->nyears; i++) {
 		if (edition(x, x->years[i]) < 0)
 			return -1;
 	}
-	return 0;
+	return follow(x);
 }
 
 /* ---- files ---- */
+
+/* Where a /media/ path's bytes are: the path itself (a stored file or a
+ * stable link), or, for the press photo's download name
+ * press/<sha256>/<name>.jpg, the stored file <2>/<sha256>.jpg (which the
+ * live server sends under that name). */
+static int media_source(struct ex *x, const char *rel, char src[TREE_PATH_MAX])
+{
+	const char *h = rel + 6;
+	if (strncmp(rel, "press/", 6) == 0 && strlen(h) > 65 && h[64] == '/' &&
+	    strspn(h, "0123456789abcdef") == 64)
+		return snprintf(src, TREE_PATH_MAX, "%s/%.2s/%.64s.jpg", x->media_root, h, h) <
+		       TREE_PATH_MAX ? 0 : -1;
+	return snprintf(src, TREE_PATH_MAX, "%s/%s", x->media_root, rel) < TREE_PATH_MAX ? 0 : -1;
+}
 
 static int media(struct ex *x)
 {
@@ -413,7 +503,7 @@ static int media(struct ex *x)
 	for (size_t i = 0; i < x->media.n; i++) {
 		/* Stable names are symlinks in the media tree: the export holds
 		 * a copy of the file, which any server or object store can serve. */
-		if (snprintf(src, sizeof src, "%s/%s", x->media_root, x->media.v[i]) >= (int)sizeof src ||
+		if (media_source(x, x->media.v[i], src) < 0 ||
 		    snprintf(rel, sizeof rel, "media/%s", x->media.v[i]) >= (int)sizeof rel ||
 		    copy(x, src, rel) < 0)
 			return -1;
@@ -431,6 +521,9 @@ static int on_asset(void *ctx, const char *rel, enum tree_kind kind, long long s
 		return 0;
 	if (snprintf(src, sizeof src, "%s/assets/%s", x->c->templates_dir, rel) >= (int)sizeof src ||
 	    snprintf(dst, sizeof dst, "assets/%s", rel) >= (int)sizeof dst)
+		return -1;
+	/* Browsers ask for /favicon.ico whatever the pages say. */
+	if (strcmp(rel, "favicon.ico") == 0 && copy(x, src, rel) < 0)
 		return -1;
 	return copy(x, src, dst);
 }
@@ -496,5 +589,7 @@ int export_site(const struct export_config *c, struct export_report *rep,
 	}
 	free_list(&x.files);
 	free_list(&x.media);
+	free_list(&x.queue);
+	free_list(&x.done);
 	return rc;
 }

@@ -3,7 +3,9 @@
  * imprint and privacy pages, the 404 page, the media files those pages
  * use and the assets - for a plain web server, a CDN or an object store.
  *
- * Pages are rendered by the public programs themselves, run as plain CGI
+ * The pages: /, /imprint, /privacy, each published edition's pages, and
+ * every page these link to (breadth first).  They are rendered by the
+ * public programs themselves, run as plain CGI
  * (RFC 3875) with the site's database: the same code and templates that
  * serve the live site, byte for byte, and no HTTP server involved.
  *
@@ -14,6 +16,7 @@
  *   /YEAR/press[/de]          YEAR/press/index.html, YEAR/press/de/index.html
  *   /YEAR/presentations       YEAR/presentations/index.html
  *   /YEAR/gallery[?page=N]    YEAR/gallery/index.html, YEAR/gallery/page-N.html
+ *   /YEAR/gallery/ID          YEAR/gallery/ID/index.html (and any page linked)
  *   (any other address)       404.html
  *   /media/..., /assets/...   the files
  * deploy/nginx/export.conf serves it (try_files $uri $uri/index.html).
@@ -29,7 +32,7 @@
 
 #define EXPORT_MARKER      ".symposium-export"
 #define EXPORT_PAGE_MAX    (16 * 1024 * 1024)  /* one rendered page */
-#define EXPORT_GALLERY_MAX 10000               /* gallery pages per edition */
+#define EXPORT_PAGES_MAX   200000              /* pages of one export */
 #define EXPORT_CGI_SECONDS 30                  /* one page's rendering */
 
 struct export_config {
