@@ -65,8 +65,10 @@ static void pages_and_files_in_the_layout(void **state)
 	struct export_report r;
 	char rel[160];
 	export_ok(&r);
-	/* /, imprint, privacy; 2023: home, presentations, gallery (no press). */
-	assert_int_equal(r.pages, 6);
+	/* /, imprint, privacy; 2023: home, presentations, gallery (no press),
+	 * and the photo's own page, found by its link. */
+	assert_int_equal(r.pages, 7);
+	exists("2023/gallery/1/index.html", 1);
 	exists("index.html", 1);
 	exists("imprint/index.html", 1);
 	exists("404.html", 1);
