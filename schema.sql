@@ -26,7 +26,8 @@ CREATE TABLE site (
 	changed_at      INTEGER NOT NULL,           -- last change anywhere: Last-Modified
 	press_name      TEXT NOT NULL DEFAULT '',   -- the press pages' contact
 	press_email     TEXT NOT NULL DEFAULT '',
-	press_phone     TEXT NOT NULL DEFAULT ''
+	press_phone     TEXT NOT NULL DEFAULT '',
+	home_year       INTEGER                     -- the edition / shows; NULL: the newest published
 );
 
 CREATE TABLE edition (
@@ -109,6 +110,10 @@ CREATE TABLE press (
 	photo_id      INTEGER REFERENCES photo(id) ON DELETE SET NULL,  -- version 1; now edition.press_photo_id
 	photo_caption TEXT NOT NULL DEFAULT '',    -- the press photo's caption in this language
 	photo_credit  TEXT NOT NULL DEFAULT '',    -- version 1; now edition.press_credit
+	-- draft, published, or scheduled: public from publish_at (Unix seconds) on
+	state         TEXT NOT NULL DEFAULT 'published'
+		CHECK (state IN ('draft', 'published', 'scheduled')),
+	publish_at    INTEGER CHECK (publish_at IS NULL OR publish_at >= 0),
 	UNIQUE (edition_id, lang)
 );
 
@@ -173,4 +178,4 @@ CREATE TABLE audit (
 	detail TEXT NOT NULL DEFAULT ''
 );
 
-PRAGMA user_version = 2;
+PRAGMA user_version = 3;

@@ -17,6 +17,9 @@
 #include "tmpl.h"
 #include "upload.h"
 
+/* The zone the admin enters and reads times in (scheduled press releases):
+ * the organisers'.  The admin process runs in it (admin_init). */
+#define ADMIN_ZONE "Europe/Berlin"
 #define ADMIN_TEXT_MAX   300           /* one-line fields, bytes */
 #define ADMIN_AUDIT_ROWS 200           /* rows on the audit page */
 #define ADMIN_MEDIA_MAX  (64LL << 20)  /* a stored file the admin shows itself */
@@ -120,7 +123,7 @@ enum admin_done {
 	ADMIN_DONE_SAVED, ADMIN_DONE_ADDED, ADMIN_DONE_DELETED,
 	ADMIN_DONE_RESTORED, ADMIN_DONE_MOVED, ADMIN_DONE_LOGGED_OUT,
 	ADMIN_DONE_PUBLISHED, ADMIN_DONE_UNPUBLISHED, ADMIN_DONE_REMOVED,
-	ADMIN_DONE_PASSWORD, ADMIN_DONE_N
+	ADMIN_DONE_PASSWORD, ADMIN_DONE_DRAFT, ADMIN_DONE_SCHEDULED, ADMIN_DONE_N
 };
 /* 303 to path?done=KEY, with an Undo for the item `undo_id` of kind
  * `undo_kind` when undo_id > 0 (it has just gone to the trash), and

@@ -5,19 +5,85 @@
 #include "admin.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "db.h"
 #include "md.h"
 
 /* The release and the edition's press kit: what the form shows and what
  * its version covers. */
+/* The publication time as the form shows it: "2026-12-02T09:00" in the
+ * admin's zone (ADMIN_ZONE, set for the whole admin process). */
+static void local_time(struct tmpl_vars *row, long long at)
+{
+	char text[32] = "";
+	struct tm tm;
+	time_t t = (time_t)at;
+	if (at > 0 && localtime_r(&t, &tm))
+		strftime(text, sizeof text, "%Y-%m-%dT%H:%M", &tm);
+	tmpl_set(row, "publish_local", text);
+}
+
+/* state_draft, state_published or state_scheduled for the form's radio
+ * buttons (a release not written yet is published when saved). */
+static void state_flags(struct tmpl_vars *row, const char *state)
+{
+	char name[32];
+	snprintf(name, sizeof name, "state_%s", state && *state ? state : "published");
+	tmpl_set(row, name, "1");
+}
+
 static enum db_result load(struct admin_ctx *c, struct tmpl_vars *row)
 {
 	enum db_result r = db_admin_press(row, c->edition_id, c->lang);
 	if (r == DB_FAILED || db_admin_press_kit(row, c->edition_id) != DB_FOUND)
 		return DB_FAILED;
+	const char *at = tmpl_get(row, "publish_at");
+	local_time(row, at ? atoll(at) : 0);
+	state_flags(row, tmpl_get(row, "state"));
 	return r;
+}
+
+/* "2026-12-02T09:00" (HTML's datetime-local) in the admin's zone: Unix
+ * seconds, or -1.  mktime settles the daylight-saving question itself
+ * (tm_isdst -1); a time the clocks skip is moved on by the hour. */
+static long long parse_local(const char *s)
+{
+	struct tm tm = { .tm_isdst = -1 };
+	char tail;
+	if (strlen(s) != 16 || s[10] != 'T' ||
+	    sscanf(s, "%4d-%2d-%2dT%2d:%2d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+		   &tm.tm_hour, &tm.tm_min, &tail) != 5 ||
+	    tm.tm_year < 1970 || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 ||
+	    tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59)
+		return -1;
+	int mday = tm.tm_mday;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	time_t t = mktime(&tm);
+	return t == (time_t)-1 || tm.tm_mday != mday ? -1 : (long long)t;
+}
+
+/* The release's state: draft, published, or scheduled for a date and
+ * time (the embargo).  *at is the time for a scheduled one, else 0. */
+static const char *read_state(struct admin_ctx *c, long long *at)
+{
+	const char *state = admin_value(c, "state");
+	const char *when = admin_field(c, "publish_local", 0, 16);
+	*at = 0;
+	if (!*state)
+		state = "published";         /* a form from before the states */
+	if (strcmp(state, "draft") && strcmp(state, "published") && strcmp(state, "scheduled")) {
+		admin_invalid(c, "state", 422, "Choose draft, published or scheduled.");
+		return state;
+	}
+	state_flags(c->v, state);
+	if (strcmp(state, "scheduled") == 0 && (*at = parse_local(when)) < 0)
+		admin_invalid(c, "publish_local", 422, "A scheduled release needs a date "
+			      "and time, e.g. 2026-12-02 09:00.");
+	return state;
 }
 
 /* A release not written yet has the version of empty fields: two admins
@@ -26,6 +92,7 @@ static const struct admin_version version = { "press.xml", "press release", load
 	{ "title", "Title" }, { "subtitle", "Subtitle" }, { "released", "Date" },
 	{ "body_md", "Text" }, { "press_photo_id", "Press photo" },
 	{ "photo_caption", "Caption" }, { "press_credit", "Credit" },
+	{ "state", "Status" }, { "publish_local", "Publication time" },
 	{ NULL, NULL } } };
 
 static int load_page(struct admin_ctx *c)
@@ -47,21 +114,24 @@ void admin_press_get(struct admin_ctx *c)
 }
 
 static void save(struct admin_ctx *c, const struct db_admin_press *p,
-		const char *credit, int remove)
+		const char *credit, int remove, const char *state, long long at)
 {
 	char object[32], loc[48];
 	if (admin_begin_version(c, &version) < 0)
 		return;
 	if (db_admin_press_save(p) < 0 ||
+	    db_admin_press_schedule(c->edition_id, c->lang, state, at) != DB_FOUND ||
 	    db_admin_press_kit_save(c->edition_id, credit, remove) != DB_FOUND) {
 		admin_abort(c);
 		return;
 	}
 	snprintf(object, sizeof object, "press %04d %s", c->year, c->lang);
-	if (admin_commit(c, "update", object, remove ? "press photo removed" : "") < 0)
+	if (admin_commit(c, "update", object, remove ? "press photo removed" : state) < 0)
 		return;
 	snprintf(loc, sizeof loc, "/admin/%04d/press/%s", c->year, c->lang);
-	admin_redirect_done(c, loc, ADMIN_DONE_SAVED, -1, 0, 0);
+	admin_redirect_done(c, loc, strcmp(state, "draft") == 0 ? ADMIN_DONE_DRAFT :
+			    strcmp(state, "scheduled") == 0 ? ADMIN_DONE_SCHEDULED :
+			    ADMIN_DONE_PUBLISHED, -1, 0, 0);
 }
 
 void admin_press_post(struct admin_ctx *c)
@@ -78,11 +148,13 @@ void admin_press_post(struct admin_ctx *c)
 	p.photo_caption = admin_field(c, "photo_caption", 0, ADMIN_TEXT_MAX);
 	const char *credit = admin_field(c, "press_credit", 0, ADMIN_TEXT_MAX);
 	int remove = admin_checkbox(c, "photo_remove");
+	long long at;
+	const char *state = read_state(c, &at);
 	admin_markdown(c, "body_md", p.body_md, &body);
 	p.body_html = body.data;
 	if (c->invalid)
 		admin_render(c, "press.xml", c->status);
 	else
-		save(c, &p, credit, remove);
+		save(c, &p, credit, remove, state, at);
 	buf_free(&body);
 }

@@ -72,6 +72,9 @@ static int admin_init(void)
 			return -1;
 		}
 	}
+	/* Scheduled times are entered and shown in the organisers' zone. */
+	if (setenv("TZ", ADMIN_ZONE, 1) == 0)
+		tzset();
 	if (auth_init() < 0 || set_media_root() < 0) {
 		fprintf(stderr, "admin: cannot start (libsodium or media path)\n");
 		return -1;
@@ -110,6 +113,8 @@ static const struct {
 	[ADMIN_DONE_PUBLISHED] = { "published", "Saved and published." },
 	[ADMIN_DONE_UNPUBLISHED] = { "unpublished", "Saved; not public." },
 	[ADMIN_DONE_REMOVED] = { "removed", "Removed." },
+	[ADMIN_DONE_DRAFT] = { "draft", "Saved as a draft; not public." },
+	[ADMIN_DONE_SCHEDULED] = { "scheduled", "Saved; public from the scheduled time on." },
 	[ADMIN_DONE_PASSWORD] = { "password", "Your password is changed; your other sessions have ended." },
 };
 

@@ -3,6 +3,7 @@
 #include "admin.h"
 #include "db.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "md.h"
@@ -22,7 +23,7 @@ static const struct admin_version version = { "site.xml", "page", load, {
 
 void admin_site_get(struct admin_ctx *c)
 {
-	if (db_admin_site(c->v) != DB_FOUND) {
+	if (db_admin_site(c->v) != DB_FOUND || db_admin_home_choices(c->v, "home_choices") < 0) {
 		admin_fail(c, 500, NULL);
 		return;
 	}
@@ -37,6 +38,19 @@ static void check_email(struct admin_ctx *c, const char *field, const char *e)
 	const char *at = strchr(e, '@');
 	if (*e && (!at || at == e || !at[1] || strchr(at + 1, '@') || strpbrk(e, " \t<>\"")))
 		admin_invalid(c, field, 422, "This is not an e-mail address.");
+}
+
+/* The edition the home page shows: "" for the newest published one, or
+ * the year of a published edition.  The year, 0, or -1 (marked). */
+static int home_year(struct admin_ctx *c)
+{
+	const char *y = admin_value(c, "home_year");
+	if (!*y)
+		return 0;
+	if (strlen(y) == 4 && strspn(y, "0123456789") == 4 && db_admin_edition_id(atoi(y)) > 0)
+		return atoi(y);
+	admin_invalid(c, "home_year", 422, "Choose one of the published editions.");
+	return -1;
 }
 
 void admin_site_post(struct admin_ctx *c)
@@ -55,6 +69,9 @@ void admin_site_post(struct admin_ctx *c)
 		.press_phone = admin_field(c, "press_phone", 0, ADMIN_TEXT_MAX),
 		.press_email = admin_field(c, "press_email", 0, ADMIN_TEXT_MAX),
 	};
+	int home = home_year(c);
+	if (db_admin_home_choices(c->v, "home_choices") < 0)
+		admin_invalid(c, "home_year", 500, "The editions could not be read.");
 	check_email(c, "contact_email", s.contact_email);
 	check_email(c, "press_email", s.press_email);
 	admin_markdown(c, "background_md", s.background_md, &bg);
@@ -66,7 +83,7 @@ void admin_site_post(struct admin_ctx *c)
 	if (c->invalid)
 		admin_render(c, "site.xml", c->status);
 	else if (admin_begin_version(c, &version) == 0) {
-		if (db_admin_site_update(&s) != DB_FOUND)
+		if (db_admin_site_update(&s) != DB_FOUND || db_admin_home_set(home) != DB_FOUND)
 			admin_abort(c);
 		else if (admin_commit(c, "update", "site", "") == 0)
 			admin_redirect_done(c, "/admin/site", ADMIN_DONE_SAVED, -1, 0, 0);

@@ -13,6 +13,13 @@
 /* Which photos the public sees in a gallery (alias f): the one spelling of
  * the rule for the grid, its count, the edition's figures and the photo
  * pages. */
+/* Which press releases (alias p) the public sees: published ones, and
+ * scheduled ones whose time has come - compared with the clock at each
+ * query, so an embargo ends on time with nobody logged in (the render
+ * cache follows through page_version()). */
+#define PRESS_PUBLIC " AND (p.state = 'published' OR (p.state = 'scheduled'" \
+	" AND p.publish_at <= CAST(strftime('%s', 'now') AS INTEGER)))"
+
 #define GALLERY_SHOWN " AND f.published = 1 AND f.in_gallery = 1 AND f.deleted_at IS NULL"
 
 /* How long a reader waits for a writer's lock before giving up (ms).  In
@@ -536,8 +543,31 @@ int db_editions(struct tmpl_vars *v, const char *list, int current,
 int db_latest_year(void)
 {
 	static sqlite3_stmt *st;
+	/* The admin's choice while that edition is published, else the
+	 * newest published one. */
 	return (int)step_int(db_prepare(&st,
-		"SELECT max(year) FROM edition WHERE published = 1"), 0);
+		"SELECT coalesce((SELECT e.year FROM edition e JOIN site s"
+		"  ON s.id = 1 AND s.home_year = e.year WHERE e.published = 1),"
+		" (SELECT max(year) FROM edition WHERE published = 1))"), 0);
+}
+
+int db_press_due(time_t now, time_t *next)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st,
+		"SELECT count(*) FILTER (WHERE publish_at <= ?1),"
+		" coalesce(min(publish_at) FILTER (WHERE publish_at > ?1), 0)"
+		" FROM press WHERE state = 'scheduled'");
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, (sqlite3_int64)now);
+	int rc = sqlite3_step(q);
+	int due = rc == SQLITE_ROW ? sqlite3_column_int(q, 0) : -1;
+	*next = rc == SQLITE_ROW ? (time_t)sqlite3_column_int64(q, 1) : 0;
+	sqlite3_reset(q);
+	if (due < 0)
+		db_log(sqlite3_sql(q));
+	return due;
 }
 
 enum db_result db_edition(struct tmpl_vars *v, int year)
@@ -559,9 +589,11 @@ enum db_result db_edition(struct tmpl_vars *v, int year)
 		" coalesce('/media/' || cm.path, '') AS cover_url, cm.width AS cover_width,"
 		" cm.height AS cover_height,"
 		" CASE WHEN c.decorative THEN '' ELSE coalesce(c.alt, '') END AS cover_alt,"
-		" EXISTS (SELECT 1 FROM press p WHERE p.edition_id = e.id AND p.lang = 'en') AS press_en,"
-		" EXISTS (SELECT 1 FROM press p WHERE p.edition_id = e.id AND p.lang = 'de') AS press_de,"
-		" (SELECT count(*) FROM press p WHERE p.edition_id = e.id) AS press_count,"
+		" EXISTS (SELECT 1 FROM press p WHERE p.edition_id = e.id AND p.lang = 'en'"
+		PRESS_PUBLIC ") AS press_en,"
+		" EXISTS (SELECT 1 FROM press p WHERE p.edition_id = e.id AND p.lang = 'de'"
+		PRESS_PUBLIC ") AS press_de,"
+		" (SELECT count(*) FROM press p WHERE p.edition_id = e.id" PRESS_PUBLIC ") AS press_count,"
 		" (SELECT count(*) FROM presentation t WHERE t.edition_id = e.id"
 		"   AND t.deleted_at IS NULL) AS presentation_count,"
 		" (SELECT count(*) FROM video d WHERE d.edition_id = e.id"
@@ -606,7 +638,8 @@ enum db_result db_press(struct tmpl_vars *v, int year, const char *lang)
 		" coalesce(d.height, 0) AS photo_download_height,"
 		" CASE p.lang WHEN 'en' THEN 'de' ELSE 'en' END AS other_lang,"
 		" EXISTS (SELECT 1 FROM press o WHERE o.edition_id = p.edition_id"
-		"   AND o.lang <> p.lang) AS other_exists"
+		"   AND o.lang <> p.lang AND (o.state = 'published' OR (o.state = 'scheduled'"
+		"   AND o.publish_at <= CAST(strftime('%s', 'now') AS INTEGER)))) AS other_exists"
 		" FROM press p JOIN edition e ON e.id = p.edition_id"
 		" JOIN site s ON s.id = 1"
 		" LEFT JOIN photo f ON f.id = e.press_photo_id AND f.published = 1"
@@ -614,7 +647,7 @@ enum db_result db_press(struct tmpl_vars *v, int year, const char *lang)
 		" LEFT JOIN media w ON w.id = f.web_id"
 		" LEFT JOIN media t ON t.id = f.thumb_id"
 		" LEFT JOIN media d ON d.id = coalesce(f.orig_id, f.web_id)"
-		" WHERE e.year = ?1 AND e.published = 1 AND p.lang = ?2");
+		" WHERE e.year = ?1 AND e.published = 1 AND p.lang = ?2" PRESS_PUBLIC);
 	if (!q)
 		return DB_FAILED;
 	sqlite3_bind_int(q, 1, year);
@@ -627,7 +660,7 @@ enum db_result db_press_exists(int year, const char *lang)
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st,
 		"SELECT EXISTS (SELECT 1 FROM press p JOIN edition e ON e.id = p.edition_id"
-		" WHERE e.year = ?1 AND e.published = 1 AND p.lang = ?2)");
+		" WHERE e.year = ?1 AND e.published = 1 AND p.lang = ?2" PRESS_PUBLIC ")");
 	if (!q)
 		return DB_FAILED;
 	sqlite3_bind_int(q, 1, year);

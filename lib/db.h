@@ -15,7 +15,7 @@
 #include <time.h>
 #include "tmpl.h"
 
-#define DB_SCHEMA_VERSION 2       /* PRAGMA user_version of schema.sql */
+#define DB_SCHEMA_VERSION 3       /* PRAGMA user_version of schema.sql */
 
 enum db_mode { DB_READONLY, DB_READWRITE };
 
@@ -91,8 +91,13 @@ enum db_result db_site(struct tmpl_vars *v);
 int db_editions(struct tmpl_vars *v, const char *list, int current,
 		const char *mark);
 
-/* The newest published edition's year; 0 when there is none, -1 on error. */
+/* The year / shows: the edition the admin chose (site.home_year) while it
+ * is published, else the newest published one; 0 when there is none, -1
+ * on error. */
 int db_latest_year(void);
+/* Scheduled press releases: how many are public by now, and in *next the
+ * next time one becomes public (0: none waiting).  -1 on error. */
+int db_press_due(time_t now, time_t *next);
 
 /* One published edition.  Sets: year, title, starts, ends, date_text
  * ("5 December 2023", "16–18 March 2021"; "" while not announced) and

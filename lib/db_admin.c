@@ -139,6 +139,25 @@ enum db_result db_admin_site_update(const struct db_admin_site *s)
 	return db_result_rows(run(q));
 }
 
+int db_admin_home_choices(struct tmpl_vars *v, const char *list)
+{
+	static sqlite3_stmt *st;
+	return db_fill_list(db_prepare(&st,
+		"SELECT year AS home_choice, title AS home_title,"
+		" year IS (SELECT home_year FROM site WHERE id = 1) AS home_selected"
+		" FROM edition WHERE published = 1 ORDER BY year DESC"), v, list);
+}
+
+enum db_result db_admin_home_set(int year)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st, "UPDATE site SET home_year = ?1 WHERE id = 1");
+	if (!q)
+		return DB_FAILED;
+	bind_id_or_null(q, 1, year);
+	return db_result_rows(run(q));
+}
+
 int db_admin_site_create(time_t now)
 {
 	static sqlite3_stmt *st;
@@ -323,11 +342,28 @@ long long db_admin_media(const struct store_file *f, const char *mime,
 
 /* ---- press ---- */
 
+enum db_result db_admin_press_schedule(long long edition_id, const char *lang,
+		const char *state, long long publish_at)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st,
+		"UPDATE press SET state = ?3, publish_at = ?4"
+		" WHERE edition_id = ?1 AND lang = ?2");
+	if (!q)
+		return DB_FAILED;
+	sqlite3_bind_int64(q, 1, edition_id);
+	bind_text(q, 2, lang);
+	bind_text(q, 3, state);
+	bind_id_or_null(q, 4, publish_at);
+	return db_result_rows(run(q));
+}
+
 enum db_result db_admin_press(struct tmpl_vars *v, long long edition_id, const char *lang)
 {
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st,
-		"SELECT title, subtitle, released, body_md, photo_caption"
+		"SELECT title, subtitle, released, body_md, photo_caption, state,"
+		" coalesce(publish_at, 0) AS publish_at"
 		" FROM press WHERE edition_id = ?1 AND lang = ?2");
 	if (!q)
 		return DB_FAILED;

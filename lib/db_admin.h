@@ -58,6 +58,12 @@ enum db_result db_admin_site_update(const struct db_admin_site *s);  /* FOUND/MI
 /* The site row of a new database, which has none: empty, changed at now;
  * db_admin_site_update() fills it.  1 or -1. */
 int db_admin_site_create(time_t now);
+/* The published editions the home page can show, newest first, into
+ * `list`: home_choice (the year), home_title, home_selected (the admin's
+ * current choice).  Count or -1. */
+int db_admin_home_choices(struct tmpl_vars *v, const char *list);
+/* The edition / shows; 0: the newest published one.  DB_FOUND or DB_FAILED. */
+enum db_result db_admin_home_set(int year);
 
 /* ---- admins, for the command line ---- */
 
@@ -109,8 +115,14 @@ long long db_admin_media(const struct store_file *f, const char *mime,
 /* ---- press releases ---- */
 
 /* The release of edition_id in lang.  Sets: title, subtitle, released,
- * body_md, photo_caption (this language's).  DB_FOUND, DB_MISSING or DB_FAILED. */
+ * body_md, photo_caption (this language's), state (draft, published,
+ * scheduled), publish_at (Unix seconds, 0 none).  DB_FOUND, DB_MISSING or
+ * DB_FAILED. */
 enum db_result db_admin_press(struct tmpl_vars *v, long long edition_id, const char *lang);
+/* The state of the release and, when scheduled, when it becomes public
+ * (publish_at <= 0: none).  DB_FOUND, DB_MISSING or DB_FAILED. */
+enum db_result db_admin_press_schedule(long long edition_id, const char *lang,
+		const char *state, long long publish_at);
 
 struct db_admin_press {
 	long long edition_id;

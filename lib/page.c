@@ -13,6 +13,7 @@
 #include "serve.h"
 
 #define PAGE_VERSION_DAYS 65536   /* days before the day part repeats */
+#define PAGE_VERSION_DUE  1024    /* scheduled releases due, before that part repeats */
 
 /* Every public template: each top-level templates/NAME.xml (the _*.xml
  * files are parts the others include; admin/ is the admin's).  Each
@@ -87,12 +88,33 @@ int page_open(void)
 /* A page also depends on today's date (db_edition's "upcoming"): the
  * UTC day is part of the version, so cached pages go at midnight even
  * when nothing was written. */
+/* A scheduled press release becomes public when its time comes, with no
+ * write to change data_version: the number of releases due is part of the
+ * version too.  It is asked again only when the data changed or the next
+ * release's time has passed. */
+static int press_due(long long data_version, time_t now)
+{
+	static long long asked_at = -1;
+	static time_t next;
+	static int due;
+	if (data_version != asked_at || (next && now >= next)) {
+		due = db_press_due(now, &next);
+		asked_at = due < 0 ? -1 : data_version;
+	}
+	return due;
+}
+
 long long page_version(void)
 {
 	long long v = db_version();
+	time_t now = time(NULL);
 	if (v < 0)
 		return v;
-	return v * PAGE_VERSION_DAYS + (long long)(time(NULL) / 86400) % PAGE_VERSION_DAYS;
+	int due = press_due(v, now);
+	if (due < 0)
+		return -1;
+	return (v * PAGE_VERSION_DAYS + (long long)(now / 86400) % PAGE_VERSION_DAYS)
+		* PAGE_VERSION_DUE + due % PAGE_VERSION_DUE;
 }
 
 struct tmpl_vars *page_vars(void)

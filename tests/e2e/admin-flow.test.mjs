@@ -235,7 +235,7 @@ describe('admin: the everyday flow', { skip: skip || false }, () => {
 		const marker = `E2E-Absatz ${tag}: Änderung über Straße und Größe.`;
 		const r = await admin.upload(`/admin/${YEAR}/press/de`,
 			withFields(fields, { body_md: `${body[1].trimEnd()}\n\n${marker}\n` }));
-		expect303(r, `/admin/${YEAR}/press/de?done=saved`, 'POST press/de');
+		expect303(r, `/admin/${YEAR}/press/de?done=published`, 'POST press/de');
 
 		const html = await publicPage(`/${YEAR}/press/de`);
 		assert.ok(html.includes(`<p>${marker}</p>`), `/${YEAR}/press/de lacks the new paragraph`);
@@ -326,7 +326,7 @@ describe('admin: the everyday flow', { skip: skip || false }, () => {
 			// the restore overwrites knowingly (a stale version is a 409).
 			expect303(await admin.upload(`/admin/${YEAR}/press/de`,
 				state.pressOriginal.filter(([k]) => k !== 'version')),
-				`/admin/${YEAR}/press/de?done=saved`, 'restore press/de');
+				`/admin/${YEAR}/press/de?done=published`, 'restore press/de');
 			state.pressOriginal = null;
 			assert.ok(!(await publicPage(`/${YEAR}/press/de`)).includes('E2E-Absatz'), 'press/de not restored');
 		}

@@ -52,7 +52,7 @@ describe('admin: the 2023 English press release from the source text', { skip: s
 		const r = await admin.upload(`/admin/${YEAR}/press/en`, withFields(original,
 			{ title, released: '2023-12-06', body_md: body.join('\n\n') + '\n' }));
 		assert.equal(r.status, 303, `${r.status} ${snippet(r.text)}`);
-		assert.equal(r.location, `/admin/${YEAR}/press/en?done=saved`);
+		assert.equal(r.location, `/admin/${YEAR}/press/en?done=published`);
 
 		const { res, text } = await live(`/${YEAR}/press`, admin);
 		assert.equal(res.status, 200);

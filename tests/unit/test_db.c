@@ -105,10 +105,14 @@ static void test_refuses_other_schema_version(void **state)
 	(void)state;
 	int rc;
 	db_close();
-	assert_int_equal(fixture_exec(db_file, "PRAGMA user_version = 99"), SQLITE_OK);
+	char sql[64], want[80];
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", DB_SCHEMA_VERSION + 1);
+	snprintf(want, sizeof want, "has schema version %d, this program needs %d",
+		 DB_SCHEMA_VERSION + 1, DB_SCHEMA_VERSION);
+	assert_int_equal(fixture_exec(db_file, sql), SQLITE_OK);
 	const char *msg = capture_stderr(open_ro, db_file, &rc);
 	assert_int_equal(rc, -1);
-	assert_non_null(strstr(msg, "has schema version 99, this program needs 2"));
+	assert_non_null(strstr(msg, want));
 	assert_null(db_handle());
 }
 

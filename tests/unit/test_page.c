@@ -140,8 +140,49 @@ static void test_version_changes_with_the_day(void **state)
 	long long day = (long long)(time(NULL) / 86400);
 	long long v = page_version();
 	assert_true(v >= 0);
-	assert_true(v % 65536 == day % 65536 || v % 65536 == (day + 1) % 65536);
-	assert_true(v / 65536 == db_version());
+	long long d = v / 1024 % 65536;
+	assert_true(d == day % 65536 || d == (day + 1) % 65536);
+	assert_true(v / 1024 / 65536 == db_version());
+}
+
+static void test_draft_press_release_is_not_public(void **state)
+{
+	(void)state;
+	assert_int_equal(fixture_exec(db_file,
+		"UPDATE press SET state = 'draft' WHERE lang = 'de'"), SQLITE_OK);
+	assert_int_equal(db_press(page_vars(), 2021, "de"), DB_MISSING);
+	assert_int_equal(db_press_exists(2021, "de"), DB_MISSING);
+}
+
+static void test_scheduled_release_public_from_its_time(void **state)
+{
+	(void)state;
+	assert_int_equal(fixture_exec(db_file,
+		"UPDATE press SET state = 'scheduled', publish_at = 4102444800 WHERE lang = 'de'"),
+		SQLITE_OK);
+	assert_int_equal(db_press(page_vars(), 2021, "de"), DB_MISSING);   /* 2100 */
+	assert_int_equal(fixture_exec(db_file,
+		"UPDATE press SET publish_at = 1000 WHERE lang = 'de'"), SQLITE_OK);
+	assert_int_equal(db_press(page_vars(), 2021, "de"), DB_FOUND);
+}
+
+/* The render cache is keyed on page_version(): when a scheduled release's
+ * time comes, nothing is written, yet the version must change. */
+static void test_version_changes_when_a_release_comes_due(void **state)
+{
+	(void)state;
+	time_t now = time(NULL), next;
+	char sql[128];
+	snprintf(sql, sizeof sql, "UPDATE press SET state = 'scheduled', publish_at = %lld"
+		 " WHERE lang = 'de'", (long long)now + 2);
+	assert_int_equal(fixture_exec(db_file, sql), SQLITE_OK);
+	long long before = page_version();
+	assert_int_equal(db_press_due(now, &next), 0);
+	assert_int_equal((long long)next, (long long)now + 2);
+	assert_int_equal(db_press_due(now + 2, &next), 1);
+	while (time(NULL) < now + 3)
+		sleep(1);
+	assert_true(page_version() != before);
 }
 
 static void test_german_press_page(void **state)
@@ -253,6 +294,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_home_escapes_hostile_title, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unpublished_edition_is_not_found, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_version_changes_with_the_day, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_draft_press_release_is_not_public, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scheduled_release_public_from_its_time, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_version_changes_when_a_release_comes_due, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_german_press_page, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_error_page_keeps_headers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_error_page_without_database, setup, teardown),
