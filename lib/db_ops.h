@@ -23,7 +23,7 @@ int db_ops_foreign_keys(db_ops_row_fn fn, void *ctx);
 /* Every media row, by path: path, sha256, bytes. */
 int db_ops_media(db_ops_row_fn fn, void *ctx);
 
-/* Media rows no photo or presentation refers to, created before `before`
+/* Media rows no photo, photo draft or presentation refers to, created before `before`
  * (Unix seconds): id, path. */
 int db_ops_unused_media(long long before, db_ops_row_fn fn, void *ctx);
 
