@@ -52,6 +52,21 @@ typedef void (*admin_handler)(struct admin_ctx *c);
 void admin_login_get(struct admin_ctx *c);
 void admin_login_post(struct admin_ctx *c);
 void admin_logout_post(struct admin_ctx *c);
+void admin_session_get(struct admin_ctx *c);
+/* 1 if s may be the `next` of a log-in: a path of the admin area, no
+ * open redirect (admin_login.c). */
+int admin_next_ok(const char *s);
+/* Log in with the form's fields name_field and password_field: 1 done
+ * (cookie set, *s the new session), 0 answered (the log-in page again with
+ * 401 or 429, or 500). */
+int admin_login_try(struct admin_ctx *c, const char *name_field,
+		const char *password_field, struct auth_session *s);
+/* A POST without a valid session (admin_resume.c): the log-in page that
+ * keeps the form's fields and, once logged in, saves them with post. */
+void admin_resume(struct admin_ctx *c, const struct upload_spec *spec,
+		admin_handler post);
+/* The form's "version" field into c->v (admin_version.c). */
+void admin_keep_version(struct admin_ctx *c);
 void admin_dashboard_get(struct admin_ctx *c);
 void admin_audit_get(struct admin_ctx *c);
 void admin_people_get(struct admin_ctx *c);

@@ -205,11 +205,23 @@ static void nav_place(struct admin_ctx *c)
 	}
 }
 
+/* For admin.js's warning: seconds until the session ends without another
+ * request, and how long a request renews it (less the minute a touch may
+ * be late, auth.h AUTH_SEEN_STEP). */
+static void session_times(struct admin_ctx *c)
+{
+	long idle = (long)(c->s.seen_at + AUTH_IDLE_SECONDS - c->now);
+	long max = (long)(c->s.created_at + AUTH_MAX_SECONDS - c->now);
+	tmpl_seti(c->v, "session_left", idle < max ? idle : max);
+	tmpl_seti(c->v, "session_idle", AUTH_IDLE_SECONDS - AUTH_SEEN_STEP);
+}
+
 static void layout(struct admin_ctx *c)
 {
 	if (c->s.admin_id) {
 		tmpl_set(c->v, "admin", c->s.admin);
 		tmpl_set(c->v, "csrf", c->s.csrf);
+		session_times(c);
 	}
 	if (c->year)
 		tmpl_seti(c->v, "year", c->year);
@@ -445,6 +457,7 @@ struct route {
 static const struct route routes[] = {
 	{ "/admin/login", admin_login_get, admin_login_post, &spec_login },
 	{ "/admin/logout", NULL, admin_logout_post, &spec_form },
+	{ "/admin/session", admin_session_get, NULL, NULL },
 	{ "/admin/", admin_dashboard_get, NULL, NULL },
 	{ "/admin/site", admin_site_get, admin_site_post, &spec_form },
 	{ "/admin/audit", admin_audit_get, NULL, NULL },
@@ -595,6 +608,26 @@ static void method_not_allowed(struct admin_ctx *c, const struct route *rt)
 			 rt->get ? "GET, HEAD" : "POST");
 }
 
+/* To the log-in page, which leads back here afterwards: ?next= the path
+ * and query, percent-encoded (RFC 3986 2.1) but for unreserved and "/". */
+static void login_redirect(struct admin_ctx *c)
+{
+	char loc[ADMIN_LOCATION_MAX * 3 + 32], full[ADMIN_LOCATION_MAX];
+	static const char keep[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		"0123456789-._~/";
+	int n = snprintf(full, sizeof full, "%s%s%s", c->r->path,
+			 *c->r->query ? "?" : "", c->r->query);
+	if (n < 0 || (size_t)n >= sizeof full || !admin_next_ok(full) ||
+	    strcmp(full, "/admin/") == 0) {
+		admin_redirect(c, "/admin/login");
+		return;
+	}
+	size_t o = (size_t)snprintf(loc, sizeof loc, "/admin/login?next=");
+	for (const unsigned char *p = (const unsigned char *)full; *p; p++)
+		o += (size_t)snprintf(loc + o, sizeof loc - o, strchr(keep, *p) ? "%c" : "%%%02X", *p);
+	admin_redirect(c, loc);
+}
+
 /* Pages need a session; a stale cookie is cleared on the way to the
  * log-in form. */
 static int need_session_get(struct admin_ctx *c)
@@ -612,7 +645,7 @@ static int need_session_get(struct admin_ctx *c)
 		auth_cookie_clear(cookie);
 		http_resp_header(c->w, "Set-Cookie", cookie);
 	}
-	admin_redirect(c, "/admin/login");
+	login_redirect(c);
 	return -1;
 }
 
@@ -635,6 +668,15 @@ static void run_post(struct admin_ctx *c, const struct route *rt)
 	const char *msg = NULL;
 	int status = auth_gate(c->r, rt->spec->need_session, c->now,
 			       &c->up.session, &msg);
+	/* A session that ended while a form was being filled in (a 403 of a
+	 * same-origin request): the log-in page keeps the form
+	 * (admin_resume.c). */
+	if (status == 403 && rt->spec->need_session && rt->post != admin_logout_post &&
+	    auth_request_origin_ok(c->r)) {
+		if (load_edition(c) == 0)
+			admin_resume(c, rt->spec, rt->post);
+		return;
+	}
 	if (status) {
 		admin_fail(c, status, msg);
 		return;
@@ -648,10 +690,8 @@ static void run_post(struct admin_ctx *c, const struct route *rt)
 		admin_fail(c, status, c->up.msg);
 		return;
 	}
-	/* An edit form's version goes back into any form rendered again
-	 * (admin_version.c); over-long, it is no version of ours. */
-	const char *version = admin_value(c, "version");
-	tmpl_set(c->v, "version", strlen(version) < ADMIN_VERSION_MAX ? version : "-");
+	/* An edit form's version goes back into any form rendered again. */
+	admin_keep_version(c);
 	rt->post(c);
 }
 

@@ -47,6 +47,13 @@ static void make_token(const struct tmpl_vars *row, const struct admin_version *
 	}
 }
 
+void admin_keep_version(struct admin_ctx *c)
+{
+	/* Over-long, it is no version of ours: it then never matches. */
+	const char *version = admin_value(c, "version");
+	tmpl_set(c->v, "version", strlen(version) < ADMIN_VERSION_MAX ? version : "-");
+}
+
 void admin_version_set(struct admin_ctx *c, const struct admin_version *ver)
 {
 	char token[ADMIN_VERSION_MAX];

@@ -338,3 +338,57 @@
 		enhanceOrder(lists[k]);
 	restoreFocus();
 })();
+
+/* The warning before the session ends.  The page says how many seconds
+ * its session has left (data-left) and how long a request renews it
+ * (data-idle); a few minutes before the end a notice offers to stay
+ * logged in with a harmless request (GET /admin/session, which renews the
+ * session like any page).  After the end it says that Save asks for a
+ * log-in and then saves what was typed (nothing is lost). */
+(function () {
+	"use strict";
+	var WARN_S = 300;
+	var box = document.getElementById("session-notice");
+	if (!box || !window.fetch)
+		return;
+	var text = box.querySelector(".session-text");
+	var stay = box.querySelector("button");
+	var deadline = 0, timers = [];
+
+	function show(msg, canStay) {
+		text.textContent = msg;
+		stay.hidden = !canStay;
+		box.hidden = false;
+	}
+
+	function warn() {
+		var min = Math.max(1, Math.round((deadline - Date.now()) / 60000));
+		show("Your session ends in about " + min + (min === 1 ? " minute" : " minutes") +
+			" without activity. Anything not saved stays on this page either way:" +
+			" after the end, Save asks you to log in and then saves it.", true);
+	}
+
+	function ended() {
+		show("Your session has ended. What you typed is still on this page:" +
+			" Save asks you to log in and then saves it.", false);
+	}
+
+	function arm(left) {
+		timers.forEach(clearTimeout);
+		deadline = Date.now() + left * 1000;
+		box.hidden = true;
+		timers = [setTimeout(warn, Math.max(0, left - WARN_S) * 1000),
+			setTimeout(ended, Math.max(0, left) * 1000)];
+	}
+
+	stay.addEventListener("click", function () {
+		fetch("/admin/session", { credentials: "same-origin", cache: "no-store" })
+			.then(function (r) {
+				if (r.status === 204)
+					arm(Number(box.getAttribute("data-idle")));
+				else
+					ended();
+			}, function () { /* offline: the notice stays */ });
+	});
+	arm(Number(box.getAttribute("data-left")));
+})();

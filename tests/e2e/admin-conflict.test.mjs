@@ -7,24 +7,16 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql, YEAR, textOf } from './lib.mjs';
-import { Admin, account, skipReason, snippet, formFields, withFields, uniq } from './admin-lib.mjs';
+import { Admin, account, skipReason, snippet, formFields, withFields, uniq, freeYear } from './admin-lib.mjs';
 
 const skip = skipReason();
-
-function freeYear() {
-	const taken = new Set(sql('SELECT year FROM edition;').split('\n').filter(Boolean).map(Number));
-	for (let y = 2400; y < 2500; y++)
-		if (!taken.has(y))
-			return y;
-	throw new Error('no free year');
-}
 
 const fieldOf = (html, action, name) => formFields(html, action).find(([k]) => k === name)?.[1];
 
 describe('admin: no lost updates', { skip: skip || false }, () => {
 	const a = skip ? null : new Admin(account('conflict-a'));
 	const b = skip ? null : new Admin(account('conflict-b'));
-	const year = skip ? 0 : freeYear();
+	const year = skip ? 0 : freeYear(2400);
 
 	before(async () => {
 		await a.loginOk();
@@ -35,7 +27,7 @@ describe('admin: no lost updates', { skip: skip || false }, () => {
 
 	after(() => {
 		if (!skip)
-			sql(`DELETE FROM edition WHERE year = ${year};`);
+			sql(`PRAGMA foreign_keys = ON; DELETE FROM edition WHERE year = ${year};`);
 	});
 
 	// A and B load `path`; A saves changeA; B's save of changeB is refused

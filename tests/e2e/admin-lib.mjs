@@ -469,6 +469,15 @@ export async function galleryOf(year, admin) {
 	return out;
 }
 
+// A year no edition has, from `from` on (for an edition a test makes).
+export function freeYear(from) {
+	const taken = new Set(sql('SELECT year FROM edition;').split('\n').filter(Boolean).map(Number));
+	for (let y = from; y < from + 100; y++)
+		if (!taken.has(y))
+			return y;
+	throw new Error(`no free year from ${from}`);
+}
+
 export function uniq(tag) {
 	return `${tag}${crypto.randomBytes(3).toString('hex')}`;
 }
