@@ -789,3 +789,104 @@ enum db_result db_photo(struct tmpl_vars *v, int year, long long id, int page_si
 	sqlite3_bind_int(q, 3, page_size);
 	return db_fill(q, v);
 }
+
+/* ---- search ---- */
+
+/* Bytes that separate words in a visitor's query: ASCII that is neither a
+ * letter nor a digit.  Bytes of UTF-8 sequences count as word bytes, so
+ * "Prävention" stays one word (FTS5's unicode61 tokenizer splits the text
+ * the same way). */
+static int search_sep(unsigned char c)
+{
+	return c < 0x80 && !((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'));
+}
+
+int db_search_match(const char *q, char *out, size_t n)
+{
+	size_t len = 0;
+	int terms = 0;
+	const unsigned char *s = (const unsigned char *)q;
+	out[0] = '\0';
+	while (*s && terms < DB_SEARCH_TERMS_MAX) {
+		while (*s && search_sep(*s))
+			s++;
+		size_t w = 0;
+		while (s[w] && !search_sep(s[w]))
+			w++;
+		if (w == 0)
+			break;
+		/* Each word as an FTS5 string (no operator, column filter or
+		 * NEAR can come from the visitor), matched as a prefix. */
+		if (w > DB_SEARCH_TERM_MAX || len + w + 5 >= n)
+			return -1;
+		len += (size_t)snprintf(out + len, n - len, "%s\"%.*s\"*",
+					terms ? " " : "", (int)w, (const char *)s);
+		terms++;
+		s += w;
+	}
+	return terms;
+}
+
+/* The columns each kind of hit gives: kind_text, hit_title, hit_lang
+ * ("de" for German text), url (a printf format for the edition's year);
+ * rank and snip come from the index.  Visibility is the
+ * public pages' own: a published edition, nothing in the trash, photos as
+ * the gallery shows them. */
+#define SEARCH_SQL \
+	"WITH hit AS (SELECT rowid / 8 AS item, rowid % 8 AS kind, rank," \
+	"  snippet(search_index, -1, '', '', '\xe2\x80\xa6', 24) AS snip" \
+	"  FROM search_index WHERE search_index MATCH ?1 ORDER BY rank LIMIT ?2)" \
+	" SELECT e.year, e.title AS edition_title, x.kind_text, x.hit_title, x.hit_lang," \
+	"  printf(x.url, e.year) AS url," \
+	"  CASE WHEN x.snip = x.hit_title THEN '' ELSE x.snip END AS snip" \
+	" FROM (" \
+	"  SELECT h.rank, h.snip, 'Edition' AS kind_text, d.title AS hit_title," \
+	"   '' AS hit_lang, '/%04d/' AS url, d.id AS eid" \
+	"   FROM hit h JOIN edition d ON h.kind = 1 AND d.id = h.item" \
+	"  UNION ALL SELECT h.rank, h.snip, CASE p.lang WHEN 'de' THEN 'Pressemitteilung'" \
+	"   ELSE 'Press release' END, p.title, CASE p.lang WHEN 'de' THEN 'de' ELSE '' END," \
+	"   CASE p.lang WHEN 'de' THEN '/%04d/press/de' ELSE '/%04d/press' END, p.edition_id" \
+	"   FROM hit h JOIN press p ON h.kind = 2 AND p.id = h.item WHERE 1" PRESS_PUBLIC \
+	"  UNION ALL SELECT h.rank, h.snip, 'Talk', t.title, ''," \
+	"   '/%04d/presentations#talk-' || t.slug, t.edition_id" \
+	"   FROM hit h JOIN presentation t ON h.kind = 3 AND t.id = h.item" \
+	"   WHERE t.deleted_at IS NULL" \
+	"  UNION ALL SELECT h.rank, h.snip, 'Photo'," \
+	"   CASE WHEN f.caption <> '' THEN f.caption ELSE f.alt END, ''," \
+	"   '/%04d/gallery/' || f.id, f.edition_id" \
+	"   FROM hit h JOIN photo f ON h.kind = 4 AND f.id = h.item" \
+	"   WHERE 1" GALLERY_SHOWN \
+	"  UNION ALL SELECT h.rank, h.snip, 'Video', v.title, ''," \
+	"   '/%04d/presentations#videos', v.edition_id" \
+	"   FROM hit h JOIN video v ON h.kind = 5 AND v.id = h.item" \
+	"   WHERE v.deleted_at IS NULL" \
+	" ) x JOIN edition e ON e.id = x.eid AND e.published = 1" \
+	" ORDER BY e.year DESC, x.rank LIMIT ?3"
+
+int db_search(struct tmpl_vars *v, const char *match, const char *list)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st, SEARCH_SQL);
+	if (!q)
+		return -1;
+	sqlite3_bind_text(q, 1, match, -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, 2, DB_SEARCH_SCAN_MAX);
+	sqlite3_bind_int(q, 3, DB_SEARCH_HITS_MAX);
+	int rc, count = 0, year = 0;
+	struct tmpl_vars *group = NULL;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		/* Rows come by edition, newest first: a new year opens a group. */
+		if (!group || sqlite3_column_int(q, 0) != year) {
+			year = sqlite3_column_int(q, 0);
+			group = tmpl_add(v, list);
+			tmpl_seti(group, "year", year);
+			tmpl_set(group, "edition_title", (const char *)sqlite3_column_text(q, 1));
+		}
+		fill_row(q, tmpl_add(group, "hits"));
+		count++;
+	}
+	if (rc != SQLITE_DONE)
+		return step_error(q);
+	sqlite3_reset(q);
+	return count;
+}

@@ -15,7 +15,7 @@
 #include <time.h>
 #include "tmpl.h"
 
-#define DB_SCHEMA_VERSION 3       /* PRAGMA user_version of schema.sql */
+#define DB_SCHEMA_VERSION 4       /* PRAGMA user_version of schema.sql */
 
 enum db_mode { DB_READONLY, DB_READWRITE };
 
@@ -156,5 +156,26 @@ int db_gallery_count(struct tmpl_vars *v, int year);
  * hires_mailto (a mailto: to the site's contact naming the photo, "" when
  * the site has no contact email). */
 enum db_result db_photo(struct tmpl_vars *v, int year, long long id, int page_size);
+
+/* ---- search (the archive's full text, lib/db.c) ---- */
+
+#define DB_SEARCH_TERMS_MAX 8     /* words of a query used; the rest ignored */
+#define DB_SEARCH_TERM_MAX  64    /* bytes of one word; longer: no query */
+#define DB_SEARCH_MATCH_MAX (DB_SEARCH_TERMS_MAX * (DB_SEARCH_TERM_MAX + 4) + 1)
+#define DB_SEARCH_SCAN_MAX  500   /* index hits looked at, best first */
+#define DB_SEARCH_HITS_MAX  100   /* hits shown */
+
+/* A visitor's words as an FTS5 query in out[n]: each word quoted (no
+ * operator or column filter can come from the visitor) and matched as a
+ * prefix, all required.  The number of words (0: nothing to search), or -1
+ * when a word is longer than DB_SEARCH_TERM_MAX or out is too small. */
+int db_search_match(const char *q, char *out, size_t n);
+
+/* The hits of `match` (from db_search_match) among what the public pages
+ * show, grouped by edition, newest first, best first within: rows of
+ * `list` set year and edition_title, and a list "hits" whose rows set
+ * kind_text, hit_title, hit_lang ("de" or ""), url and snip (the matching
+ * passage, plain text).  The number of hits, or -1. */
+int db_search(struct tmpl_vars *v, const char *match, const char *list);
 
 #endif

@@ -144,6 +144,7 @@ static void set_section(struct tmpl_vars *v, enum page_section sec)
 		[PAGE_GALLERY] = "cur_gallery",
 		[PAGE_IMPRINT] = "cur_imprint",
 		[PAGE_PRIVACY] = "cur_privacy",
+		[PAGE_SEARCH] = "cur_search",
 	};
 	if ((size_t)sec < sizeof names / sizeof *names && names[sec])
 		tmpl_set(v, names[sec], "page");

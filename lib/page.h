@@ -24,6 +24,7 @@ enum page_section {
 	PAGE_GALLERY,
 	PAGE_IMPRINT,
 	PAGE_PRIVACY,
+	PAGE_SEARCH,
 	PAGE_OTHER              /* error pages */
 };
 
@@ -43,7 +44,7 @@ struct tmpl_vars *page_vars(void);
 /* The layout's names: the site row, lang and de (1 for German), the
  * editions for navigation and the archive (list "editions", each with
  * nav_current) and the section markers cur_overview, cur_press,
- * cur_presentations, cur_gallery, cur_imprint, cur_privacy ("page" on the
+ * cur_presentations, cur_gallery, cur_imprint, cur_privacy, cur_search ("page" on the
  * current one).  year is the edition shown, 0 for none.  DB_FOUND, or
  * DB_FAILED (the site row is part of the layout: without it, a 500). */
 enum db_result page_layout(struct tmpl_vars *v, int year, enum page_section sec,

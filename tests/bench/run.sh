@@ -32,7 +32,7 @@ B=${B:-build}
 BARE=$ROOT/$B/bench/bare
 IMPORT=$ROOT/$B/bench/image_import
 STARTUP=$ROOT/$B/bench/startup
-PAGES="/2023/ /2023/press /2023/presentations /2023/gallery"
+PAGES="/2023/ /2023/press /2023/presentations /2023/gallery /2023/gallery/3 /search?q=secure+cloud"
 BIG_PAGES="/2023/gallery /2023/gallery?page=10"
 BIG_PHOTOS=1000
 CGI_RUNS=20
@@ -50,7 +50,7 @@ T_BULK_S=60 T_BULK_P99_MS=500
 for t in wrk nginx curl sqlite3; do
 	command -v $t >/dev/null 2>&1 || { echo "bench: $t is not installed (make deps)" >&2; exit 1; }
 done
-for f in "$BARE" "$IMPORT" "$STARTUP" cgi-bin/home cgi-bin/press cgi-bin/presentations cgi-bin/gallery; do
+for f in "$BARE" "$IMPORT" "$STARTUP" cgi-bin/home cgi-bin/press cgi-bin/presentations cgi-bin/gallery cgi-bin/search; do
 	[ -x "$f" ] || { echo "bench: $f is not built (make bench builds it)" >&2; exit 1; }
 done
 
@@ -421,7 +421,7 @@ done
 
 PSS=$TMP/pss
 : >"$PSS"
-for prog in home press presentations gallery; do
+for prog in $(sh deploy/gen.sh programs page); do
 	for w in $(workers_of "$(cat "$VAR/run/$prog.pid")"); do
 		echo "$prog $w $(pss_kb "$w")" >>"$PSS"
 	done

@@ -444,6 +444,95 @@ static void test_gallery_pages(void **state)
 	tmpl_vars_free(w);
 }
 
+/* Photo pages follow the gallery's order (positions, not ids) and skip
+ * what the gallery hides. */
+static void test_photo_neighbours(void **state)
+{
+	struct tmpl_vars *v = *state;
+	assert_int_equal(db_photo(v, 2023, 3, 2), DB_FOUND);
+	assert_string_equal(render(v, "${number}/${photo_total}|${prev_url}|${next_url}|${gallery_url}"),
+			    "3/5|/2023/gallery/4|/2023/gallery/5|/2023/gallery?page=2#photo-3");
+}
+
+static void test_photo_first_and_last(void **state)
+{
+	struct tmpl_vars *v = *state;
+	assert_int_equal(db_photo(v, 2023, 2, 48), DB_FOUND);
+	assert_string_equal(render(v, "${prev_url}|${next_url}|${gallery_url}"),
+			    "|/2023/gallery/4|/2023/gallery#photo-2");
+	tmpl_vars_clear(v);
+	assert_int_equal(db_photo(v, 2023, 1, 48), DB_FOUND);
+	assert_string_equal(render(v, "${number}|${next_url}|${hires_mailto}"),
+			    "5||mailto:ann@example.org?subject=High-resolution%20photo%202023-1");
+}
+
+static void test_photo_hidden_ones_missing(void **state)
+{
+	struct tmpl_vars *v = *state;
+	assert_int_equal(db_photo(v, 2023, 6, 48), DB_MISSING);  /* unpublished */
+	assert_int_equal(db_photo(v, 2023, 7, 48), DB_MISSING);  /* in the trash */
+	assert_int_equal(db_photo(v, 2023, 8, 48), DB_MISSING);  /* press photo only */
+	assert_int_equal(db_photo(v, 2025, 9, 48), DB_MISSING);  /* unpublished edition */
+	assert_int_equal(db_photo(v, 2021, 2, 48), DB_MISSING);  /* another edition's */
+}
+
+/* A visitor's words never reach FTS5 as syntax: quotes, operators, column
+ * filters and NEAR come out as quoted words. */
+static void test_search_match_quotes_every_word(void **state)
+{
+	(void)state;
+	char m[DB_SEARCH_MATCH_MAX];
+	assert_int_equal(db_search_match("cloud OR \"x\" title:NEAR(a*", m, sizeof m), 6);
+	assert_string_equal(m, "\"cloud\"* \"OR\"* \"x\"* \"title\"* \"NEAR\"* \"a\"*");
+	assert_int_equal(db_search_match("  ---  ", m, sizeof m), 0);
+	assert_int_equal(db_search_match("Prävention", m, sizeof m), 1);
+	assert_string_equal(m, "\"Prävention\"*");
+}
+
+static void test_search_match_limits(void **state)
+{
+	(void)state;
+	char m[DB_SEARCH_MATCH_MAX], word[DB_SEARCH_TERM_MAX + 2];
+	assert_int_equal(db_search_match("a b c d e f g h i j", m, sizeof m), DB_SEARCH_TERMS_MAX);
+	memset(word, 'w', sizeof word - 1);
+	word[sizeof word - 1] = '\0';
+	assert_int_equal(db_search_match(word, m, sizeof m), -1);
+}
+
+/* Hits come grouped by edition, newest first; nothing the public pages
+ * hide (trash, unpublished edition or photo) is found. */
+static void test_search_groups_and_hides(void **state)
+{
+	struct tmpl_vars *v = *state;
+	char m[DB_SEARCH_MATCH_MAX];
+	db_search_match("speaker", m, sizeof m);
+	assert_int_equal(db_search(v, m, "g"), 3);
+	/* One group; within it the order is FTS5's rank, so look for each. */
+	const char *out = render(v, "<t:block t:each=\"g\">${year}:<t:block t:each=\"hits\">${kind_text}=${hit_title}@${url};</t:block>|</t:block>");
+	assert_int_equal(strncmp(out, "2023:", 5), 0);
+	assert_non_null(strstr(out, "Talk=First talk@/2023/presentations#talk-first;"));
+	assert_non_null(strstr(out, "Talk=Second talk@/2023/presentations#talk-second;"));
+	assert_non_null(strstr(out, "Talk=No slides@/2023/presentations#talk-noslides;"));
+	assert_null(strchr(strchr(out, '|') + 1, '|'));
+	tmpl_vars_clear(v);
+	db_search_match("secret", m, sizeof m);
+	assert_int_equal(db_search(v, m, "g"), 0);
+	db_search_match("unpublished", m, sizeof m);
+	assert_int_equal(db_search(v, m, "g"), 0);
+	db_search_match("deleted", m, sizeof m);
+	assert_int_equal(db_search(v, m, "g"), 0);
+}
+
+static void test_search_press_in_german(void **state)
+{
+	struct tmpl_vars *v = *state;
+	char m[DB_SEARCH_MATCH_MAX];
+	db_search_match("symposium online", m, sizeof m);
+	assert_true(db_search(v, m, "g") >= 1);
+	assert_non_null(strstr(render(v, "<t:block t:each=\"g\"><t:block t:each=\"hits\">${url}|${hit_lang};</t:block></t:block>"),
+			       "/2021/press/de|de;"));
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmpl_dir))
@@ -474,6 +563,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_press_photo_hidden_when_deleted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gallery_count_and_credit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gallery_pages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_photo_neighbours, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_photo_first_and_last, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_photo_hidden_ones_missing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_search_match_quotes_every_word, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_search_match_limits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_search_groups_and_hides, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_search_press_in_german, setup, teardown),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	char path[300];
