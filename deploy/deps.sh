@@ -14,7 +14,7 @@ mode=${1:-all}
 
 BUILD="gcc make pkg-config libfcgi-dev libxml2-dev libsqlite3-dev libsodium-dev
 libvips-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libcmocka-dev libarchive-dev clang libclang-rt-14-dev"
-RUN="sqlite3 curl"
+RUN="sqlite3 curl tzdata"
 # make install/deb and their tests (tests/install/): the Debian packaging
 # tools and a man page checker.
 PACKAGE="dpkg-dev debhelper fakeroot lintian mandoc"

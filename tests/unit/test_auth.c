@@ -193,7 +193,10 @@ static void test_unknown_user_same_result(void **state)
 	struct auth_session s;
 	double known = 1e9, unknown = 1e9;
 	add_alice();
-	for (int i = 0; i < 2; i++) {
+	/* The fastest of three each: another process's load only makes a run
+	 * slower, so the minimum is the cost of the work itself.  An unknown
+	 * name that skipped the hash would take well under a tenth. */
+	for (int i = 0; i < 3; i++) {
 		double t = seconds();
 		assert_int_equal(auth_login(NAME, "wrong horse battery", ADDR, T0, &s),
 				 AUTH_BAD_CREDENTIALS);
@@ -205,8 +208,8 @@ static void test_unknown_user_same_result(void **state)
 		t = seconds() - t;
 		unknown = t < unknown ? t : unknown;
 	}
-	assert_true(unknown > 0.5 * known);
-	assert_int_equal(count("SELECT count(*) FROM login_failure WHERE name = 'mallory'"), 2);
+	assert_true(unknown > 0.3 * known);
+	assert_int_equal(count("SELECT count(*) FROM login_failure WHERE name = 'mallory'"), 3);
 }
 
 static void test_rehash_on_login(void **state)
