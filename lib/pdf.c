@@ -61,7 +61,25 @@ struct pdf_dict {
 
 struct pdf_found {
 	long root_count, max_count, page_dicts;
+	int active;           /* a key of active content was seen */
 };
+
+/* Keys that make a PDF do something when opened rather than show pages
+ * (ISO 32000-1 12.6 actions, 12.6.4.16 JavaScript, 7.11.4 embedded
+ * files, 12.7.8 XFA; Adobe's RichMedia extension).  A plain /OpenAction
+ * (open at page 1) is harmless; one running JavaScript names /JS. */
+static const char *const pdf_active_keys[] = {
+	"JS", "JavaScript", "EmbeddedFile", "EmbeddedFiles", "Launch", "AA",
+	"RichMedia", "XFA", "SubmitForm", "ImportData", "GoToR", "GoToE",
+};
+
+static int active_key(const char *t)
+{
+	for (size_t i = 0; i < sizeof pdf_active_keys / sizeof *pdf_active_keys; i++)
+		if (!strcmp(t, pdf_active_keys[i]))
+			return 1;
+	return 0;
+}
 
 struct pdf_parse {
 	int depth;            /* << >> nesting */
@@ -140,6 +158,8 @@ static void dict_token(struct pdf_dict *d, enum pdf_tok k, const char *t)
 
 static void parse_token(struct pdf_parse *p, enum pdf_tok k, const char *t)
 {
+	if (k == PT_NAME && active_key(t))
+		p->found->active = 1;
 	if (k == PT_DOPEN) {
 		if (++p->depth == 1)
 			p->d = (struct pdf_dict){ PDF_OTHER, KEY_NONE, -1, 0, 0 };
@@ -442,7 +462,18 @@ static int pdf_starts_well(int fd)
 		&& (!memcmp(head, "%PDF-1.", 7) || !memcmp(head, "%PDF-2.", 7));
 }
 
-static long pdf_count_pages(int fd)
+/* A /Count is only a claim: believe it when the page objects read back
+ * it up (an incremental update may leave replaced pages behind, so the
+ * tree may count fewer), else count the pages really found.  A file that
+ * claims 99,999 pages and holds none has none. */
+static long tree_pages(const struct pdf_found *f)
+{
+	long claim = f->root_count > 0 ? f->root_count : f->max_count;
+
+	return claim > 0 && claim <= f->page_dicts ? claim : f->page_dicts;
+}
+
+static long pdf_count_pages(int fd, int *active)
 {
 	struct pdf_scan s;
 	unsigned char *chunk = xmalloc(PDF_IO_CHUNK);
@@ -457,9 +488,8 @@ static long pdf_count_pages(int fd)
 			break;
 		scan_chunk(&s, chunk, (size_t)n);
 	}
-	pages = s.found.root_count > 0 ? s.found.root_count
-		: s.found.max_count > 0 ? s.found.max_count
-		: s.found.page_dicts;
+	pages = tree_pages(&s.found);
+	*active = s.found.active;
 	scan_free(&s);
 	free(chunk);
 	return n < 0 ? -1 : pages;
@@ -469,7 +499,7 @@ int pdf_check(const char *path, int *pages, char *err, size_t errsz)
 {
 	struct stat st;
 	long n = -1;
-	int fd;
+	int fd, active = 0;
 
 	*pages = 0;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -478,10 +508,12 @@ int pdf_check(const char *path, int *pages, char *err, size_t errsz)
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && pdf_starts_well(fd)
 			&& pdf_ends_well(fd, st.st_size)
 			&& lseek(fd, 0, SEEK_SET) == 0)
-		n = pdf_count_pages(fd);
+		n = pdf_count_pages(fd, &active);
 	close(fd);
 	if (n < 1 || n > PDF_PAGES_MAX)
 		return fail(err, errsz, "not a readable PDF");
+	if (active)
+		return fail(err, errsz, PDF_ACTIVE_MSG);
 	*pages = (int)n;
 	return 0;
 }

@@ -215,6 +215,34 @@ describe('admin: bad input', { skip: skip || false }, () => {
 				[pdfFile('cut.pdf', big.subarray(0, big.length >> 1))]), [422]);
 		});
 
+		test('a 62-byte PDF claiming 99,999 pages → 422', async () => {
+			const claim = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Pages/Count 99999>>endobj\n%%EOF\n\n\n\n\n\n\n');
+			assert.equal(claim.length, 62);
+			await refused('page-count lie', () => admin.upload(TALKS, talkFields(),
+				[pdfFile('claims.pdf', claim)]), [422]);
+		});
+
+		// Slides are served from the site's own origin: a PDF that runs
+		// JavaScript or carries files or actions is refused, the form kept.
+		const TREE = '2 0 obj << /Type/Pages /Kids [3 0 R] /Count 1 >> endobj\n' +
+			'3 0 obj << /Type/Page /Parent 2 0 R /MediaBox [0 0 200 200] >> endobj\n';
+		const activePdfs = [
+			['OpenAction JavaScript', '1 0 obj << /Type/Catalog /Pages 2 0 R /OpenAction 4 0 R >> endobj\n' + TREE +
+				'4 0 obj << /S/JavaScript /JS (app.alert(1)) >> endobj\n'],
+			['embedded files', '1 0 obj << /Type/Catalog /Pages 2 0 R /Names << /EmbeddedFiles 5 0 R >> >> endobj\n' + TREE],
+			['a Launch action', '1 0 obj << /Type/Catalog /Pages 2 0 R /OpenAction << /S/Launch /F (x.exe) >> >> endobj\n' + TREE],
+			['XFA forms', '1 0 obj << /Type/Catalog /Pages 2 0 R /AcroForm << /XFA 6 0 R >> >> endobj\n' + TREE],
+		];
+		for (const [what, body] of activePdfs) {
+			test(`a PDF with ${what} → 422 saying why, the form kept`, async () => {
+				const file = Buffer.from('%PDF-1.4\n' + body + '%%EOF\n');
+				const r = await refused(what, () => admin.upload(TALKS, talkFields(),
+					[pdfFile('active.pdf', file)]), [422]);
+				assert.match(r.text, /active content/);
+				assert.ok(r.text.includes('E2E refused talk'), 'the typed title is not kept');
+			});
+		}
+
 		test('an HTML file named .jpg → 422 naming the file, the form again', async () => {
 			const html = Buffer.from('<!DOCTYPE html><html><body><script>alert(1)</script></body></html>');
 			const r = await refused('html as jpg', () => admin.upload(PHOTOS, {},

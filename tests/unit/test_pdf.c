@@ -116,6 +116,88 @@ static void test_pdf_counts_page_objects_without_count(void **state)
 	assert_int_equal(pages, 2);
 }
 
+static int check_text(const struct fixture *f, const char *pdf, int *pages,
+		char *err, size_t errsz)
+{
+	write_bytes(at(f, "t.pdf"), pdf, strlen(pdf));
+	return pdf_check(at(f, "t.pdf"), pages, err, errsz);
+}
+
+#define PAGE_TREE "2 0 obj << /Type/Pages /Kids [3 0 R] /Count 1 >> endobj\n" \
+	"3 0 obj << /Type/Page /Parent 2 0 R >> endobj\n"
+
+static void test_pdf_count_without_pages_refused(void **state)
+{
+	/* 62 bytes that claim 99,999 pages and hold none. */
+	const char *pdf = "%PDF-1.4\n1 0 obj<</Type/Pages/Count 99999>>endobj\n%%EOF\n";
+	char err[128];
+	int pages;
+
+	assert_int_equal(check_text(*state, pdf, &pages, err, sizeof err), -1);
+	assert_string_equal(err, "not a readable PDF");
+}
+
+static void test_pdf_count_larger_than_pages_read(void **state)
+{
+	const char *pdf = "%PDF-1.4\n"
+		"2 0 obj << /Type/Pages /Kids [3 0 R] /Count 500 >> endobj\n"
+		"3 0 obj << /Type/Page /Parent 2 0 R >> endobj\n%%EOF\n";
+	char err[128];
+	int pages;
+
+	assert_int_equal(check_text(*state, pdf, &pages, err, sizeof err), 0);
+	assert_int_equal(pages, 1);
+}
+
+static void test_pdf_openaction_javascript_refused(void **state)
+{
+	const char *pdf = "%PDF-1.4\n"
+		"1 0 obj << /Type/Catalog /Pages 2 0 R /OpenAction 4 0 R >> endobj\n"
+		PAGE_TREE
+		"4 0 obj << /S/JavaScript /JS (app.alert(1)) >> endobj\n%%EOF\n";
+	char err[128];
+	int pages;
+
+	assert_int_equal(check_text(*state, pdf, &pages, err, sizeof err), -1);
+	assert_string_equal(err, PDF_ACTIVE_MSG);
+}
+
+static void test_pdf_embedded_file_refused(void **state)
+{
+	const char *pdf = "%PDF-1.4\n"
+		"1 0 obj << /Type/Catalog /Pages 2 0 R /Names << /EmbeddedFiles 5 0 R >> >> endobj\n"
+		PAGE_TREE "%%EOF\n";
+	char err[128];
+	int pages;
+
+	assert_int_equal(check_text(*state, pdf, &pages, err, sizeof err), -1);
+	assert_string_equal(err, PDF_ACTIVE_MSG);
+}
+
+static void test_pdf_escaped_active_name_refused(void **state)
+{
+	/* /L#61unch is /Launch (names may escape bytes, 7.3.5). */
+	const char *pdf = "%PDF-1.4\n"
+		"1 0 obj << /Type/Catalog /Pages 2 0 R /OpenAction << /S/L#61unch /F (x.exe) >> >> endobj\n"
+		PAGE_TREE "%%EOF\n";
+	char err[128];
+	int pages;
+
+	assert_int_equal(check_text(*state, pdf, &pages, err, sizeof err), -1);
+	assert_string_equal(err, PDF_ACTIVE_MSG);
+}
+
+static void test_pdf_plain_openaction_accepted(void **state)
+{
+	const char *pdf = "%PDF-1.4\n"
+		"1 0 obj << /Type/Catalog /Pages 2 0 R /OpenAction [3 0 R /Fit] >> endobj\n"
+		PAGE_TREE "%%EOF\n";
+	char err[128];
+	int pages;
+
+	assert_int_equal(check_text(*state, pdf, &pages, err, sizeof err), 0);
+	assert_int_equal(pages, 1);
+}
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
@@ -128,6 +210,12 @@ int main(void)
 		T(test_pdf_pages_inside_object_stream),
 		T(test_pdf_page_lookalikes_not_counted),
 		T(test_pdf_counts_page_objects_without_count),
+		T(test_pdf_count_without_pages_refused),
+		T(test_pdf_count_larger_than_pages_read),
+		T(test_pdf_openaction_javascript_refused),
+		T(test_pdf_embedded_file_refused),
+		T(test_pdf_escaped_active_name_refused),
+		T(test_pdf_plain_openaction_accepted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
