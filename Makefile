@@ -12,7 +12,7 @@ PKG_CORE = libxml-2.0 sqlite3
 CFLAGS  += $(CSTD) $(WARN) $(OPT) -g $(SAN) $(shell pkg-config --cflags $(PKG_CORE) 2>/dev/null)
 LDFLAGS += $(SAN) -Wl,--as-needed
 LIBS_CORE  = -lfcgi $(shell pkg-config --libs $(PKG_CORE) 2>/dev/null)
-LIBS_ADMIN = $(LIBS_CORE) -lsodium -lcmark-gfm-extensions -lcmark-gfm -lz $(shell pkg-config --libs vips libarchive 2>/dev/null)
+LIBS_ADMIN = $(LIBS_CORE) -lsodium -lcmark-gfm-extensions -lcmark-gfm -lz $(shell pkg-config --libs vips libarchive libzip 2>/dev/null)
 
 # lib/ files that need libvips' (glib's) headers.
 VIPS_SRC = lib/image.c

@@ -17,6 +17,7 @@ static void handle(struct http_req *r, struct http_resp *w)
 	struct tmpl_vars *v = page_vars();
 	enum db_result rc = page_edition(v, year, PAGE_PRESENTATIONS, "en");
 	if (rc == DB_FOUND && (db_presentations(v, year, "presentations") < 0 ||
+			       db_slides_zip(v, year) < 0 ||
 			       db_videos(v, year, "videos") < 0))
 		rc = DB_FAILED;
 	page_answer(r, w, rc, "presentations.xml", v);

@@ -218,9 +218,16 @@ static int on_talk_link(void *ctx, const char *link, const char *target)
 	return 0;
 }
 
+/* The slides ZIP is one of the rule's names while it should exist
+ * (lib/links.h); otherwise a copy left in talks/ is an unknown link. */
 static int on_edition(void *ctx, long long edition_id)
 {
-	return db_links_each_talk(edition_id, on_talk_link, ctx) < 0 ? -1 : 0;
+	struct run *r = ctx;
+	char zip[TREE_PATH_MAX];
+	int want = links_slides_zip(edition_id, zip, sizeof zip);
+	if (want > 0 && !r->quiet)
+		push(&r->links, &r->nlinks, &r->caplinks, zip);
+	return want < 0 || db_links_each_talk(edition_id, on_talk_link, ctx) < 0 ? -1 : 0;
 }
 
 /* Links in talks/ that no presentation names: a purged talk's, or junk.

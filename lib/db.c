@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "buf.h"
 #include "video.h"
@@ -186,6 +187,12 @@ static void sql_fmt_size(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 int db_talk_path(char *out, size_t n, int year, const char *slug)
 {
 	int k = snprintf(out, n, DB_TALKS_DIR "/%04d-%s.pdf", year, slug);
+	return k > 0 && (size_t)k < n ? 0 : -1;
+}
+
+int db_slides_zip_path(char *out, size_t n, int year)
+{
+	int k = snprintf(out, n, DB_TALKS_DIR "/%04d-slides.zip", year);
 	return k > 0 && (size_t)k < n ? 0 : -1;
 }
 
@@ -689,6 +696,34 @@ int db_presentations(struct tmpl_vars *v, int year, const char *list)
 		return -1;
 	sqlite3_bind_int(q, 1, year);
 	return db_fill_list(q, v, list);
+}
+
+/* The media root is the database's directory + "/media" (README.md,
+ * "Deploying"); the public programs know no other path. */
+int db_slides_zip(struct tmpl_vars *v, int year)
+{
+	static sqlite3_stmt *st;
+	char rel[DB_TALK_PATH_MAX], path[4096], url[DB_TALK_PATH_MAX + 8];
+	const char *db = db_handle() ? sqlite3_db_filename(db_handle(), "main") : NULL;
+	const char *slash = db ? strrchr(db, '/') : NULL;
+	struct stat s;
+	if (!slash || db_slides_zip_path(rel, sizeof rel, year) < 0 ||
+	    snprintf(path, sizeof path, "%.*s/media/%s", (int)(slash - db), db, rel) >= (int)sizeof path)
+		return -1;
+	if (stat(path, &s) < 0 || !S_ISREG(s.st_mode))
+		return 0;
+	sqlite3_stmt *q = db_prepare(&st, "SELECT fmt_size(?1)");
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, (sqlite3_int64)s.st_size);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		snprintf(url, sizeof url, "/media/%s", rel);
+		tmpl_set(v, "zip_url", url);
+		tmpl_set(v, "zip_size", (const char *)sqlite3_column_text(q, 0));
+	}
+	sqlite3_reset(q);
+	return rc == SQLITE_ROW ? 0 : -1;
 }
 
 int db_videos(struct tmpl_vars *v, int year, const char *list)

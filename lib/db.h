@@ -65,6 +65,11 @@ int db_step_nowait(sqlite3_stmt *st);
 #define DB_TALK_PATH_MAX 256
 int db_talk_path(char *out, size_t n, int year, const char *slug);
 
+/* The stable name of all slides of an edition in one ZIP, next to the
+ * talks' names: DB_TALKS_DIR "/YEAR-slides.zip" (lib/slides_zip.h writes
+ * it; lib/links.h decides when it exists).  0, or -1 when it does not fit. */
+int db_slides_zip_path(char *out, size_t n, int year);
+
 /* Transactions for writers (BEGIN IMMEDIATE). 0 or -1. */
 int db_begin(void);
 int db_commit(void);
@@ -125,6 +130,11 @@ enum db_result db_press_exists(int year, const char *lang);
  * speakers, affiliation, slug, file_url ("/media/talks/2023-slug.pdf") and
  * file_label ("PDF, 2.4 MB, 18 pages"), both "" without slides. */
 int db_presentations(struct tmpl_vars *v, int year, const char *list);
+
+/* The edition's slides ZIP when it exists: zip_url
+ * ("/media/talks/2023-slides.zip") and zip_size ("1.2 MB"), else neither.
+ * Found next to the database (its media/ directory).  0 or -1. */
+int db_slides_zip(struct tmpl_vars *v, int year);
 
 /* Session videos in order, into `list`.  Each row sets: video_id, title,
  * url, site ("YouTube", "Vimeo"), start_text ("1:30", "" from the

@@ -63,6 +63,44 @@ int db_links_each_talk(long long edition_id,
 	return each_row(q, talk_row, &t);
 }
 
+static int edition_year(long long edition_id)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st, "SELECT year FROM edition WHERE id = ?1");
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, edition_id);
+	int rc = sqlite3_step(q);
+	int year = rc == SQLITE_ROW ? sqlite3_column_int(q, 0) : 0;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		log_err(q);
+		year = -1;
+	}
+	sqlite3_reset(q);
+	return year;
+}
+
+int db_links_each_slide(long long edition_id, char *zip, size_t n,
+		int (*fn)(void *ctx, const char *slug, const char *target), void *ctx)
+{
+	static sqlite3_stmt *st;
+	int year = edition_year(edition_id);
+	zip[0] = '\0';
+	if (year < 0 || (year > 0 && db_slides_zip_path(zip, n, year) < 0))
+		return -1;
+	sqlite3_stmt *q = db_prepare(&st,
+		"SELECT t.slug, m.path"
+		" FROM presentation t JOIN edition e ON e.id = t.edition_id"
+		" JOIN media m ON m.id = t.media_id"
+		" WHERE t.edition_id = ?1 AND t.deleted_at IS NULL AND e.published = 1"
+		" ORDER BY t.position, t.id");
+	if (!q)
+		return -1;
+	struct talk_fn t = { fn, ctx };
+	sqlite3_bind_int64(q, 1, edition_id);
+	return each_row(q, talk_row, &t);
+}
+
 struct edition_fn {
 	int (*fn)(void *ctx, long long edition_id);
 	void *ctx;

@@ -19,6 +19,13 @@
 int db_links_each_talk(long long edition_id,
 		int (*fn)(void *ctx, const char *link, const char *target), void *ctx);
 
+/* The slides of edition_id for its ZIP (lib/slides_zip.h): zip gets its
+ * stable name (db_slides_zip_path; "" when there is no such edition),
+ * then fn gets, in the talks' order, the slug and stored file ("ab/..pdf")
+ * of every live talk with slides, only while the edition is published. */
+int db_links_each_slide(long long edition_id, char *zip, size_t n,
+		int (*fn)(void *ctx, const char *slug, const char *target), void *ctx);
+
 /* The id of every edition, in id order. */
 int db_links_each_edition(int (*fn)(void *ctx, long long edition_id), void *ctx);
 

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -12,6 +13,7 @@
 
 #include "db.h"
 #include "db_links.h"
+#include "slides_zip.h"
 #include "store.h"
 
 #define LINKS_DIR_MODE  0750          /* as store_put makes media/ab/ */
@@ -88,6 +90,64 @@ static int talk(void *ctx, const char *link, const char *target)
 	return 0;
 }
 
+/* ---- all slides of an edition in one ZIP ---- */
+
+struct slides {
+	const char *root;
+	struct slides_zip_entry *e;
+	size_t n, cap;
+};
+
+/* Entry "NN-SLUG.pdf" for the talk's stored file (lib/slides_zip.h). */
+static int slide(void *ctx, const char *slug, const char *target)
+{
+	struct slides *s = ctx;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 16;
+		struct slides_zip_entry *e = cap <= SLIDES_ZIP_ENTRIES_MAX * 2 ?
+			realloc(s->e, cap * sizeof *e) : NULL;
+		if (!e)
+			return -1;
+		s->e = e, s->cap = cap;
+	}
+	struct slides_zip_entry *e = &s->e[s->n];
+	if (snprintf(e->name, sizeof e->name, "%02zu-%s.pdf", s->n + 1, slug) >= (int)sizeof e->name ||
+	    snprintf(e->path, sizeof e->path, "%s/%s", s->root, target) >= (int)sizeof e->path)
+		return -1;
+	s->n++;
+	return 0;
+}
+
+static int count(void *ctx, const char *slug, const char *target)
+{
+	(void)slug, (void)target;
+	++*(int *)ctx;
+	return 0;
+}
+
+int links_slides_zip(long long edition_id, char *rel, size_t n)
+{
+	int k = 0;
+	if (db_links_each_slide(edition_id, rel, n, count, &k) < 0)
+		return -1;
+	return rel[0] && k > 0;
+}
+
+/* The edition's ZIP holds its public slides, or is absent without any.
+ * Made after the talks' names, whose stored files are then in root. */
+static int slides_zip(struct pass *p, long long edition_id)
+{
+	char rel[DB_TALK_PATH_MAX], dest[STORE_PATH_MAX];
+	struct slides s = { .root = p->root };
+	int rc = db_links_each_slide(edition_id, rel, sizeof rel, slide, &s);
+	/* Not counted in p->changed: the ZIP is derived from the names
+	 * counted already, and `admin check` counts repaired names. */
+	if (rc >= 0 && rel[0])
+		rc = join(dest, p->root, rel) < 0 ? -1 : slides_zip_write(dest, s.e, s.n);
+	free(s.e);
+	return rc < 0 ? -1 : 0;
+}
+
 /* ---- the stored files: served tree or private store ---- */
 
 /* rel ("ab/ab12...ef.jpg") from one tree to the other. */
@@ -141,7 +201,8 @@ static int edition(struct pass *p, long long edition_id)
 	p->publish = 1;
 	if (db_links_each_media(edition_id, place, p) < 0)
 		rc = -1;
-	if (edition_id && db_links_each_talk(edition_id, talk, p) < 0)
+	if (edition_id && (db_links_each_talk(edition_id, talk, p) < 0 ||
+			   slides_zip(p, edition_id) < 0))
 		rc = -1;
 	p->publish = 0;
 	if (db_links_each_media(edition_id, place, p) < 0)
@@ -151,7 +212,8 @@ static int edition(struct pass *p, long long edition_id)
 
 static int talks_of(void *ctx, long long edition_id)
 {
-	return db_links_each_talk(edition_id, talk, ctx) < 0 ? -1 : 0;
+	int rc = db_links_each_talk(edition_id, talk, ctx);
+	return rc < 0 || slides_zip(ctx, edition_id) < 0 ? -1 : 0;
 }
 
 static int all(struct pass *p)

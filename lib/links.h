@@ -11,6 +11,10 @@
  *   no web server serves.  Taking something down takes it off the web;
  *   restoring or publishing brings it back.  A site of the first release,
  *   whose files all lie in media/, is sorted when the admin first starts.
+ * - the edition's slides ZIP (db_slides_zip_path, media/talks/YEAR-slides.zip,
+ *   lib/slides_zip.h) exists exactly while the edition is published and
+ *   one of its live talks has slides; it holds those slides, "NN-SLUG.pdf"
+ *   in the talks' order, and is rebuilt with the talks' names.
  * Nothing else creates or removes a stable name or moves a stored file.
  *
  * Call links_reconcile_edition() after every commit that touches an
@@ -30,7 +34,8 @@
  * next start.
  *
  * root is the media root (the database's directory + "/media").  Both
- * return the number of files changed, or -1 when something could not be
+ * return the number of files changed (the slides ZIP, derived from the
+ * names, not counted), or -1 when something could not be
  * read or changed (the rest is still done; details on stderr). */
 #ifndef LINKS_H
 #define LINKS_H
@@ -42,6 +47,10 @@
 
 int links_reconcile_edition(const char *root, long long edition_id);
 int links_reconcile_all(const char *root);
+
+/* Whether edition_id's slides ZIP should exist: 1 (its name, relative to
+ * the media root, in rel), 0 (not), -1 on a database error. */
+int links_slides_zip(long long edition_id, char *rel, size_t n);
 
 /* The private store of root: "X/media" -> "X/private".  0 or -1. */
 int links_private_root(const char *root, char *out, size_t n);

@@ -186,6 +186,14 @@ export class Admin {
 	}
 }
 
+// POST an edition's admin form with published on or off (the other
+// fields as the form has them); the response.
+export async function publishForm(admin, year, on) {
+	const form = await admin.page(`/admin/${year}/`);
+	const fields = formFields(form.html, `/admin/${year}/`).filter(([k]) => k !== 'published');
+	return admin.post(`/admin/${year}/`, on ? withFields(fields, { published: '1' }) : fields);
+}
+
 export function locationPath(loc) {
 	const u = new URL(loc, BASE);
 	return u.origin === ORIGIN ? u.pathname + u.search : loc;

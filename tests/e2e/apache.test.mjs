@@ -162,7 +162,11 @@ describe('the site behind Apache', { skip: reason || false }, () => {
 			.find((s) => /^\/media\/[0-9a-f]{2}\/[0-9a-f]{64}\.jpg$/.test(s || ''));
 		assert.ok(jpeg, 'no JPEG thumbnail on the gallery page');
 
-		const want = [[talk, 'application/pdf'], [hashed, 'application/pdf'], [jpeg, 'image/jpeg']];
+		const zip = tags(pres, 'a').map((t) => t.attrs.href)
+			.find((h) => /^\/media\/talks\/[0-9]{4}-slides\.zip$/.test(h || ''));
+		assert.ok(zip, 'no slides ZIP link on the presentations page');
+		const want = [[talk, 'application/pdf'], [hashed, 'application/pdf'], [jpeg, 'image/jpeg'],
+			[zip, 'application/zip']];
 		for (const [p, type] of want) {
 			const { a, n } = await both(p);
 			assert.equal(a.status, 200, `${p}: ${a.status}`);
@@ -177,6 +181,9 @@ describe('the site behind Apache', { skip: reason || false }, () => {
 		const t = await fetchAt(APACHE, talk);
 		await t.arrayBuffer();
 		assert.equal(t.headers.get('content-disposition'), `inline; filename="${path.basename(talk)}"`);
+		const z = await fetchAt(APACHE, zip);
+		await z.arrayBuffer();
+		assert.equal(z.headers.get('content-disposition'), `attachment; filename="${path.basename(zip)}"`);
 		const h = await fetchAt(APACHE, hashed);
 		await h.arrayBuffer();
 		assert.match(h.headers.get('cache-control'), /immutable/);

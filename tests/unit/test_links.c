@@ -143,6 +143,30 @@ static void test_trash_removes_link_and_file(void **state)
 	assert_string_equal(file_state('b', "pdf"), "public");
 }
 
+/* The slides ZIP: there exactly while the edition is published and has a
+ * live talk with slides, holding those; check's rule agrees. */
+static void test_slides_zip_follows_talks(void **state)
+{
+	char rel[128];
+	(void)state;
+	long long ed = edition(2042, 0);
+	long long a = talk(ed, "first", '5'), b = talk(ed, "second", '6');
+	assert_true(a > 0 && b > 0);
+	links_reconcile_edition(root, ed);
+	assert_string_equal(link_state("2042-slides.zip"), "none");
+	assert_int_equal(links_slides_zip(ed, rel, sizeof rel), 0);
+	assert_int_equal(edition(2042, 1), ed);
+	assert_true(links_reconcile_edition(root, ed) > 0);
+	assert_string_equal(link_state("2042-slides.zip"), "other");
+	assert_int_equal(links_slides_zip(ed, rel, sizeof rel), 1);
+	assert_string_equal(rel, "talks/2042-slides.zip");
+	assert_int_equal(db_admin_trash(DB_ADMIN_PRESENTATION, ed, a, T0), DB_FOUND);
+	assert_int_equal(db_admin_trash(DB_ADMIN_PRESENTATION, ed, b, T0), DB_FOUND);
+	links_reconcile_edition(root, ed);
+	assert_string_equal(link_state("2042-slides.zip"), "none");
+	assert_int_equal(links_slides_zip(ed, rel, sizeof rel), 0);
+}
+
 /* Commits whose links were never made (a crash): one pass over all
  * editions makes every link the database asks for, and removes those it
  * does not. */
@@ -264,6 +288,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_link_follows_publication),
 		cmocka_unit_test(test_trash_removes_link_and_file),
+		cmocka_unit_test(test_slides_zip_follows_talks),
 		cmocka_unit_test(test_all_heals_every_edition),
 		cmocka_unit_test(test_inside_transaction),
 		cmocka_unit_test(test_duplicate_copy_removed),

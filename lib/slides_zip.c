@@ -1,0 +1,111 @@
+/* slides_zip: see slides_zip.h. */
+#include "slides_zip.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zip.h>
+
+/* 2000-01-01 00:00:00 in MS-DOS form (APPNOTE.TXT 4.4.6): date bits are
+ * (year-1980)<<9 | month<<5 | day, time 0.  Set as DOS fields, not as a
+ * time_t, since libzip would turn a time_t into local time. */
+#define SLIDES_ZIP_DOS_DATE ((2000 - 1980) << 9 | 1 << 5 | 1)
+#define SLIDES_ZIP_DOS_TIME 0
+#define SLIDES_ZIP_MODE     0100644u   /* a regular file, rw-r--r-- */
+#define SLIDES_ZIP_FILE_MODE 0644      /* readable by the web server */
+
+static int add_entry(zip_t *z, const struct slides_zip_entry *e)
+{
+	zip_source_t *src = zip_source_file(z, e->path, 0, -1);
+	if (!src)
+		return -1;
+	zip_int64_t i = zip_file_add(z, e->name, src, ZIP_FL_ENC_UTF_8);
+	if (i < 0) {
+		zip_source_free(src);
+		return -1;
+	}
+	zip_uint64_t k = (zip_uint64_t)i;
+	return zip_set_file_compression(z, k, ZIP_CM_STORE, 0) < 0 ||
+	       zip_file_set_dostime(z, k, SLIDES_ZIP_DOS_TIME, SLIDES_ZIP_DOS_DATE, 0) < 0 ||
+	       zip_file_set_external_attributes(z, k, 0, ZIP_OPSYS_UNIX,
+						SLIDES_ZIP_MODE << 16) < 0 ? -1 : 0;
+}
+
+static int write_zip(const char *path, const struct slides_zip_entry *e, size_t n)
+{
+	int err = 0;
+	zip_t *z = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &err);
+	if (!z) {
+		fprintf(stderr, "slides_zip: cannot open %s (libzip error %d)\n", path, err);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (add_entry(z, &e[i]) < 0) {
+			fprintf(stderr, "slides_zip: %s: %s\n", e[i].path, zip_strerror(z));
+			zip_discard(z);
+			return -1;
+		}
+	}
+	/* zip_close reads the sources now: a file missing shows here. */
+	if (zip_close(z) < 0) {
+		fprintf(stderr, "slides_zip: cannot write %s: %s\n", path, zip_strerror(z));
+		zip_discard(z);
+		return -1;
+	}
+	return chmod(path, SLIDES_ZIP_FILE_MODE);
+}
+
+/* Whether files a and b hold the same bytes. */
+static int same_bytes(const char *a, const char *b)
+{
+	FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+	int same = fa && fb;
+	char x[8192], y[8192];
+	while (same) {
+		size_t na = fread(x, 1, sizeof x, fa), nb = fread(y, 1, sizeof y, fb);
+		same = na == nb && memcmp(x, y, na) == 0;
+		if (na < sizeof x)
+			break;
+	}
+	if (fa)
+		fclose(fa);
+	if (fb)
+		fclose(fb);
+	return same;
+}
+
+static int remove_zip(const char *dest)
+{
+	if (unlink(dest) == 0)
+		return 1;
+	if (errno == ENOENT)
+		return 0;
+	fprintf(stderr, "slides_zip: cannot remove %s: %s\n", dest, strerror(errno));
+	return -1;
+}
+
+int slides_zip_write(const char *dest, const struct slides_zip_entry *entries, size_t n)
+{
+	char tmp[4200];
+	if (n == 0)
+		return remove_zip(dest);
+	if (n > SLIDES_ZIP_ENTRIES_MAX ||
+	    snprintf(tmp, sizeof tmp, "%s.%ld.tmp", dest, (long)getpid()) >= (int)sizeof tmp)
+		return -1;
+	if (write_zip(tmp, entries, n) < 0) {
+		unlink(tmp);
+		return -1;
+	}
+	if (same_bytes(tmp, dest)) {
+		unlink(tmp);
+		return 0;
+	}
+	if (rename(tmp, dest) < 0) {
+		fprintf(stderr, "slides_zip: cannot rename %s: %s\n", tmp, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 1;
+}
