@@ -19,6 +19,11 @@ VIPS_SRC = lib/image.c
 
 LIB_SRC = $(wildcard lib/*.c)
 LIB_OBJ = $(LIB_SRC:lib/%.c=$(B)/lib/%.o)
+
+# The schema migrations, built into the programs (lib/db_migrate.h).  The
+# directory is a prerequisite too: a file renamed or removed changes it.
+MIGRATIONS = $(sort $(wildcard schema/migrations/[0-9]*.sql))
+GEN_OBJ = $(B)/gen/db_migrations.o
 LIBSITE = $(B)/libsite.a
 
 # The public programs: those with a page line in deploy/programs.tsv, the
@@ -39,7 +44,14 @@ $(B)/lib/%.o: lib/%.c lib/*.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(if $(filter $<,$(VIPS_SRC)),$(shell pkg-config --cflags vips)) -c -o $@ $<
 
-$(LIBSITE): $(LIB_OBJ)
+$(B)/gen/db_migrations.c: schema/embed.sh schema.sql schema/migrations $(MIGRATIONS)
+	@mkdir -p $(@D)
+	sh schema/embed.sh schema.sql $(MIGRATIONS) >$@.tmp && mv $@.tmp $@
+
+$(GEN_OBJ): $(B)/gen/db_migrations.c lib/db_migrate.h
+	$(CC) $(CFLAGS) -Ilib -c -o $@ $<
+
+$(LIBSITE): $(LIB_OBJ) $(GEN_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 $(B)/cgi-bin/%.o: cgi-bin/%.c lib/*.h $(wildcard cgi-bin/*.h)

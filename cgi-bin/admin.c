@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "admin.h"
+#include "db_migrate.h"
 #include "demo.h"
 #include "serve.h"
 
@@ -68,8 +69,42 @@ static int cmd_init(int argc, char **argv)
 	return 0;
 }
 
+static void migrated(const struct db_migration *m, void *ctx)
+{
+	(void)ctx;
+	printf("  applied %s\n", m->name);
+}
+
+/* migrate [--db PATH]: upgrade a site of an earlier release; see
+ * lib/db_migrate.h. */
+static int cmd_migrate(int argc, char **argv)
+{
+	const char *path = env_or("SITE_DB", "var/site.db");
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+			path = argv[++i];
+		else
+			return -1;
+	}
+	struct db_migrate_result r;
+	char err[ADMIN_ERR_MAX] = "";
+	enum db_migrate_outcome o = db_migrate_run(path, db_migrate_builtin,
+			db_migrate_builtin_count, migrated, NULL, &r, err, sizeof err);
+	if (*r.backup)
+		printf("%s: copy of version %d written to %s\n", path, r.from, r.backup);
+	if (o == DB_MIGRATE_CURRENT)
+		printf("%s: schema version %d is current, nothing to do\n", path, r.to);
+	else if (o == DB_MIGRATE_UPGRADED)
+		printf("%s: upgraded from schema version %d to %d\n", path, r.from, r.to);
+	else
+		fprintf(stderr, "admin migrate: %s%s\n", err, *r.backup ?
+			" (the copy above is the database as it was)" : "");
+	return o == DB_MIGRATE_CURRENT || o == DB_MIGRATE_UPGRADED ? 0 : 1;
+}
+
 static const struct admin_cmd commands[] = {
 	{ "init", cmd_init, "init VARDIR [--empty]   create VARDIR and its site (demo content unless --empty)" },
+	{ "migrate", cmd_migrate, "migrate [--db PATH]   upgrade a site of an earlier release (a copy is kept beside it)" },
 	{ "user", admin_cmd_user, "user add|passwd|del NAME [--db PATH]   password from the terminal or stdin" },
 	{ "user", admin_cmd_user, "user list [--db PATH]" },
 	{ "backup", admin_cmd_backup, "backup [--db PATH] FILE   the database and its media files in one tar file" },

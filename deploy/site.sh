@@ -11,8 +11,10 @@
 #   sh deploy/site.sh apache-stop VARDIR          same programs, another port)
 #
 # start creates VARDIR with `cgi-bin/admin init` when VARDIR/site.db is
-# missing.  stop ends only what start recorded in VARDIR/run/*.pid (and
-# Apache, if apache-start started one).  apache-start starts the programs
+# missing, and upgrades a site of an earlier release with `cgi-bin/admin
+# migrate` (which keeps a copy of the database beside it).  stop ends
+# only what start recorded in VARDIR/run/*.pid (and Apache, if
+# apache-start started one).  apache-start starts the programs
 # too when they are not running.
 set -eu
 
@@ -134,6 +136,11 @@ start_programs() {
 		[ -x "$ROOT/cgi-bin/admin" ] || die "cgi-bin/admin is not built; run make"
 		(cd "$ROOT" && SITE_SCHEMA="$ROOT/schema.sql" ./cgi-bin/admin init "$var") ||
 			die "cgi-bin/admin init $var failed"
+	elif [ -x "$ROOT/cgi-bin/admin" ]; then
+		# A site of an earlier release is upgraded (with a copy beside it)
+		# before any program opens it; the programs refuse it otherwise.
+		"$ROOT/cgi-bin/admin" migrate --db "$var/site.db" ||
+			die "cgi-bin/admin migrate --db $var/site.db failed; the site is not started"
 	fi
 
 	programs=""

@@ -323,8 +323,13 @@ static int check_version(void)
 	else
 		db_log("cannot read it");
 	sqlite3_finalize(st);
-	if (v >= 0 && v != DB_SCHEMA_VERSION)
-		fprintf(stderr, "database %s has schema version %d, this program needs %d\n",
+	if (v >= 0 && v < DB_SCHEMA_VERSION)
+		fprintf(stderr, "database %s has schema version %d, this program needs %d: "
+			"upgrade it with `admin migrate --db %s` (it keeps a copy)\n",
+			db_path, v, DB_SCHEMA_VERSION, db_path);
+	else if (v > DB_SCHEMA_VERSION)
+		fprintf(stderr, "database %s has schema version %d, newer than this "
+			"program's %d: it was written by a later release\n",
 			db_path, v, DB_SCHEMA_VERSION);
 	return v == DB_SCHEMA_VERSION ? 0 : -1;
 }

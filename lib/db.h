@@ -15,7 +15,11 @@
 #include <time.h>
 #include "tmpl.h"
 
-#define DB_SCHEMA_VERSION 4       /* PRAGMA user_version of schema.sql */
+/* PRAGMA user_version of schema.sql: 1 + the number of migrations in
+ * schema/migrations/ (lib/db_migrate.h; counted when the programs are
+ * built). */
+extern const int db_schema_version;
+#define DB_SCHEMA_VERSION db_schema_version
 
 enum db_mode { DB_READONLY, DB_READWRITE };
 

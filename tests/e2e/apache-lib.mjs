@@ -3,10 +3,9 @@
 // same programs and VARDIR as the nginx at BASE_URL.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { VARDIR, ROOT } from './lib.mjs';
+import { VARDIR, ROOT, freePort } from './lib.mjs';
 
 const SITE_SH = path.join(ROOT, 'deploy/site.sh');
 const START_TIMEOUT_MS = 30000;     // site.sh waits up to 10 s for an answer
@@ -24,17 +23,6 @@ export function apacheSkipReason() {
 		return 'apache2 is not installed (Debian package apache2)';
 	}
 	return null;
-}
-
-export function freePort() {
-	return new Promise((resolve, reject) => {
-		const s = net.createServer();
-		s.on('error', reject);
-		s.listen(0, '127.0.0.1', () => {
-			const { port } = s.address();
-			s.close(() => resolve(port));
-		});
-	});
 }
 
 function siteSh(args, timeout) {

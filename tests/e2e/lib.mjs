@@ -22,6 +22,19 @@ export const MAP_PAGES = [
 	`/${YEAR}/presentations`, `/${YEAR}/gallery`,
 ];
 
+// A loopback port free at this moment (another process may still take it:
+// callers retry).
+export function freePort() {
+	return new Promise((resolve, reject) => {
+		const s = net.createServer();
+		s.on('error', reject);
+		s.listen(0, '127.0.0.1', () => {
+			const { port } = s.address();
+			s.close(() => resolve(port));
+		});
+	});
+}
+
 export function url(p) {
 	return new URL(p, BASE).href;
 }

@@ -105,13 +105,27 @@ static void test_refuses_other_schema_version(void **state)
 	(void)state;
 	int rc;
 	db_close();
-	char sql[64], want[80];
+	char sql[64];
 	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", DB_SCHEMA_VERSION + 1);
-	snprintf(want, sizeof want, "has schema version %d, this program needs %d",
-		 DB_SCHEMA_VERSION + 1, DB_SCHEMA_VERSION);
 	assert_int_equal(fixture_exec(db_file, sql), SQLITE_OK);
 	const char *msg = capture_stderr(open_ro, db_file, &rc);
 	assert_int_equal(rc, -1);
+	assert_non_null(strstr(msg, "newer than this program's"));
+	assert_null(db_handle());
+}
+
+/* An out-of-date database: the message names the command that upgrades it. */
+static void test_old_schema_names_the_command(void **state)
+{
+	(void)state;
+	int rc;
+	char sql[64], want[300];
+	db_close();
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", DB_SCHEMA_VERSION - 1);
+	assert_int_equal(fixture_exec(db_file, sql), SQLITE_OK);
+	const char *msg = capture_stderr(open_ro, db_file, &rc);
+	assert_int_equal(rc, -1);
+	snprintf(want, sizeof want, "upgrade it with `admin migrate --db %s`", db_file);
 	assert_non_null(strstr(msg, want));
 	assert_null(db_handle());
 }
@@ -539,6 +553,7 @@ int main(void)
 		return 1;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_refuses_other_schema_version, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_old_schema_names_the_command, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refuses_missing_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_readonly_refuses_writes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_readwrite_is_wal_with_foreign_keys, setup, teardown),
