@@ -22,6 +22,9 @@ trap finish EXIT
 # their sizes, no orphans, links right): it reports, it does not stop the
 # site from starting.
 if [ -f "$VARDIR/site.db" ] && [ -x "$ROOT/cgi-bin/admin" ]; then
+	# A site of an earlier release is upgraded first (with a copy beside
+	# it; site.sh start would do it too), so that the check can read it.
+	"$ROOT/cgi-bin/admin" migrate --db "$VARDIR/site.db" || exit 1
 	"$ROOT/cgi-bin/admin" check --db "$VARDIR/site.db" ||
 		echo "run: the check found problems (above); cgi-bin/admin check --repair" \
 			"--db $VARDIR/site.db removes orphans and remakes links" >&2

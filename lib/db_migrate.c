@@ -9,6 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "db_ops.h"
+
 /* How long the upgrade waits for a program's write lock (ms). */
 #define DB_MIGRATE_BUSY_MS 10000
 
@@ -139,7 +141,6 @@ int db_migrate_backup(sqlite3 *h, const char *src_path, const char *dest,
 		      char *err, size_t errsz)
 {
 	struct stat st;
-	sqlite3 *out = NULL;
 	/* O_EXCL: never overwrite an earlier copy. */
 	int fd = open(dest, O_WRONLY | O_CREAT | O_EXCL, 0600);
 	if (fd < 0) {
@@ -147,22 +148,12 @@ int db_migrate_backup(sqlite3 *h, const char *src_path, const char *dest,
 		return -1;
 	}
 	close(fd);
-	int rc = sqlite3_open_v2(dest, &out, SQLITE_OPEN_READWRITE, NULL);
-	sqlite3_backup *b = rc == SQLITE_OK ?
-		sqlite3_backup_init(out, "main", h, "main") : NULL;
-	if (b) {
-		rc = sqlite3_backup_step(b, -1);
-		sqlite3_backup_finish(b);
-	}
-	if (!b || rc != SQLITE_DONE)
-		set_err(err, errsz, dest, out);
-	else if (sqlite3_close(out) != SQLITE_OK)
-		set_err(err, errsz, dest, out);
+	if (db_ops_snapshot_of(h, dest) < 0)
+		snprintf(err, errsz, "%s: the copy failed (see above)", dest);
 	else if (stat(src_path, &st) == 0 && chmod(dest, st.st_mode & 0777) < 0)
 		snprintf(err, errsz, "%s: %s", dest, strerror(errno));
 	else
 		return 0;
-	sqlite3_close(out);
 	unlink(dest);
 	return -1;
 }

@@ -53,10 +53,15 @@ static void nap(void)
  * try again shortly. */
 int db_ops_snapshot(const char *dest)
 {
+	return db_ops_snapshot_of(db_handle(), dest);
+}
+
+int db_ops_snapshot_of(sqlite3 *src, const char *dest)
+{
 	sqlite3 *to = NULL;
 	int rc = sqlite3_open_v2(dest, &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 	sqlite3_backup *b = rc == SQLITE_OK ?
-		sqlite3_backup_init(to, "main", db_handle(), "main") : NULL;
+		sqlite3_backup_init(to, "main", src, "main") : NULL;
 	if (!b) {
 		fprintf(stderr, "db_ops: backup into %s: %s\n", dest,
 			to ? sqlite3_errmsg(to) : "cannot open");

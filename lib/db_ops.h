@@ -7,12 +7,17 @@
 #ifndef DB_OPS_H
 #define DB_OPS_H
 
+#include <sqlite3.h>
+
 typedef int (*db_ops_row_fn)(void *ctx, const char *const *col);
 
 /* A consistent copy of the open database into a new file dest (SQLite's
  * online backup API: one read transaction, so writers carry on and the
  * copy is the state of one moment).  0 or -1. */
 int db_ops_snapshot(const char *dest);
+/* The same from any open connection (admin migrate's own, on a database
+ * the programs refuse to open). */
+int db_ops_snapshot_of(sqlite3 *src, const char *dest);
 
 /* PRAGMA integrity_check: each message other than "ok" (col[0]). */
 int db_ops_integrity(db_ops_row_fn fn, void *ctx);
