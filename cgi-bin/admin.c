@@ -69,9 +69,24 @@ static int cmd_init(int argc, char **argv)
 	return 0;
 }
 
+struct migrate_say {
+	const char *path;
+	const struct db_migrate_result *r;
+	int copy_said;
+};
+
+/* The copy first: it is written before the first step runs. */
+static void say_copy(struct migrate_say *say)
+{
+	if (!say->copy_said && say->r->backup[0])
+		printf("%s: copy of version %d written to %s\n", say->path,
+		       say->r->from, say->r->backup);
+	say->copy_said = 1;
+}
+
 static void migrated(const struct db_migration *m, void *ctx)
 {
-	(void)ctx;
+	say_copy(ctx);
 	printf("  applied %s\n", m->name);
 }
 
@@ -87,11 +102,11 @@ static int cmd_migrate(int argc, char **argv)
 			return -1;
 	}
 	struct db_migrate_result r;
+	struct migrate_say say = { path, &r, 0 };
 	char err[ADMIN_ERR_MAX] = "";
 	enum db_migrate_outcome o = db_migrate_run(path, db_migrate_builtin,
-			db_migrate_builtin_count, migrated, NULL, &r, err, sizeof err);
-	if (*r.backup)
-		printf("%s: copy of version %d written to %s\n", path, r.from, r.backup);
+			db_migrate_builtin_count, migrated, &say, &r, err, sizeof err);
+	say_copy(&say);
 	if (o == DB_MIGRATE_CURRENT)
 		printf("%s: schema version %d is current, nothing to do\n", path, r.to);
 	else if (o == DB_MIGRATE_UPGRADED)
