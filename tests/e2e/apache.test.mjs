@@ -176,7 +176,7 @@ describe('the site behind Apache', { skip: reason || false }, () => {
 			assert.equal(a.headers.get('content-disposition'), n.headers.get('content-disposition'),
 				`${p}: Content-Disposition`);
 			securityOnce((await raw('GET', p)).headers, p,
-				type === 'application/pdf' ? /^frame-ancestors 'none'$/ : /default-src 'none'/);
+				type === 'application/pdf' ? /^sandbox; frame-ancestors 'none'$/ : /default-src 'none'/);
 		}
 		const t = await fetchAt(APACHE, talk);
 		await t.arrayBuffer();
