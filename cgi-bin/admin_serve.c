@@ -229,10 +229,38 @@ static void layout(struct admin_ctx *c)
 	status_message(c);
 }
 
+/* The fields an empty form shows (a new edition, talk or video, the
+ * log-in, a new admin): "" unless a handler set them (a refused form keeps
+ * what was typed), so that every name a template renders is set - the
+ * templates' check mode (lib/tmpl.h) holds the admin to that too. */
+static const struct {
+	const char *tmpl;
+	const char *names[11];
+} blank_forms[] = {
+	{ "edition.xml", { "year", "title", "starts", "ends", "venue", "address",
+			   "headline", "summary", "review_md", "next_md", NULL } },
+	{ "talks.xml", { "title", "speakers", "affiliation", NULL } },
+	{ "videos.xml", { "title", "url", NULL } },
+	{ "login.xml", { "name", "login_name", NULL } },
+	{ "people.xml", { "new_name", NULL } },
+};
+
+static void blank_form(struct admin_ctx *c, const char *tmpl)
+{
+	for (size_t i = 0; i < sizeof blank_forms / sizeof *blank_forms; i++) {
+		if (strcmp(blank_forms[i].tmpl, tmpl) != 0)
+			continue;
+		for (const char *const *n = blank_forms[i].names; *n; n++)
+			if (!tmpl_get(c->v, *n))
+				tmpl_set(c->v, *n, "");
+	}
+}
+
 void admin_render(struct admin_ctx *c, const char *name, int status)
 {
 	const struct tmpl *t = find_tmpl(name);
 	layout(c);
+	blank_form(c, name);
 	c->w->status = status;
 	c->w->cache_control = "no-store";
 	buf_reset(&c->w->body);

@@ -17,6 +17,7 @@
  * --listen pre-forks the workers on fd 3; only the socket file is not ours
  * to remove. */
 #include "serve.h"
+#include "tmpl.h"
 
 #include <errno.h>
 #include <fcgiapp.h>
@@ -109,6 +110,8 @@ static int parse_workers(const char *s)
 static int parse_args(int argc, char **argv)
 {
 	const char *env_db = getenv("SITE_DB"), *env_t = getenv("SITE_TEMPLATES");
+	const char *check = getenv("SITE_TMPL_CHECK");
+	tmpl_check(check && strcmp(check, "1") == 0);
 	const char *workers = NULL;
 	serve_cfg.db_path = env_db && *env_db ? env_db : "var/site.db";
 	serve_cfg.templates_dir = env_t && *env_t ? env_t : "templates";

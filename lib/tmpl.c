@@ -90,7 +90,14 @@ struct tmpl {
 	size_t nops;
 	char *pool;
 	size_t static_bytes;    /* what a render writes at least, roughly */
+	char *file;             /* for the check mode's messages */
 };
+
+/* The check mode (tmpl_check): a ${name} that no scope sets is reported,
+ * not silently rendered as "" - a renamed SQL alias would otherwise blank
+ * a page without a word. */
+static bool check_mode;
+static unsigned long unset_count;
 
 /* ---- variables -------------------------------------------------------- */
 
@@ -471,10 +478,18 @@ static const struct ent *lookup(const struct tmpl *t, const struct op *o,
 	return NULL;
 }
 
+static void report_unset(const struct tmpl *t, const struct op *o)
+{
+	unset_count++;
+	fprintf(stderr, "template %s: ${%.*s} is not set\n", t->file, (int)o->len, t->pool + o->off);
+}
+
 static const char *value_of(const struct tmpl *t, const struct op *o,
                             const struct chain *c, size_t *len)
 {
 	const struct ent *e = lookup(t, o, c);
+	if (!e && check_mode)
+		report_unset(t, o);
 	if (!e || e->kind != ENT_VALUE) {
 		*len = 0;
 		return "";
@@ -511,7 +526,8 @@ static void render_attr(const struct tmpl *t, const struct op *a,
 {
 	const struct op *p = a + 1, *end = a + 1 + a->arg;
 	size_t n;
-	if ((a->flags & A_OPTIONAL) && (value_of(t, p, c, &n), n == 0))
+	const struct ent *opt = (a->flags & A_OPTIONAL) ? lookup(t, p, c) : NULL;
+	if ((a->flags & A_OPTIONAL) && (!opt || opt->kind != ENT_VALUE || opt->val.len == 0))
 		return;
 	put(out, t->pool + a->off, a->len);
 	if ((a->flags & A_CHECK) && !url_allowed(t, p, end, c)) {
@@ -583,6 +599,16 @@ static void run(const struct tmpl *t, size_t i, size_t end,
 	}
 }
 
+void tmpl_check(bool on)
+{
+	check_mode = on;
+}
+
+unsigned long tmpl_unset(void)
+{
+	return unset_count;
+}
+
 void tmpl_render(const struct tmpl *t, const struct tmpl_vars *v, struct buf *out)
 {
 	struct chain c = { v, NULL };
@@ -598,6 +624,7 @@ void tmpl_free(struct tmpl *t)
 		return;
 	free(t->ops);
 	free(t->pool);
+	free(t->file);
 	free(t);
 }
 
@@ -1329,6 +1356,7 @@ struct tmpl *tmpl_load(const char *dir, const char *file, char *err, size_t errs
 	t->ops = c.ops;
 	t->nops = c.nops;
 	t->pool = c.pool.data ? c.pool.data : xstrdup("");
+	t->file = xstrdup(file);
 	for (size_t i = 0; i < c.nops; i++)
 		if (c.ops[i].kind == OP_LIT || c.ops[i].kind == OP_PLIT || c.ops[i].kind == OP_ATTR)
 			t->static_bytes += c.ops[i].len;

@@ -35,6 +35,7 @@
 #ifndef TMPL_H
 #define TMPL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "buf.h"
 
@@ -44,6 +45,14 @@ struct tmpl_vars;       /* the names one render sees: values and lists */
 /* Compile dir/file; NULL on error with "file:line: message" in err. */
 struct tmpl *tmpl_load(const char *dir, const char *file, char *err, size_t errsz);
 void tmpl_free(struct tmpl *t);
+
+/* The check mode, for tests (SITE_TMPL_CHECK=1 in the programs): a
+ * ${name} rendered while no scope sets it is counted and reported on
+ * stderr as "template FILE: ${name} is not set" (${name?} may be unset:
+ * that is what it is for).  Off by default: then it renders as "". */
+void tmpl_check(bool on);
+/* How many unset names the check mode has reported in this process. */
+unsigned long tmpl_unset(void);
 
 /* Append the rendering to out. */
 void tmpl_render(const struct tmpl *t, const struct tmpl_vars *v, struct buf *out);

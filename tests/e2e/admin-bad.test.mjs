@@ -332,7 +332,7 @@ describe('admin: bad input', { skip: skip || false }, () => {
 				assert.equal(r.status, 303, `${r.status} ${snippet(r.text)}`);
 				const added = varTree().filter((f) => !before.includes(f));
 				for (const f of added)
-					assert.match(f, /^media\/([0-9a-f]{2}\/|[0-9a-f]{2}\/[0-9a-f]{64}\.(pdf|jpg|jpeg|png|webp|avif) \(\d+\)|talks\/\d{4}-[a-z0-9-]+\.pdf -> .*)$/,
+					assert.match(f, /^media\/([0-9a-f]{2}\/|[0-9a-f]{2}\/[0-9a-f]{64}\.(pdf|jpg|jpeg|png|webp|avif) \(\d+\)|talks\/\d{4}-[a-z0-9-]+\.pdf -> .*|talks\/\d{4}-slides\.zip \(\d+\))$/,
 						`a file not named by its hash: ${f}`);
 				assert.ok(added.length > 0, 'nothing was stored');
 				assert.ok(!varTree().some((f) => f.includes(base)), `a file named ${base} in VARDIR`);

@@ -30,6 +30,11 @@ free_port() {
 		s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });'
 }
 
+# The templates' check mode (lib/tmpl.h): every page the tests make the
+# programs render reports a ${name} that no query set, in the site's logs,
+# which the end of this script reads.
+export SITE_TMPL_CHECK=1
+
 started=0 try=0
 while [ $try -lt $PORT_TRIES ]; do
 	try=$((try + 1))
@@ -59,5 +64,17 @@ pass=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$OUT/e2e.tap" | tail -n 1)
 fail=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$OUT/e2e.tap" | tail -n 1)
 pass=${pass:-0} fail=${fail:-0}
 [ $rc -ne 0 ] && [ "$fail" -eq 0 ] && fail=1
+
+# One more check: the templates, rendered for every page above (public and
+# admin), never met a name that nothing set.
+unset_names=$(cat "$VARDIR"/log/*.log 2>/dev/null | grep -F ' is not set' | sort | uniq -c)
+if [ -n "$unset_names" ]; then
+	echo "e2e: templates rendered names that nothing set:"
+	echo "$unset_names"
+	fail=$((fail + 1)) rc=1
+else
+	echo "e2e: ok - no template rendered a name that nothing set"
+	pass=$((pass + 1))
+fi
 echo "e2e: $pass passed, $fail failed"
 exit $rc

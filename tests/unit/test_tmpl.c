@@ -615,6 +615,36 @@ static void large_values_span_chunks(void **state)
 	tmpl_vars_free(v);
 }
 
+/* The check mode: an unset ${name} is counted (and reported on stderr);
+ * set names, empty values and ${name?} are not; off, nothing is counted. */
+static void check_mode_counts_unset_names(void **state)
+{
+	(void)state;
+	unsigned long before = tmpl_unset();
+	tmpl_check(true);
+	assert_string_equal(render1("<p>${a}${b}</p>", "a", "x"), "<p>x</p>");
+	assert_int_equal(tmpl_unset(), before + 1);
+	render1("<a href=\"${b?}\" title=\"${a}\">${a}</a>", "a", "");
+	assert_int_equal(tmpl_unset(), before + 1);
+	tmpl_check(false);
+	render1("<p>${b}</p>", "a", "x");
+	assert_int_equal(tmpl_unset(), before + 1);
+}
+
+static void check_mode_sees_outer_scopes_in_lists(void **state)
+{
+	(void)state;
+	struct tmpl_vars *v = tmpl_vars_new();
+	tmpl_set(v, "outer", "o");
+	tmpl_set(tmpl_add(v, "rows"), "inner", "i");
+	unsigned long before = tmpl_unset();
+	tmpl_check(true);
+	assert_string_equal(render("<p " NS " t:each=\"rows\">${inner}${outer}</p>", v), "<p>io</p>");
+	tmpl_check(false);
+	assert_int_equal(tmpl_unset(), before);
+	tmpl_vars_free(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -670,6 +700,8 @@ int main(void)
 		cmocka_unit_test(error_missing_file),
 		cmocka_unit_test(vars_get_set_and_scopes),
 		cmocka_unit_test(clear_and_reuse_renders_the_same),
+		cmocka_unit_test(check_mode_counts_unset_names),
+		cmocka_unit_test(check_mode_sees_outer_scopes_in_lists),
 		cmocka_unit_test(large_values_span_chunks),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
