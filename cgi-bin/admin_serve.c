@@ -798,6 +798,15 @@ static void admin_error(struct http_req *r, struct http_resp *w, int status)
 	admin_fail(&c, status, NULL);
 }
 
+/* A worker died, maybe mid-upload (kill -9, the OOM killer): its temp
+ * files go now, not when they are a day old. */
+static void admin_reaped(long pid)
+{
+	int n = store_clean_tmp_of(admin_media_root(), pid);
+	if (n > 0)
+		fprintf(stderr, "admin: removed %d temp file(s) of worker %ld\n", n, pid);
+}
+
 const struct serve_page admin_page = {
 	.name = "admin",
 	.init = admin_init,
@@ -805,4 +814,5 @@ const struct serve_page admin_page = {
 	.handle = admin_handle,
 	.error = admin_error,
 	.version = NULL,                /* no render cache: every page is personal */
+	.reaped = admin_reaped,
 };

@@ -547,6 +547,8 @@ static int reap(struct worker *wk, int n, int stopping)
 			if (wk[i].pid != pid)
 				continue;
 			wk[i].pid = 0;
+			if (page->reaped)
+				page->reaped((long)pid);
 			if (stopping)
 				break;
 			log_death(pid, st);

@@ -47,6 +47,9 @@ struct serve_page {
 	/* A number that changes whenever the content may have changed (the
 	 * database's data_version); NULL disables the render cache. */
 	long long (*version)(void);
+	/* In the supervisor, after a worker died (or stopped): clean up what
+	 * it may have left, such as its temp files.  NULL: nothing to do. */
+	void (*reaped)(long pid);
 };
 
 int serve_main(int argc, char **argv, const struct serve_page *page);

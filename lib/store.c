@@ -98,8 +98,12 @@ int store_tmp_open(const char *root, int *fd, char path[STORE_PATH_MAX])
 	int created;
 
 	*fd = -1;
+	char name[48];
+	/* The writer's pid in the name: when a worker dies mid-upload, its
+	 * supervisor knows which temp files were its (store_clean_tmp_of). */
+	snprintf(name, sizeof name, STORE_TMP_PREFIX "%ld-XXXXXX", (long)getpid());
 	if (path_join(dir, sizeof dir, root, "tmp") || ensure_dir(dir, &created)
-			|| path_join(path, STORE_PATH_MAX, dir, "up-XXXXXX"))
+			|| path_join(path, STORE_PATH_MAX, dir, name))
 		return -1;
 	*fd = mkstemp(path);
 	if (*fd < 0)
@@ -255,6 +259,16 @@ static int clean_dir(const char *dir, const char *prefix, time_t before)
 }
 
 #define STORE_LINK_TMP ".new-"        /* prefix of a link being made */
+
+int store_clean_tmp_of(const char *root, long pid)
+{
+	char dir[STORE_PATH_MAX], prefix[32];
+	if (path_join(dir, sizeof dir, root, "tmp"))
+		return -1;
+	snprintf(prefix, sizeof prefix, STORE_TMP_PREFIX "%ld-", pid);
+	/* Every such file, whatever its age: its writer is gone. */
+	return clean_dir(dir, prefix, time(NULL) + 1);
+}
 
 int store_clean_tmp(const char *root)
 {

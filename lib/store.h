@@ -65,6 +65,13 @@ void store_undo(const char *root, struct store_file *f);
  * on demand).  Returns the number of files removed, or -1. */
 int store_clean_tmp(const char *root);
 
+/* Temp files are named STORE_TMP_PREFIX "<pid>-XXXXXX" by store_tmp_open. */
+#define STORE_TMP_PREFIX "up-"
+/* Remove root/tmp/ files of the process pid, which is dead (its
+ * supervisor calls this when it reaps a worker): an upload cut short by
+ * kill -9 leaves nothing behind.  The count removed, or -1. */
+int store_clean_tmp_of(const char *root, long pid);
+
 /* Point root/<link_rel> (e.g. "talks/2023-keynote.pdf") at the stored file
  * target_rel (e.g. "ab/ab12...ef.pdf") with a relative symlink, replacing
  * any previous link atomically: readers see the old file or the new one,

@@ -117,6 +117,26 @@ static void test_clean_tmp_keeps_fresh_files(void **state)
 	assert_int_not_equal(access(old, F_OK), 0);
 }
 
+/* A dead worker's temp files go at once, whatever their age; another
+ * process's stay. */
+static void test_clean_tmp_of_a_dead_process(void **state)
+{
+	struct fixture *f = *state;
+	char mine[STORE_PATH_MAX], other[STORE_PATH_MAX + 32];
+	int fd;
+
+	assert_int_equal(store_tmp_open(f->root, &fd, mine), 0);
+	close(fd);
+	snprintf(other, sizeof other, "%s/tmp/" STORE_TMP_PREFIX "%ld-abcdef", f->root, (long)getpid() + 1);
+	fd = open(other, O_CREAT | O_WRONLY, 0640);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(store_clean_tmp_of(f->root, (long)getpid()), 1);
+	assert_int_not_equal(access(mine, F_OK), 0);
+	assert_int_equal(access(other, F_OK), 0);
+	unlink(other);
+}
+
 static void test_tmp_file_mode_0640(void **state)
 {
 	struct fixture *f = *state;
@@ -182,6 +202,7 @@ int main(void)
 		T(test_store_refuses_file_outside_tmp),
 		T(test_clean_tmp_removes_leftovers),
 		T(test_clean_tmp_keeps_fresh_files),
+		T(test_clean_tmp_of_a_dead_process),
 		T(test_tmp_file_mode_0640),
 		T(test_link_points_at_new_target),
 		T(test_link_refuses_bad_names),
