@@ -229,8 +229,8 @@ static void layout(struct admin_ctx *c)
 	status_message(c);
 }
 
-/* The fields an empty form shows (a new edition, talk or video, the
- * log-in, a new admin): "" unless a handler set them (a refused form keeps
+/* The fields an empty form shows (a new edition, talk, video or press
+ * release, the log-in, a new admin, photos to describe): "" unless a handler set them (a refused form keeps
  * what was typed), so that every name a template renders is set - the
  * templates' check mode (lib/tmpl.h) holds the admin to that too. */
 static const struct {
@@ -243,6 +243,9 @@ static const struct {
 	{ "videos.xml", { "title", "url", NULL } },
 	{ "login.xml", { "name", "login_name", NULL } },
 	{ "people.xml", { "new_name", NULL } },
+	{ "press.xml", { "title", "subtitle", "released", "body_md", "photo_caption", NULL } },
+	/* each photo waiting to be described, and the credit for all */
+	{ "photos_describe.xml", { "alt", "caption", "credit", "credit_all", NULL } },
 };
 
 static void blank_form(struct admin_ctx *c, const char *tmpl)
