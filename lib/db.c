@@ -278,24 +278,25 @@ static void sql_video_embed(sqlite3_context *ctx, int argc, sqlite3_value **argv
 
 static int register_functions(void)
 {
+	static const struct {
+		const char *name;
+		int nargs;
+		void (*fn)(sqlite3_context *, int, sqlite3_value **);
+	} fns[] = {
+		{ "fmt_date", 2, sql_fmt_date },
+		{ "fmt_date_range", 3, sql_fmt_date_range },
+		{ "fmt_size", 1, sql_fmt_size },
+		{ "talk_path", 2, sql_talk_path },
+		{ "video_site", 1, sql_video_site },
+		{ "video_start", 1, sql_video_start },
+		{ "video_embed", 1, sql_video_embed },
+		{ "slug", 1, sql_slug },
+	};
 	const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
-	if (sqlite3_create_function_v2(db, "fmt_date", 2, flags, NULL,
-				       sql_fmt_date, NULL, NULL, NULL) ||
-	    sqlite3_create_function_v2(db, "fmt_date_range", 3, flags, NULL,
-				       sql_fmt_date_range, NULL, NULL, NULL) ||
-	    sqlite3_create_function_v2(db, "fmt_size", 1, flags, NULL,
-				       sql_fmt_size, NULL, NULL, NULL) ||
-	    sqlite3_create_function_v2(db, "talk_path", 2, flags, NULL,
-				       sql_talk_path, NULL, NULL, NULL) ||
-	    sqlite3_create_function_v2(db, "video_site", 1, flags, NULL,
-				       sql_video_site, NULL, NULL, NULL) ||
-	    sqlite3_create_function_v2(db, "video_start", 1, flags, NULL,
-				       sql_video_start, NULL, NULL, NULL) ||
-	    sqlite3_create_function_v2(db, "slug", 1, flags, NULL,
-				       sql_slug, NULL, NULL, NULL) ||
-	    sqlite3_create_function_v2(db, "video_embed", 1, flags, NULL,
-				       sql_video_embed, NULL, NULL, NULL))
-		return -1;
+	for (size_t i = 0; i < sizeof fns / sizeof *fns; i++)
+		if (sqlite3_create_function_v2(db, fns[i].name, fns[i].nargs, flags, NULL,
+					       fns[i].fn, NULL, NULL, NULL))
+			return -1;
 	return 0;
 }
 
