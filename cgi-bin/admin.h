@@ -100,6 +100,7 @@ void admin_photo_post(struct admin_ctx *c);
 void admin_photo_publish(struct admin_ctx *c);
 void admin_photo_move(struct admin_ctx *c);
 void admin_photo_pick(struct admin_ctx *c);
+void admin_cover_remove(struct admin_ctx *c);
 void admin_photo_delete(struct admin_ctx *c);
 void admin_videos_get(struct admin_ctx *c);
 void admin_videos_post(struct admin_ctx *c);

@@ -389,6 +389,24 @@ void admin_photo_pick(struct admin_ctx *c)
 	back_to_photo(c, ADMIN_DONE_SAVED);
 }
 
+/* POST .../photos/cover: no cover any more; the edition's page shows none
+ * (the photo stays where it is in the gallery). */
+void admin_cover_remove(struct admin_ctx *c)
+{
+	char object[48], loc[48];
+	if (admin_begin(c) < 0)
+		return;
+	if (db_admin_cover_remove(c->edition_id) != DB_FOUND) {
+		admin_abort(c);
+		return;
+	}
+	snprintf(object, sizeof object, "edition %04d", c->year);
+	if (admin_commit(c, "update", object, "cover removed") < 0)
+		return;
+	snprintf(loc, sizeof loc, "/admin/%04d/photos", c->year);
+	admin_redirect_done(c, loc, ADMIN_DONE_REMOVED, -1, 0, 0);
+}
+
 /* Drag and drop sends before=ID (the photo it was dropped in front of,
  * or "end"); the Up/Down buttons send dir.  Either way the answer leads
  * back to the photo's own place in the list. */

@@ -508,6 +508,7 @@ static const struct route routes[] = {
 	{ "/admin/%Y/presentations/%I/delete", NULL, admin_talk_delete, &spec_form },
 	{ "/admin/%Y/photos", admin_photos_get, admin_photos_post, &spec_photos },
 	{ "/admin/%Y/photos/describe", admin_describe_get, admin_describe_post, &spec_form },
+	{ "/admin/%Y/photos/cover", NULL, admin_cover_remove, &spec_form },
 	{ "/admin/%Y/photos/%I", admin_photo_get, admin_photo_post, &spec_form },
 	{ "/admin/%Y/photos/%I/pick", NULL, admin_photo_pick, &spec_form },
 	{ "/admin/%Y/photos/%I/publish", NULL, admin_photo_publish, &spec_form },

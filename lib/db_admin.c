@@ -464,6 +464,17 @@ enum db_result db_admin_photo_pick(long long edition_id, long long id, enum db_a
 	return db_result_rows(run(q));
 }
 
+enum db_result db_admin_cover_remove(long long edition_id)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st,
+		"UPDATE edition SET cover_photo_id = NULL WHERE id = ?1");
+	if (!q)
+		return DB_FAILED;
+	sqlite3_bind_int64(q, 1, edition_id);
+	return db_result_rows(run(q));
+}
+
 /* ---- presentations ---- */
 
 /* is_first/is_last by window functions: the template disables the move

@@ -145,6 +145,9 @@ enum db_admin_pick { DB_ADMIN_PICK_PRESS, DB_ADMIN_PICK_COVER };
 /* Make photo id of the edition (not deleted; for the cover a gallery
  * photo) its press photo or cover.  DB_MISSING: no such photo. */
 enum db_result db_admin_photo_pick(long long edition_id, long long id, enum db_admin_pick what);
+/* The edition shows no cover any more (the photo stays in the gallery).
+ * DB_FOUND, DB_MISSING (no such edition) or DB_FAILED. */
+enum db_result db_admin_cover_remove(long long edition_id);
 
 /* ---- presentations ---- */
 

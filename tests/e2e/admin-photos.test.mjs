@@ -192,6 +192,33 @@ describe('photos in bulk and the press kit', { skip: skip || false }, () => {
 		assert.match(home.text, new RegExp(`<p class="cover"><img src="/media/${thumb}"`));
 	});
 
+	test('the cover can be removed: the edition shows none, the photo stays in the gallery', async () => {
+		const [id] = await addPhotos(admin, YEAR, [{ filename: `cover-${tag}.jpg`, data: makeJpeg(800, 600) }],
+			[{ alt: `Cover ${tag}`, caption: '', credit: '' }]);
+		made.push(id);
+		assert.equal((await admin.post(`${PHOTOS}/${id}/pick`, { as: 'cover' })).status, 303);
+		const picked = await admin.page(PHOTOS);
+		assert.match(picked.html, new RegExp(`action="${PHOTOS}/cover"`));
+		assert.match((await live(`/${YEAR}/`, admin)).text, /<p class="cover">/);
+
+		const r = await admin.post(`${PHOTOS}/cover`, {});
+		assert.equal(r.status, 303, snippet(r.text));
+		assert.equal(r.res.headers.get('location'), `${PHOTOS}?done=removed`);
+		assert.equal(sql(`SELECT coalesce(cover_photo_id, 'none') FROM edition WHERE year = ${YEAR};`).trim(), 'none');
+		assert.doesNotMatch((await live(`/${YEAR}/`, admin)).text, /<p class="cover">/);
+		const after = await admin.page(`${PHOTOS}?done=removed`);
+		assert.match(after.html, /none yet – pick one below with “Use as cover”/);
+		assert.doesNotMatch(after.html, new RegExp(`action="${PHOTOS}/cover"`));
+		assert.ok(galleryIds().includes(String(id)), 'the photo left the gallery');
+		assert.equal(sql(`SELECT count(*) FROM audit WHERE action = 'update'
+			AND object = 'edition ${YEAR}' AND detail = 'cover removed';`).trim() !== '0', true);
+		// Without the session: refused, nothing changes.
+		assert.equal((await admin.post(`${PHOTOS}/${id}/pick`, { as: 'cover' })).status, 303);
+		const anon = await new Admin(acct).post(`${PHOTOS}/cover`, { csrf: "x" });
+		assert.equal(anon.status, 403);
+		assert.equal(sql(`SELECT cover_photo_id FROM edition WHERE year = ${YEAR};`).trim(), String(id));
+	});
+
 	test('press contact: edited in the site settings, shown on both press pages', async () => {
 		const form = await admin.page('/admin/site');
 		const fields = withFields(formFields(form.html, '/admin/site'),
