@@ -1,4 +1,4 @@
--- The symposium site's database.  Version 2 (version 1 plus schema/migrations/).
+-- The symposium site's database: version 1 plus schema/migrations/.
 --
 -- Conventions: dates are ISO 8601 text ('2023-12-05'); times are Unix
 -- seconds; long texts are kept twice, as the Markdown an admin writes
@@ -27,7 +27,15 @@ CREATE TABLE site (
 	press_name      TEXT NOT NULL DEFAULT '',   -- the press pages' contact
 	press_email     TEXT NOT NULL DEFAULT '',
 	press_phone     TEXT NOT NULL DEFAULT '',
-	home_year       INTEGER                     -- the edition / shows; NULL: the newest published
+	home_year       INTEGER,                    -- the edition / shows; NULL: the newest published
+	-- German versions (empty: the English text is shown, marked lang="en")
+	background_de_md   TEXT NOT NULL DEFAULT '',
+	background_de_html TEXT NOT NULL DEFAULT '',
+	contact_role_de    TEXT NOT NULL DEFAULT '',
+	imprint_de_md      TEXT NOT NULL DEFAULT '',
+	imprint_de_html    TEXT NOT NULL DEFAULT '',
+	privacy_de_md      TEXT NOT NULL DEFAULT '',
+	privacy_de_html    TEXT NOT NULL DEFAULT ''
 );
 
 CREATE TABLE edition (
@@ -49,7 +57,15 @@ CREATE TABLE edition (
 	-- credit (each release has its own caption); the cover, from the gallery.
 	press_photo_id INTEGER REFERENCES photo(id) ON DELETE SET NULL,
 	press_credit   TEXT NOT NULL DEFAULT '',
-	cover_photo_id INTEGER REFERENCES photo(id) ON DELETE SET NULL
+	cover_photo_id INTEGER REFERENCES photo(id) ON DELETE SET NULL,
+	-- German versions (empty: the English text is shown, marked lang="en");
+	-- title, venue and address are names and stay single
+	headline_de    TEXT NOT NULL DEFAULT '',
+	summary_de     TEXT NOT NULL DEFAULT '',
+	review_de_md   TEXT NOT NULL DEFAULT '',
+	review_de_html TEXT NOT NULL DEFAULT '',
+	next_de_md     TEXT NOT NULL DEFAULT '',
+	next_de_html   TEXT NOT NULL DEFAULT ''
 );
 
 -- Every stored file: named by the SHA-256 of its content, never by anything
@@ -81,6 +97,8 @@ CREATE TABLE photo (
 	created_at INTEGER NOT NULL,
 	deleted_at INTEGER,
 	orig_id    INTEGER REFERENCES media(id),   -- full resolution, no metadata; NULL: older photos
+	alt_de     TEXT NOT NULL DEFAULT '',       -- German; empty: alt is shown, marked lang="en"
+	caption_de TEXT NOT NULL DEFAULT '',
 	CHECK (decorative = 1 OR alt <> '')
 );
 CREATE INDEX photo_order ON photo(edition_id, position);
@@ -141,7 +159,8 @@ CREATE TABLE video (
 	title      TEXT NOT NULL,
 	url        TEXT NOT NULL CHECK (url GLOB 'https://*'),
 	created_at INTEGER NOT NULL,
-	deleted_at INTEGER
+	deleted_at INTEGER,
+	title_de   TEXT NOT NULL DEFAULT ''        -- German; empty: title is shown, marked lang="en"
 );
 CREATE INDEX video_order ON video(edition_id, position);
 
@@ -190,12 +209,15 @@ CREATE VIRTUAL TABLE search_index USING fts5(title, body,
 
 CREATE TRIGGER search_edition_ins AFTER INSERT ON edition BEGIN
 	INSERT INTO search_index (rowid, title, body) VALUES (new.id * 8 + 1, new.title,
-		new.headline || ' ' || new.summary || ' ' || new.venue || ' ' || new.address || ' ' || new.review_md);
+		new.headline || ' ' || new.summary || ' ' || new.venue || ' ' || new.address || ' ' || new.review_md
+		|| ' ' || new.headline_de || ' ' || new.summary_de || ' ' || new.review_de_md);
 END;
-CREATE TRIGGER search_edition_upd AFTER UPDATE OF title, headline, summary, venue, address, review_md ON edition BEGIN
+CREATE TRIGGER search_edition_upd AFTER UPDATE OF title, headline, summary, venue, address, review_md,
+	headline_de, summary_de, review_de_md ON edition BEGIN
 	DELETE FROM search_index WHERE rowid = old.id * 8 + 1;
 	INSERT INTO search_index (rowid, title, body) VALUES (new.id * 8 + 1, new.title,
-		new.headline || ' ' || new.summary || ' ' || new.venue || ' ' || new.address || ' ' || new.review_md);
+		new.headline || ' ' || new.summary || ' ' || new.venue || ' ' || new.address || ' ' || new.review_md
+		|| ' ' || new.headline_de || ' ' || new.summary_de || ' ' || new.review_de_md);
 END;
 CREATE TRIGGER search_edition_del AFTER DELETE ON edition BEGIN
 	DELETE FROM search_index WHERE rowid = old.id * 8 + 1;
@@ -229,12 +251,12 @@ END;
 
 CREATE TRIGGER search_photo_ins AFTER INSERT ON photo BEGIN
 	INSERT INTO search_index (rowid, title, body) VALUES (new.id * 8 + 4, new.caption,
-		new.alt || ' ' || new.credit);
+		new.alt || ' ' || new.credit || ' ' || new.caption_de || ' ' || new.alt_de);
 END;
-CREATE TRIGGER search_photo_upd AFTER UPDATE OF caption, alt, credit ON photo BEGIN
+CREATE TRIGGER search_photo_upd AFTER UPDATE OF caption, alt, credit, caption_de, alt_de ON photo BEGIN
 	DELETE FROM search_index WHERE rowid = old.id * 8 + 4;
 	INSERT INTO search_index (rowid, title, body) VALUES (new.id * 8 + 4, new.caption,
-		new.alt || ' ' || new.credit);
+		new.alt || ' ' || new.credit || ' ' || new.caption_de || ' ' || new.alt_de);
 END;
 CREATE TRIGGER search_photo_del AFTER DELETE ON photo BEGIN
 	DELETE FROM search_index WHERE rowid = old.id * 8 + 4;
@@ -242,15 +264,15 @@ END;
 
 CREATE TRIGGER search_video_ins AFTER INSERT ON video BEGIN
 	INSERT INTO search_index (rowid, title, body) VALUES (new.id * 8 + 5, new.title,
-		'');
+		new.title_de);
 END;
-CREATE TRIGGER search_video_upd AFTER UPDATE OF title ON video BEGIN
+CREATE TRIGGER search_video_upd AFTER UPDATE OF title, title_de ON video BEGIN
 	DELETE FROM search_index WHERE rowid = old.id * 8 + 5;
 	INSERT INTO search_index (rowid, title, body) VALUES (new.id * 8 + 5, new.title,
-		'');
+		new.title_de);
 END;
 CREATE TRIGGER search_video_del AFTER DELETE ON video BEGIN
 	DELETE FROM search_index WHERE rowid = old.id * 8 + 5;
 END;
 
-PRAGMA user_version = 4;
+PRAGMA user_version = 5;

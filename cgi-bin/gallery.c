@@ -31,7 +31,7 @@ static void grid(struct http_req *r, struct http_resp *w, int year)
 		rc = DB_FAILED;
 	else if (rc == DB_FOUND && page > pages)
 		rc = DB_MISSING;
-	if (rc == DB_FOUND && db_gallery(v, year, GALLERY_PAGE_SIZE,
+	if (rc == DB_FOUND && db_gallery(v, year, tmpl_get(v, "lang"), GALLERY_PAGE_SIZE,
 				  (page - 1) * GALLERY_PAGE_SIZE, "photos") < 0)
 		rc = DB_FAILED;
 	if (rc == DB_FOUND)
@@ -51,7 +51,7 @@ static void photo(struct http_req *r, struct http_resp *w, int year, const char 
 	struct tmpl_vars *v = page_vars();
 	enum db_result rc = page_edition(v, year, PAGE_GALLERY, "en");
 	if (rc == DB_FOUND)
-		rc = db_photo(v, year, n, GALLERY_PAGE_SIZE);
+		rc = db_photo(v, year, tmpl_get(v, "lang"), n, GALLERY_PAGE_SIZE);
 	page_answer(r, w, rc, "photo.xml", v);
 }
 

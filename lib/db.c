@@ -76,6 +76,39 @@ static int is_de(sqlite3_value *lang)
 	return l && strcmp((const char *)l, "de") == 0;
 }
 
+/* Texts admins write in both languages.  l10n(lang, en, de): the text a
+ * page in lang shows - its own language's when written, else the other
+ * one's (a German page shows the English review until someone translates
+ * it; an imprint written only in German still appears on the English
+ * page).  l10n_lang(lang, en, de): the language of that text when it is
+ * not the page's ("en" or "de"), else "" - the templates write it as
+ * lang="..." on the element (WCAG 2.1 SC 3.1.2, Language of Parts), and
+ * leave the attribute out when it is "". */
+static const char *const l10n_code[2] = { "en", "de" };
+
+/* 0: show en, 1: show de (argv: lang, en, de). */
+static int l10n_pick(sqlite3_value **argv)
+{
+	int de = is_de(argv[0]);
+	int own = sqlite3_value_bytes(argv[1 + de]) > 0;
+	int other = sqlite3_value_bytes(argv[2 - de]) > 0;
+	return own || !other ? de : !de;
+}
+
+static void sql_l10n(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	sqlite3_result_value(ctx, argv[1 + l10n_pick(argv)]);
+}
+
+static void sql_l10n_lang(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	int pick = l10n_pick(argv);
+	sqlite3_result_text(ctx, pick == is_de(argv[0]) ? "" : l10n_code[pick], -1,
+			    SQLITE_STATIC);
+}
+
 /* "5 December 2023" / "5. Dezember 2023"; parts select day, month, year. */
 enum { D = 1, M = 2, Y = 4 };
 
@@ -291,6 +324,8 @@ static int register_functions(void)
 		{ "video_start", 1, sql_video_start },
 		{ "video_embed", 1, sql_video_embed },
 		{ "slug", 1, sql_slug },
+		{ "l10n", 3, sql_l10n },
+		{ "l10n_lang", 3, sql_l10n_lang },
 	};
 	const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
 	for (size_t i = 0; i < sizeof fns / sizeof *fns; i++)
@@ -514,18 +549,25 @@ enum db_result db_result_rows(long long n)
 
 /* ---- the public pages' queries ---- */
 
-enum db_result db_site(struct tmpl_vars *v)
+enum db_result db_site(struct tmpl_vars *v, const char *lang)
 {
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st,
-		"SELECT name AS site_name, background_html, contact_name,"
-		" contact_role, contact_phone,"
+		"SELECT name AS site_name,"
+		" l10n(?1, background_html, background_de_html) AS background_html,"
+		" l10n_lang(?1, background_html, background_de_html) AS background_lang,"
+		" contact_name, l10n(?1, contact_role, contact_role_de) AS contact_role,"
+		" l10n_lang(?1, contact_role, contact_role_de) AS contact_role_lang, contact_phone,"
 		" CASE WHEN contact_phone = '' THEN '' ELSE 'tel:' ||"
 		"  replace(replace(replace(replace(contact_phone, ' ', ''),"
 		"  '/', ''), '(', ''), ')', '') END AS contact_tel,"
 		" contact_email,"
 		" CASE WHEN contact_email = '' THEN '' ELSE 'mailto:' || contact_email END"
-		"  AS contact_mailto, imprint_html, privacy_html,"
+		"  AS contact_mailto,"
+		" l10n(?1, imprint_html, imprint_de_html) AS imprint_html,"
+		" l10n_lang(?1, imprint_html, imprint_de_html) AS imprint_lang,"
+		" l10n(?1, privacy_html, privacy_de_html) AS privacy_html,"
+		" l10n_lang(?1, privacy_html, privacy_de_html) AS privacy_lang,"
 		" press_name, press_phone,"
 		" CASE WHEN press_phone = '' THEN '' ELSE 'tel:' ||"
 		"  replace(replace(replace(replace(press_phone, ' ', ''),"
@@ -534,6 +576,9 @@ enum db_result db_site(struct tmpl_vars *v)
 		" CASE WHEN press_email = '' THEN '' ELSE 'mailto:' || press_email END"
 		"  AS press_mailto"
 		" FROM site WHERE id = 1");
+	if (!q)
+		return DB_FAILED;
+	sqlite3_bind_text(q, 1, lang, -1, SQLITE_STATIC);
 	return db_fill(q, v);
 }
 
@@ -583,7 +628,7 @@ int db_press_due(time_t now, time_t *next)
 	return due;
 }
 
-enum db_result db_edition(struct tmpl_vars *v, int year)
+enum db_result db_edition(struct tmpl_vars *v, int year, const char *lang)
 {
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st,
@@ -598,10 +643,20 @@ enum db_result db_edition(struct tmpl_vars *v, int year)
 		" FROM (SELECT e.year, e.title, e.starts, e.ends,"
 		" fmt_date_range(e.starts, e.ends, 'en') AS date_text,"
 		" fmt_date_range(e.starts, e.ends, 'de') AS date_text_de,"
-		" e.venue, e.address, e.headline, e.summary, e.review_html, e.next_html,"
+		" e.venue, e.address,"
+		" l10n(?2, e.headline, e.headline_de) AS headline,"
+		" l10n_lang(?2, e.headline, e.headline_de) AS headline_lang,"
+		" l10n(?2, e.summary, e.summary_de) AS summary,"
+		" l10n_lang(?2, e.summary, e.summary_de) AS summary_lang,"
+		" l10n(?2, e.review_html, e.review_de_html) AS review_html,"
+		" l10n_lang(?2, e.review_html, e.review_de_html) AS review_lang,"
+		" l10n(?2, e.next_html, e.next_de_html) AS next_html,"
+		" l10n_lang(?2, e.next_html, e.next_de_html) AS next_lang,"
 		" coalesce('/media/' || cm.path, '') AS cover_url, cm.width AS cover_width,"
 		" cm.height AS cover_height,"
-		" CASE WHEN c.decorative THEN '' ELSE coalesce(c.alt, '') END AS cover_alt,"
+		" CASE WHEN c.decorative THEN '' ELSE coalesce(l10n(?2, c.alt, c.alt_de), '') END AS cover_alt,"
+		" CASE WHEN c.decorative THEN '' ELSE coalesce(l10n_lang(?2, c.alt, c.alt_de), '') END"
+		"  AS cover_alt_lang,"
 		" EXISTS (SELECT 1 FROM press p WHERE p.edition_id = e.id AND p.lang = 'en'"
 		PRESS_PUBLIC ") AS press_en,"
 		" EXISTS (SELECT 1 FROM press p WHERE p.edition_id = e.id AND p.lang = 'de'"
@@ -621,6 +676,7 @@ enum db_result db_edition(struct tmpl_vars *v, int year)
 	if (!q)
 		return DB_FAILED;
 	sqlite3_bind_int(q, 1, year);
+	sqlite3_bind_text(q, 2, lang, -1, SQLITE_STATIC);
 	return db_fill(q, v);
 }
 
@@ -639,9 +695,14 @@ enum db_result db_press(struct tmpl_vars *v, int year, const char *lang)
 		" CASE WHEN w.id IS NULL THEN '' ELSE '/media/' || w.path END AS photo_url,"
 		" w.width AS photo_width, w.height AS photo_height,"
 		" CASE WHEN t.id IS NULL THEN '' ELSE '/media/' || t.path END AS photo_thumb_url,"
-		" CASE WHEN f.decorative THEN '' ELSE f.alt END AS photo_alt,"
-		" CASE WHEN f.id IS NULL THEN '' ELSE coalesce(nullif(p.photo_caption, ''), f.caption) END"
-		"  AS photo_caption,"
+		" CASE WHEN f.decorative THEN '' ELSE l10n(p.lang, f.alt, f.alt_de) END AS photo_alt,"
+		" CASE WHEN f.decorative THEN '' ELSE l10n_lang(p.lang, f.alt, f.alt_de) END AS photo_alt_lang,"
+		/* The release's own caption is in its language; without one,
+		 * the photo's. */
+		" CASE WHEN f.id IS NULL THEN '' ELSE coalesce(nullif(p.photo_caption, ''),"
+		"  l10n(p.lang, f.caption, f.caption_de)) END AS photo_caption,"
+		" CASE WHEN f.id IS NULL OR p.photo_caption <> '' THEN ''"
+		"  ELSE l10n_lang(p.lang, f.caption, f.caption_de) END AS photo_caption_lang,"
 		" CASE WHEN f.id IS NULL THEN '' ELSE coalesce(nullif(e.press_credit, ''), f.credit) END"
 		"  AS photo_credit,"
 		" CASE WHEN d.id IS NULL THEN '' ELSE '/media/press/' || d.sha256 || '/'"
@@ -732,11 +793,12 @@ int db_slides_zip(struct tmpl_vars *v, int year)
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
-int db_videos(struct tmpl_vars *v, int year, const char *list)
+int db_videos(struct tmpl_vars *v, int year, const char *lang, const char *list)
 {
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st,
-		"SELECT d.id AS video_id, d.title, d.url, video_site(d.url) AS site,"
+		"SELECT d.id AS video_id, l10n(?2, d.title, d.title_de) AS title,"
+		" l10n_lang(?2, d.title, d.title_de) AS title_lang, d.url, video_site(d.url) AS site,"
 		" video_start(d.url) AS start_text, video_embed(d.url) AS embed_url"
 		" FROM video d JOIN edition e ON e.id = d.edition_id"
 		" WHERE e.year = ?1 AND e.published = 1 AND d.deleted_at IS NULL"
@@ -744,11 +806,12 @@ int db_videos(struct tmpl_vars *v, int year, const char *list)
 	if (!q)
 		return -1;
 	sqlite3_bind_int(q, 1, year);
+	sqlite3_bind_text(q, 2, lang, -1, SQLITE_STATIC);
 	return db_fill_list(q, v, list);
 }
 
-int db_gallery(struct tmpl_vars *v, int year, int limit, int offset,
-	       const char *list)
+int db_gallery(struct tmpl_vars *v, int year, const char *lang, int limit,
+	       int offset, const char *list)
 {
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st,
@@ -758,8 +821,10 @@ int db_gallery(struct tmpl_vars *v, int year, int limit, int offset,
 		" CASE WHEN row_number() OVER (ORDER BY f.position, f.id) > ?4"
 		"  THEN 'lazy' ELSE '' END AS loading,"
 		" w.width AS web_width, w.height AS web_height,"
-		" CASE WHEN f.decorative THEN '' ELSE f.alt END AS alt,"
-		" f.decorative, f.caption, f.credit"
+		" CASE WHEN f.decorative THEN '' ELSE l10n(?5, f.alt, f.alt_de) END AS alt,"
+		" CASE WHEN f.decorative THEN '' ELSE l10n_lang(?5, f.alt, f.alt_de) END AS alt_lang,"
+		" f.decorative, l10n(?5, f.caption, f.caption_de) AS caption,"
+		" l10n_lang(?5, f.caption, f.caption_de) AS caption_lang, f.credit"
 		" FROM photo f JOIN edition e ON e.id = f.edition_id"
 		" JOIN media t ON t.id = f.thumb_id JOIN media w ON w.id = f.web_id"
 		" WHERE e.year = ?1 AND e.published = 1" GALLERY_SHOWN
@@ -770,6 +835,7 @@ int db_gallery(struct tmpl_vars *v, int year, int limit, int offset,
 	sqlite3_bind_int(q, 2, limit);
 	sqlite3_bind_int(q, 3, offset);
 	sqlite3_bind_int(q, 4, GALLERY_EAGER);
+	sqlite3_bind_text(q, 5, lang, -1, SQLITE_STATIC);
 	return db_fill_list(q, v, list);
 }
 
@@ -798,12 +864,14 @@ int db_gallery_count(struct tmpl_vars *v, int year)
  * own order, and the page of the grid the photo sits on is known (for the
  * link back).  The outer WHERE only picks the row: a hidden photo is no
  * row of the window, hence DB_MISSING. */
-enum db_result db_photo(struct tmpl_vars *v, int year, long long id, int page_size)
+enum db_result db_photo(struct tmpl_vars *v, int year, const char *lang, long long id,
+			int page_size)
 {
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st,
 		"SELECT id AS photo_id, number, photo_total, photo_total > 1 AS browsable,"
-		" alt, decorative, caption, credit, caption <> '' OR credit <> '' AS has_caption,"
+		" alt, alt_lang, decorative, caption, caption_lang, credit,"
+		" caption <> '' OR credit <> '' AS has_caption,"
 		" thumb_url, thumb_width, web_url, web_width, web_height,"
 		" CASE WHEN prev_id IS NULL THEN '' ELSE printf('/%04d/gallery/%d', ?1, prev_id) END AS prev_url,"
 		" CASE WHEN next_id IS NULL THEN '' ELSE printf('/%04d/gallery/%d', ?1, next_id) END AS next_url,"
@@ -812,8 +880,10 @@ enum db_result db_photo(struct tmpl_vars *v, int year, long long id, int page_si
 		" (SELECT CASE WHEN contact_email = '' THEN '' ELSE 'mailto:' || contact_email ||"
 		"  printf('?subject=High-resolution%%20photo%%20%04d-%d', ?1, id) END"
 		"  FROM site WHERE id = 1) AS hires_mailto"
-		" FROM (SELECT f.id, f.caption, f.credit, f.decorative,"
-		"  CASE WHEN f.decorative THEN '' ELSE f.alt END AS alt,"
+		" FROM (SELECT f.id, l10n(?4, f.caption, f.caption_de) AS caption,"
+		"  l10n_lang(?4, f.caption, f.caption_de) AS caption_lang, f.credit, f.decorative,"
+		"  CASE WHEN f.decorative THEN '' ELSE l10n(?4, f.alt, f.alt_de) END AS alt,"
+		"  CASE WHEN f.decorative THEN '' ELSE l10n_lang(?4, f.alt, f.alt_de) END AS alt_lang,"
 		"  '/media/' || t.path AS thumb_url, t.width AS thumb_width,"
 		"  '/media/' || w.path AS web_url, w.width AS web_width, w.height AS web_height,"
 		"  row_number() OVER win AS number, count(*) OVER () AS photo_total,"
@@ -828,6 +898,7 @@ enum db_result db_photo(struct tmpl_vars *v, int year, long long id, int page_si
 	sqlite3_bind_int(q, 1, year);
 	sqlite3_bind_int64(q, 2, id);
 	sqlite3_bind_int(q, 3, page_size);
+	sqlite3_bind_text(q, 4, lang, -1, SQLITE_STATIC);
 	return db_fill(q, v);
 }
 

@@ -87,12 +87,21 @@ void db_rollback(void);
  * rows in the trash (deleted_at set) are never listed.  Presentation text
  * (dates, sizes, labels, URLs) is made in SQL by the functions db_open
  * registers: fmt_date(iso, lang), fmt_date_range(starts, ends, lang),
- * fmt_size(bytes). */
+ * fmt_size(bytes).
+ *
+ * Texts admins write in English and German (lang "en" or "de"): each is
+ * set in the page's language, or in the other one while that is empty,
+ * and NAME_lang says which when it is not the page's ("en" on a German
+ * page showing the English text, "" otherwise) - the templates' lang
+ * attribute, left out when "" (SQL functions l10n and l10n_lang). */
 
-/* The site row.  Sets: site_name, background_html, contact_name,
- * contact_role, contact_phone, contact_tel (the phone as a tel: URI, RFC
- * 3966), contact_email, contact_mailto, imprint_html, privacy_html. */
-enum db_result db_site(struct tmpl_vars *v);
+/* The site row.  Sets: site_name, background_html and background_lang,
+ * contact_name, contact_role and contact_role_lang, contact_phone,
+ * contact_tel (the phone as a tel: URI, RFC 3966), contact_email,
+ * contact_mailto, imprint_html and imprint_lang, privacy_html and
+ * privacy_lang, press_name, press_phone, press_tel, press_email,
+ * press_mailto. */
+enum db_result db_site(struct tmpl_vars *v, const char *lang);
 
 /* Published editions, newest first, into `list`.  Each row sets: year,
  * title, date_text, summary, venue, and nav_current: `mark` for the row
@@ -108,20 +117,23 @@ int db_latest_year(void);
  * next time one becomes public (0: none waiting).  -1 on error. */
 int db_press_due(time_t now, time_t *next);
 
-/* One published edition.  Sets: year, title, starts, ends, date_text
+/* One published edition in lang.  Sets: year, title, starts, ends, date_text
  * ("5 December 2023", "16–18 March 2021"; "" while not announced) and
  * date_text_de ("16.–18. März 2021"), venue, address, headline, summary,
- * review_html, next_html, press_en and press_de (1 or 0), press_count,
+ * review_html, next_html (each with NAME_lang: headline_lang, summary_lang,
+ * review_lang, next_lang), cover_url, cover_width, cover_height, cover_alt
+ * and cover_alt_lang, press_en and press_de (1 or 0), press_count,
  * presentation_count, video_count, photo_count (gallery photos),
  * has_content (1 when any of these is there), presentations_text
  * ("2 talks"), videos_text ("1 session recording"), photos_text, and
  * upcoming (1 while the edition has not ended or has no date yet). */
-enum db_result db_edition(struct tmpl_vars *v, int year);
+enum db_result db_edition(struct tmpl_vars *v, int year, const char *lang);
 
 /* The press release of a published edition in lang ("en" or "de").  Sets:
  * press_lang, press_title, press_subtitle, released (ISO), released_text,
  * body_html, photo_url (large version), photo_width, photo_height,
- * photo_thumb_url, photo_alt, photo_caption, photo_credit,
+ * photo_thumb_url, photo_alt and photo_alt_lang, photo_caption (the
+ * release's own, else the photo's) and photo_caption_lang, photo_credit,
  * photo_download_url (full resolution, readable name; all "" without a
  * photo), photo_download_width, photo_download_height, other_lang ("de" or
  * "en"), other_exists (1 or 0). */
@@ -140,22 +152,23 @@ int db_presentations(struct tmpl_vars *v, int year, const char *list);
  * Found next to the database (its media/ directory).  0 or -1. */
 int db_slides_zip(struct tmpl_vars *v, int year);
 
-/* Session videos in order, into `list`.  Each row sets: video_id, title,
- * url, site ("YouTube", "Vimeo"), start_text ("1:30", "" from the
+/* Session videos in order, into `list`.  Each row sets: video_id, title
+ * and title_lang (in lang), url, site ("YouTube", "Vimeo"), start_text ("1:30", "" from the
  * beginning), embed_url (the player in its privacy mode for the
  * click-to-load frame, "" for a channel or a search). */
-int db_videos(struct tmpl_vars *v, int year, const char *list);
+int db_videos(struct tmpl_vars *v, int year, const char *lang, const char *list);
 
 /* Gallery photos (published, in the gallery, not deleted) in order, `limit`
  * of them from `offset`, into `list`.  Each row sets: thumb_url,
  * thumb_width, thumb_height, web_url, web_width, web_height, photo_url
  * (its page, "/2023/gallery/17"), anchor ("photo-17"), loading ("lazy",
  * or "" for the first GALLERY_EAGER of the list: the first row shows
- * without waiting for layout), alt ("" for a decorative photo),
- * decorative (1 or 0), caption, credit. */
+ * without waiting for layout), alt ("" for a decorative photo) and
+ * alt_lang, decorative (1 or 0), caption and caption_lang (in lang),
+ * credit. */
 #define GALLERY_EAGER 4
-int db_gallery(struct tmpl_vars *v, int year, int limit, int offset,
-	       const char *list);
+int db_gallery(struct tmpl_vars *v, int year, const char *lang, int limit,
+	       int offset, const char *list);
 
 /* How many photos db_gallery can list for the edition (the return value).
  * Sets: gallery_count, gallery_credit (the distinct credits, joined). */
@@ -163,13 +176,15 @@ int db_gallery_count(struct tmpl_vars *v, int year);
 
 /* Gallery photo `id` of a published edition, if the gallery shows it.
  * Sets: photo_id, number and photo_total ("3 of 16"), browsable (1 when
- * there is more than one), alt, decorative, caption, credit, has_caption
+ * there is more than one), alt and alt_lang, decorative, caption and
+ * caption_lang (in lang), credit, has_caption
  * (1 when either is set), thumb_url, thumb_width, web_url, web_width, web_height, prev_url
  * and next_url (its neighbours' pages, "" at either end), gallery_url
  * (the grid page of page_size photos it sits on, at its anchor) and
  * hires_mailto (a mailto: to the site's contact naming the photo, "" when
  * the site has no contact email). */
-enum db_result db_photo(struct tmpl_vars *v, int year, long long id, int page_size);
+enum db_result db_photo(struct tmpl_vars *v, int year, const char *lang, long long id,
+			int page_size);
 
 /* ---- search (the archive's full text, lib/db.c) ---- */
 

@@ -159,7 +159,7 @@ enum db_result page_layout(struct tmpl_vars *v, int year,
 	/* The edition's link in the main navigation is the current page only
 	 * on the edition's home; below it, it marks the current set (WAI-ARIA
 	 * 1.2, aria-current="true"). */
-	if (db_site(v) != DB_FOUND ||
+	if (db_site(v, lang) != DB_FOUND ||
 	    db_editions(v, "editions", year, sec == PAGE_OVERVIEW ? "page" : "true") < 0)
 		return DB_FAILED;
 	return DB_FOUND;
@@ -168,7 +168,7 @@ enum db_result page_layout(struct tmpl_vars *v, int year,
 enum db_result page_edition(struct tmpl_vars *v, int year,
 		enum page_section sec, const char *lang)
 {
-	enum db_result rc = db_edition(v, year);
+	enum db_result rc = db_edition(v, year, lang);
 	if (rc != DB_FOUND)
 		return rc;
 	return page_layout(v, year, sec, lang);

@@ -270,7 +270,7 @@ static void test_fmt_date_range(void **state)
 static void test_site(void **state)
 {
 	struct tmpl_vars *v = *state;
-	assert_int_equal(db_site(v), DB_FOUND);
+	assert_int_equal(db_site(v, "en"), DB_FOUND);
 	assert_string_equal(tmpl_get(v, "site_name"), "Test Symposium");
 	assert_string_equal(tmpl_get(v, "contact_name"), "Ann Example");
 	assert_string_equal(tmpl_get(v, "contact_role"), "Project management");
@@ -301,7 +301,7 @@ static void test_latest_year(void **state)
 static void test_edition(void **state)
 {
 	struct tmpl_vars *v = *state;
-	assert_int_equal(db_edition(v, 2023), DB_FOUND);
+	assert_int_equal(db_edition(v, 2023, "en"), DB_FOUND);
 	assert_string_equal(tmpl_get(v, "year"), "2023");
 	assert_string_equal(tmpl_get(v, "title"), "Symposium 2023");
 	assert_string_equal(tmpl_get(v, "date_text"), "5 December 2023");
@@ -322,22 +322,22 @@ static void test_edition(void **state)
 static void test_edition_without_date(void **state)
 {
 	struct tmpl_vars *v = *state;
-	assert_int_equal(db_edition(v, 2024), DB_FOUND);
+	assert_int_equal(db_edition(v, 2024, "en"), DB_FOUND);
 	assert_string_equal(tmpl_get(v, "date_text"), "");
 	assert_string_equal(tmpl_get(v, "has_content"), "0");
 	assert_string_equal(tmpl_get(v, "upcoming"), "1");
-	assert_int_equal(db_edition(v, 2021), DB_FOUND);
+	assert_int_equal(db_edition(v, 2021, "en"), DB_FOUND);
 	assert_string_equal(tmpl_get(v, "date_text"), "16\xe2\x80\x93" "18 March 2021");
 }
 
 static void test_unpublished_edition_not_found(void **state)
 {
 	struct tmpl_vars *v = *state;
-	assert_int_equal(db_edition(v, 2025), DB_MISSING);
+	assert_int_equal(db_edition(v, 2025, "en"), DB_MISSING);
 	assert_null(tmpl_get(v, "title"));
-	assert_int_equal(db_edition(v, 1999), DB_MISSING);
+	assert_int_equal(db_edition(v, 1999, "en"), DB_MISSING);
 	assert_int_equal(db_presentations(v, 2025, "talks"), 0);
-	assert_int_equal(db_gallery(v, 2025, 48, 0, "photos"), 0);
+	assert_int_equal(db_gallery(v, 2025, "en", 48, 0, "photos"), 0);
 	assert_int_equal(db_gallery_count(v, 2025), 0);
 	assert_int_equal(db_press_exists(2025, "en"), DB_MISSING);
 }
@@ -355,7 +355,7 @@ static void test_presentations_in_order_with_labels(void **state)
 static void test_videos_in_order_without_trash(void **state)
 {
 	struct tmpl_vars *v = *state;
-	assert_int_equal(db_videos(v, 2023, "videos"), 2);
+	assert_int_equal(db_videos(v, 2023, "en", "videos"), 2);
 	assert_string_equal(render(v, "<t:block t:each=\"videos\">${title}|${url};</t:block>"),
 			    "Morning|https://www.youtube.com/watch?v=a;"
 			    "Afternoon|https://www.youtube.com/watch?v=b;");
@@ -442,19 +442,19 @@ static void test_gallery_pages(void **state)
 {
 	struct tmpl_vars *v = *state;
 	const char *row = "<t:block t:each=\"p\">${alt}|${decorative}|${thumb_url}|${thumb_width}x${thumb_height}|${web_url};</t:block>";
-	assert_int_equal(db_gallery(v, 2023, 2, 0, "p"), 2);
+	assert_int_equal(db_gallery(v, 2023, "en", 2, 0, "p"), 2);
 	assert_string_equal(render(v, row),
 			    "First|0|/media/c3/c3.jpg|400x267|/media/d4/d4.jpg;"
 			    "Second|0|/media/c3/c3.jpg|400x267|/media/d4/d4.jpg;");
 	struct tmpl_vars *w = tmpl_vars_new();
-	assert_int_equal(db_gallery(w, 2023, 2, 2, "p"), 2);
+	assert_int_equal(db_gallery(w, 2023, "en", 2, 2, "p"), 2);
 	assert_string_equal(render(w, "<t:block t:each=\"p\">${alt}|${decorative};</t:block>"),
 			    "|1;Fourth|0;");
 	tmpl_vars_clear(w);
-	assert_int_equal(db_gallery(w, 2023, 2, 4, "p"), 1);
+	assert_int_equal(db_gallery(w, 2023, "en", 2, 4, "p"), 1);
 	assert_string_equal(render(w, "<t:block t:each=\"p\">${alt};</t:block>"), "Fifth;");
 	tmpl_vars_clear(w);
-	assert_int_equal(db_gallery(w, 2023, 2, 6, "p"), 0);
+	assert_int_equal(db_gallery(w, 2023, "en", 2, 6, "p"), 0);
 	tmpl_vars_free(w);
 }
 
@@ -463,7 +463,7 @@ static void test_gallery_pages(void **state)
 static void test_photo_neighbours(void **state)
 {
 	struct tmpl_vars *v = *state;
-	assert_int_equal(db_photo(v, 2023, 3, 2), DB_FOUND);
+	assert_int_equal(db_photo(v, 2023, "en", 3, 2), DB_FOUND);
 	assert_string_equal(render(v, "${number}/${photo_total}|${prev_url}|${next_url}|${gallery_url}"),
 			    "3/5|/2023/gallery/4|/2023/gallery/5|/2023/gallery?page=2#photo-3");
 }
@@ -471,11 +471,11 @@ static void test_photo_neighbours(void **state)
 static void test_photo_first_and_last(void **state)
 {
 	struct tmpl_vars *v = *state;
-	assert_int_equal(db_photo(v, 2023, 2, 48), DB_FOUND);
+	assert_int_equal(db_photo(v, 2023, "en", 2, 48), DB_FOUND);
 	assert_string_equal(render(v, "${prev_url}|${next_url}|${gallery_url}"),
 			    "|/2023/gallery/4|/2023/gallery#photo-2");
 	tmpl_vars_clear(v);
-	assert_int_equal(db_photo(v, 2023, 1, 48), DB_FOUND);
+	assert_int_equal(db_photo(v, 2023, "en", 1, 48), DB_FOUND);
 	assert_string_equal(render(v, "${number}|${next_url}|${hires_mailto}"),
 			    "5||mailto:ann@example.org?subject=High-resolution%20photo%202023-1");
 }
@@ -483,11 +483,11 @@ static void test_photo_first_and_last(void **state)
 static void test_photo_hidden_ones_missing(void **state)
 {
 	struct tmpl_vars *v = *state;
-	assert_int_equal(db_photo(v, 2023, 6, 48), DB_MISSING);  /* unpublished */
-	assert_int_equal(db_photo(v, 2023, 7, 48), DB_MISSING);  /* in the trash */
-	assert_int_equal(db_photo(v, 2023, 8, 48), DB_MISSING);  /* press photo only */
-	assert_int_equal(db_photo(v, 2025, 9, 48), DB_MISSING);  /* unpublished edition */
-	assert_int_equal(db_photo(v, 2021, 2, 48), DB_MISSING);  /* another edition's */
+	assert_int_equal(db_photo(v, 2023, "en", 6, 48), DB_MISSING);  /* unpublished */
+	assert_int_equal(db_photo(v, 2023, "en", 7, 48), DB_MISSING);  /* in the trash */
+	assert_int_equal(db_photo(v, 2023, "en", 8, 48), DB_MISSING);  /* press photo only */
+	assert_int_equal(db_photo(v, 2025, "en", 9, 48), DB_MISSING);  /* unpublished edition */
+	assert_int_equal(db_photo(v, 2021, "en", 2, 48), DB_MISSING);  /* another edition's */
 }
 
 /* A visitor's words never reach FTS5 as syntax: quotes, operators, column
@@ -547,6 +547,135 @@ static void test_search_press_in_german(void **state)
 			       "/2021/press/de|de;"));
 }
 
+/* ---- texts in two languages ---- */
+
+/* l10n picks the page's language and falls back to the other one;
+ * l10n_lang names the language shown only when it is not the page's. */
+static void test_l10n_falls_back_and_says_so(void **state)
+{
+	(void)state;
+	assert_string_equal(sql_text("l10n('de', 'Review', 'R\xc3\xbc" "ckblick')"), "R\xc3\xbc" "ckblick");
+	assert_string_equal(sql_text("l10n_lang('de', 'Review', 'R\xc3\xbc" "ckblick')"), "");
+	assert_string_equal(sql_text("l10n('de', 'Review', '')"), "Review");
+	assert_string_equal(sql_text("l10n_lang('de', 'Review', '')"), "en");
+	assert_string_equal(sql_text("l10n('en', 'Review', 'R')"), "Review");
+	assert_string_equal(sql_text("l10n_lang('en', 'Review', 'R')"), "");
+	/* Written only in German (an imprint, say): the English page shows it. */
+	assert_string_equal(sql_text("l10n('en', '', 'Impressum')"), "Impressum");
+	assert_string_equal(sql_text("l10n_lang('en', '', 'Impressum')"), "de");
+	/* Neither: nothing, and no language to mark. */
+	assert_string_equal(sql_text("l10n('de', '', '')"), "");
+	assert_string_equal(sql_text("l10n_lang('de', '', '')"), "");
+	assert_string_equal(sql_text("l10n_lang('de', NULL, NULL)"), "");
+}
+
+static void test_site_in_german(void **state)
+{
+	struct tmpl_vars *v = *state;
+	assert_int_equal(fixture_exec(db_file, "UPDATE site SET background_de_html = '<p>\xc3\x9c" "ber.</p>',"
+				      " contact_role_de = 'Projektleitung'"), SQLITE_OK);
+	assert_int_equal(db_site(v, "de"), DB_FOUND);
+	assert_string_equal(tmpl_get(v, "background_html"), "<p>\xc3\x9c" "ber.</p>");
+	assert_string_equal(tmpl_get(v, "background_lang"), "");
+	assert_string_equal(tmpl_get(v, "contact_role"), "Projektleitung");
+	/* No German imprint: the English one, marked. */
+	assert_string_equal(tmpl_get(v, "imprint_html"), "<p>Imprint.</p>");
+	assert_string_equal(tmpl_get(v, "imprint_lang"), "en");
+	assert_string_equal(tmpl_get(v, "privacy_html"), "");
+	assert_string_equal(tmpl_get(v, "privacy_lang"), "");
+	tmpl_vars_clear(v);
+	assert_int_equal(db_site(v, "en"), DB_FOUND);
+	assert_string_equal(tmpl_get(v, "background_html"), "<p>About.</p>");
+	assert_string_equal(tmpl_get(v, "background_lang"), "");
+	assert_string_equal(tmpl_get(v, "contact_role"), "Project management");
+	assert_string_equal(tmpl_get(v, "imprint_lang"), "");
+}
+
+static void test_edition_in_german(void **state)
+{
+	struct tmpl_vars *v = *state;
+	assert_int_equal(fixture_exec(db_file, "UPDATE edition SET headline_de = 'Gro\xc3\x9f" "e Daten',"
+				      " review_html = '<p>Review.</p>', review_de_html = '<p>R\xc3\xbc" "ckblick.</p>',"
+				      " next_html = '<p>Next.</p>' WHERE year = 2023"), SQLITE_OK);
+	assert_int_equal(db_edition(v, 2023, "de"), DB_FOUND);
+	assert_string_equal(render(v, "${headline}|${headline_lang}|${summary}|${summary_lang}|"
+				   "${review_html}|${review_lang}|${next_html}|${next_lang}"),
+			    "Gro\xc3\x9f" "e Daten||One day.|en|&lt;p&gt;R\xc3\xbc" "ckblick.&lt;/p&gt;||"
+			    "&lt;p&gt;Next.&lt;/p&gt;|en");
+	tmpl_vars_clear(v);
+	assert_int_equal(db_edition(v, 2023, "en"), DB_FOUND);
+	assert_string_equal(render(v, "${headline}|${headline_lang}|${review_html}|${review_lang}"),
+			    "Big Data - Big Outcome?||&lt;p&gt;Review.&lt;/p&gt;|");
+}
+
+static void test_gallery_and_photo_in_german(void **state)
+{
+	struct tmpl_vars *v = *state;
+	assert_int_equal(fixture_exec(db_file, "UPDATE photo SET alt_de = 'Erstes', caption_de = 'Bildunterschrift 1'"
+				      " WHERE id = 2; UPDATE photo SET alt_de = 'Zweites' WHERE id = 4"), SQLITE_OK);
+	assert_int_equal(db_gallery(v, 2023, "de", 3, 0, "p"), 3);
+	assert_string_equal(render(v, "<t:block t:each=\"p\">${alt}|${alt_lang}|${caption}|${caption_lang};</t:block>"),
+			    "Erstes||Bildunterschrift 1|;Zweites||Caption 2|en;|||;");
+	tmpl_vars_clear(v);
+	assert_int_equal(db_photo(v, 2023, "de", 4, 48), DB_FOUND);
+	assert_string_equal(render(v, "${alt}|${alt_lang}|${caption}|${caption_lang}"),
+			    "Zweites||Caption 2|en");
+	tmpl_vars_clear(v);
+	assert_int_equal(db_photo(v, 2023, "en", 4, 48), DB_FOUND);
+	assert_string_equal(render(v, "${alt}|${alt_lang}|${caption}|${caption_lang}"),
+			    "Second||Caption 2|");
+}
+
+static void test_videos_in_german(void **state)
+{
+	struct tmpl_vars *v = *state;
+	assert_int_equal(fixture_exec(db_file, "UPDATE video SET title_de = 'Vormittag' WHERE title = 'Morning'"),
+			 SQLITE_OK);
+	assert_int_equal(db_videos(v, 2023, "de", "videos"), 2);
+	assert_string_equal(render(v, "<t:block t:each=\"videos\">${title}|${title_lang};</t:block>"),
+			    "Vormittag|;Afternoon|en;");
+}
+
+/* The German release shows the press photo's German alt text, and the
+ * photo's caption (English, marked) while it has none of its own. */
+static void test_press_photo_in_german(void **state)
+{
+	struct tmpl_vars *v = *state;
+	assert_int_equal(fixture_exec(db_file, "UPDATE edition SET press_photo_id = 8 WHERE year = 2021;"
+				      " UPDATE photo SET alt_de = 'Pressefoto' WHERE id = 8"), SQLITE_OK);
+	assert_int_equal(db_press(v, 2021, "de"), DB_FOUND);
+	assert_string_equal(render(v, "${photo_alt}|${photo_alt_lang}|${photo_caption}|${photo_caption_lang}"),
+			    "Pressefoto||On stage|en");
+	assert_int_equal(fixture_exec(db_file, "UPDATE press SET photo_caption = 'Auf der B\xc3\xbc" "hne'"
+				      " WHERE lang = 'de'"), SQLITE_OK);
+	tmpl_vars_clear(v);
+	assert_int_equal(db_press(v, 2021, "de"), DB_FOUND);
+	assert_string_equal(render(v, "${photo_caption}|${photo_caption_lang}"), "Auf der B\xc3\xbc" "hne|");
+}
+
+/* The index follows the German texts too (migration triggers). */
+static void test_search_finds_german_texts(void **state)
+{
+	struct tmpl_vars *v = *state;
+	char m[DB_SEARCH_MATCH_MAX];
+	assert_int_equal(fixture_exec(db_file,
+		"UPDATE photo SET caption_de = 'Podiumsdiskussion' WHERE id = 2;"
+		" UPDATE edition SET review_de_md = 'Ein Tag \xc3\xbc" "ber Datenschutz' WHERE year = 2023;"
+		" UPDATE video SET title_de = 'Nachmittagssitzung' WHERE title = 'Afternoon'"), SQLITE_OK);
+	const char *row = "<t:block t:each=\"g\"><t:block t:each=\"hits\">${kind_text}@${url};</t:block></t:block>";
+	db_search_match("podium", m, sizeof m);
+	assert_int_equal(db_search(v, m, "g"), 1);
+	assert_string_equal(render(v, row), "Photo@/2023/gallery/2;");
+	tmpl_vars_clear(v);
+	db_search_match("datenschutz", m, sizeof m);
+	assert_int_equal(db_search(v, m, "g"), 1);
+	assert_string_equal(render(v, row), "Edition@/2023/;");
+	tmpl_vars_clear(v);
+	db_search_match("nachmittag", m, sizeof m);
+	assert_int_equal(db_search(v, m, "g"), 1);
+	assert_string_equal(render(v, row), "Video@/2023/presentations#videos;");
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmpl_dir))
@@ -585,6 +714,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_search_match_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_groups_and_hides, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_press_in_german, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_l10n_falls_back_and_says_so, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_site_in_german, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_edition_in_german, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_gallery_and_photo_in_german, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_videos_in_german, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_press_photo_in_german, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_search_finds_german_texts, setup, teardown),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	char path[300];
