@@ -43,6 +43,12 @@ struct admin_ctx {
 	int kind;                          /* the route's KIND, -1 without */
 	int invalid;                       /* form errors found so far */
 	int status;                        /* the status of a form error */
+	/* The POST's form shown again as typed, with status c->status (a 507
+	 * after a full disk); NULL when the POST has no form to keep. */
+	void (*form)(struct admin_ctx *c);
+	/* A file stored for this change before its row: removed again when
+	 * the change is rolled back (all or nothing). */
+	struct store_file *stored;
 };
 
 typedef void (*admin_handler)(struct admin_ctx *c);
@@ -108,6 +114,19 @@ void admin_video_get(struct admin_ctx *c);
 void admin_video_post(struct admin_ctx *c);
 void admin_video_move(struct admin_ctx *c);
 void admin_video_delete(struct admin_ctx *c);
+/* The edit forms shown again as typed (the route table's `form`): the
+ * values the POST's handler read are in c->v, the status in c->status. */
+void admin_site_form(struct admin_ctx *c);
+void admin_people_form(struct admin_ctx *c);
+void admin_edition_form(struct admin_ctx *c);
+void admin_press_form(struct admin_ctx *c);
+void admin_talks_form(struct admin_ctx *c);
+void admin_talk_form(struct admin_ctx *c);
+void admin_photos_form(struct admin_ctx *c);
+void admin_describe_form(struct admin_ctx *c);
+void admin_photo_form(struct admin_ctx *c);
+void admin_videos_form(struct admin_ctx *c);
+void admin_video_form(struct admin_ctx *c);
 
 /* The serve_page of the web side (admin_serve.c), and the command line's
  * `user` command (admin_user.c). */
@@ -146,8 +165,16 @@ enum admin_done {
  * "#item-ID" when anchor_id > 0 (the item whose place the page keeps). */
 void admin_redirect_done(struct admin_ctx *c, const char *path, enum admin_done d,
 		int undo_kind, long long undo_id, long long anchor_id);
-/* The admin error page; msg may be NULL. */
+/* The admin error page; msg may be NULL.  A 500 of a POST that met a
+ * full disk (lib/space.h) becomes admin_no_space's 507. */
 void admin_fail(struct admin_ctx *c, int status, const char *msg);
+/* The server is out of disk space: 507 Insufficient Storage (RFC 4918
+ * 11.5), nothing saved; the POST's form again as typed (c->form) with
+ * the message, or the error page when it has none.  The cause is on
+ * stderr already (where it was noted). */
+void admin_no_space(struct admin_ctx *c);
+#define ADMIN_NO_SPACE_MSG "The server is out of disk space, so nothing was " \
+	"saved. Please ask the site's operator to free some space, then try again."
 /* A lookup's result rc: 1 goes on; 0 answers 404 "There is no such
  * <what>.", -1 a 500.  Returns 1 to go on, 0 when answered. */
 int admin_found(struct admin_ctx *c, enum db_result rc, const char *what);
@@ -218,7 +245,9 @@ int admin_commit(struct admin_ctx *c, const char *action, const char *object,
 		const char *detail);
 /* db_begin, answering 500 on failure.  0 or -1. */
 int admin_begin(struct admin_ctx *c);
-/* Roll back and answer 500. */
+/* Roll back, and remove c->stored when set. */
+void admin_rollback(struct admin_ctx *c);
+/* admin_rollback and answer 500 (507 after a full disk: admin_fail). */
 void admin_abort(struct admin_ctx *c);
 
 #endif

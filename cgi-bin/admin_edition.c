@@ -96,6 +96,15 @@ static void read_form(struct admin_ctx *c, struct db_admin_edition *e,
 	e->next_html = next->data;
 }
 
+/* A new edition's form has no year in its address (c->year 0). */
+void admin_edition_form(struct admin_ctx *c)
+{
+	tmpl_set(c->v, "is_new", c->year ? "" : "1");
+	if (c->year)
+		tmpl_seti(c->v, "year", c->year);
+	admin_render(c, "edition.xml", c->status);
+}
+
 static void save(struct admin_ctx *c, struct db_admin_edition *e, int is_new)
 {
 	char object[32], loc[32];
@@ -125,10 +134,7 @@ static void post(struct admin_ctx *c, int is_new)
 	e.year = is_new ? new_year(c) : c->year;
 	read_form(c, &e, &review, &next);
 	if (c->invalid) {
-		tmpl_set(c->v, "is_new", is_new ? "1" : "");
-		if (!is_new)
-			tmpl_seti(c->v, "year", c->year);
-		admin_render(c, "edition.xml", c->status);
+		admin_edition_form(c);
 	} else {
 		save(c, &e, is_new);
 	}

@@ -18,6 +18,11 @@ static void page(struct admin_ctx *c, int status)
 	admin_render(c, "people.xml", status);
 }
 
+void admin_people_form(struct admin_ctx *c)
+{
+	page(c, c->status);
+}
+
 void admin_people_get(struct admin_ctx *c)
 {
 	page(c, 200);

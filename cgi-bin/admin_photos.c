@@ -10,6 +10,7 @@
 #include "db.h"
 #include "image.h"
 #include "store.h"
+#include "space.h"
 
 /* Photos on one describe page.  Its form (multipart: typed text is not
  * %-encoded) is up to 100 * 6 fields of at most 300 bytes: within
@@ -31,6 +32,11 @@ static void list_page(struct admin_ctx *c, int status)
 void admin_photos_get(struct admin_ctx *c)
 {
 	list_page(c, 200);
+}
+
+void admin_photos_form(struct admin_ctx *c)
+{
+	list_page(c, c->status);
 }
 
 static int text_ok(const char *s)
@@ -65,6 +71,14 @@ static int save_draft(struct admin_ctx *c, const struct upload_file *f,
 	return 0;
 }
 
+/* A file refused because the disk is full (lib/space.h): 507. */
+static int no_space(const struct upload_file *f, char *msg, size_t msgsz)
+{
+	snprintf(msg, msgsz, "%s: not stored, the server is out of disk space. "
+		 "Nothing of it was kept; please try again once space is freed.", f->name);
+	return 507;
+}
+
 /* One file judged by its content, imported and kept "to describe".  0, or
  * the status of its refusal with the reason in msg. */
 static int take_file(struct admin_ctx *c, const struct upload_file *f,
@@ -77,11 +91,15 @@ static int take_file(struct admin_ctx *c, const struct upload_file *f,
 			 UPLOAD_IMAGE_MAX / 1000000);
 		return 413;
 	}
+	if (f->no_space)
+		return no_space(f, msg, msgsz);
 	if (!f->path[0]) {
 		snprintf(msg, msgsz, "%s: the file is empty.", f->name);
 		return 422;
 	}
 	if (image_import(admin_media_root(), f->path, &img, err, sizeof err) < 0) {
+		if (space_short())
+			return no_space(f, msg, msgsz);
 		snprintf(msg, msgsz, "%s: %s.", f->name, err);
 		return 422;
 	}
@@ -89,6 +107,8 @@ static int take_file(struct admin_ctx *c, const struct upload_file *f,
 		store_undo(admin_media_root(), &img.web);
 		store_undo(admin_media_root(), &img.thumb);
 		store_undo(admin_media_root(), &img.orig);
+		if (space_short())
+			return no_space(f, msg, msgsz);
 		snprintf(msg, msgsz, "%s: could not be saved; please try again.", f->name);
 		return 500;
 	}
@@ -147,6 +167,13 @@ void admin_photos_post(struct admin_ctx *c)
 }
 
 /* ---- describe ---- */
+
+static void describe_page(struct admin_ctx *c, int status);
+
+void admin_describe_form(struct admin_ctx *c)
+{
+	describe_page(c, c->status);
+}
 
 static void describe_page(struct admin_ctx *c, int status)
 {
@@ -294,6 +321,11 @@ static const struct admin_version version = { "photo.xml", "photo", load, {
 	{ "caption", "Caption" }, { "credit", "Credit" }, { "published", "Published" },
 	{ NULL, NULL } } };
 
+void admin_photo_form(struct admin_ctx *c)
+{
+	admin_render(c, "photo.xml", c->status);
+}
+
 void admin_photo_get(struct admin_ctx *c)
 {
 	if (!admin_found(c, db_admin_photo(c->v, c->edition_id, c->id), "photo"))
@@ -326,7 +358,7 @@ void admin_photo_post(struct admin_ctx *c)
 		admin_invalid(c, "alt", 422, "Describe the photo (alt text), or tick "
 			      "\"decorative\".");
 	if (c->invalid) {
-		admin_render(c, "photo.xml", c->status);
+		admin_photo_form(c);
 		return;
 	}
 	if (admin_begin_version(c, &version) < 0)

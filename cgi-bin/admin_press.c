@@ -113,6 +113,11 @@ void admin_press_get(struct admin_ctx *c)
 	admin_render(c, "press.xml", 200);
 }
 
+void admin_press_form(struct admin_ctx *c)
+{
+	admin_render(c, "press.xml", c->status);
+}
+
 static void save(struct admin_ctx *c, const struct db_admin_press *p,
 		const char *credit, int remove, const char *state, long long at)
 {
@@ -153,7 +158,7 @@ void admin_press_post(struct admin_ctx *c)
 	admin_markdown(c, "body_md", p.body_md, &body);
 	p.body_html = body.data;
 	if (c->invalid)
-		admin_render(c, "press.xml", c->status);
+		admin_press_form(c);
 	else
 		save(c, &p, credit, remove, state, at);
 	buf_free(&body);

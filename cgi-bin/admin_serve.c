@@ -17,6 +17,7 @@
 #include "store.h"
 #include "image.h"
 #include "serve.h"
+#include "space.h"
 
 /* ---- templates ---- */
 
@@ -278,6 +279,10 @@ void admin_render(struct admin_ctx *c, const char *name, int status)
 void admin_fail(struct admin_ctx *c, int status, const char *msg)
 {
 	const struct tmpl *t = find_tmpl("error.xml");
+	if (status == 500 && space_short() && c->r->method == HTTP_POST) {
+		admin_no_space(c);
+		return;
+	}
 	layout(c);
 	tmpl_seti(c->v, "status", status);
 	tmpl_set(c->v, "status_text", http_status_text(status));
@@ -289,6 +294,19 @@ void admin_fail(struct admin_ctx *c, int status, const char *msg)
 		tmpl_render(t, c->v, &c->w->body);
 	else
 		buf_printf(&c->w->body, "%d %s\n", status, http_status_text(status));
+}
+
+void admin_no_space(struct admin_ctx *c)
+{
+	void (*form)(struct admin_ctx *) = c->form;
+	c->form = NULL;                 /* the form failing too: the error page */
+	c->status = 507;
+	tmpl_set(c->v, "no_space", "1");
+	tmpl_set(c->v, "invalid", "");  /* nothing to correct in the fields */
+	if (form)
+		form(c);
+	else
+		admin_fail(c, 507, ADMIN_NO_SPACE_MSG);
 }
 
 int admin_found(struct admin_ctx *c, enum db_result rc, const char *what)
@@ -429,9 +447,23 @@ int admin_dir(struct admin_ctx *c)
 
 /* ---- transactions ---- */
 
-void admin_abort(struct admin_ctx *c)
+/* The file stored ahead of the rolled-back row goes too. */
+static void undo_stored(struct admin_ctx *c)
+{
+	if (c->stored)
+		store_undo(media_root, c->stored);
+	c->stored = NULL;
+}
+
+void admin_rollback(struct admin_ctx *c)
 {
 	db_rollback();
+	undo_stored(c);
+}
+
+void admin_abort(struct admin_ctx *c)
+{
+	admin_rollback(c);
 	admin_fail(c, 500, "The change could not be saved. Nothing was changed.");
 }
 
@@ -439,6 +471,7 @@ int admin_begin(struct admin_ctx *c)
 {
 	if (db_begin() == 0)
 		return 0;
+	undo_stored(c);
 	admin_fail(c, 500, "The database is busy. Nothing was changed; please try again.");
 	return -1;
 }
@@ -457,7 +490,12 @@ int admin_commit(struct admin_ctx *c, const char *action, const char *object,
 	if (getenv(ADMIN_TEST_CRASH_ENV))
 		_exit(ADMIN_TEST_CRASH_STATUS);
 	if (c->edition_id && links_reconcile_edition(media_root, c->edition_id) < 0) {
-		admin_fail(c, 500, "The change was saved, but the public files could "
+		/* Saved: no form to keep, whatever the cause. */
+		admin_fail(c, space_short() ? 507 : 500, space_short() ?
+			   "The change was saved, but the server is out of disk space, "
+			   "so the public files could not all be updated. Once space is "
+			   "freed, saving again or restarting the admin program repairs them." :
+			   "The change was saved, but the public files could "
 			   "not all be updated. Saving again, or restarting the admin "
 			   "program, repairs them.");
 		return -1;
@@ -483,41 +521,42 @@ struct route {
 	const char *pattern;
 	admin_handler get, post;
 	const struct upload_spec *spec;
+	admin_handler form;             /* the POST's form again (admin_ctx.form) */
 };
 
 static const struct route routes[] = {
-	{ "/admin/login", admin_login_get, admin_login_post, &spec_login },
-	{ "/admin/logout", NULL, admin_logout_post, &spec_form },
-	{ "/admin/session", admin_session_get, NULL, NULL },
-	{ "/admin/", admin_dashboard_get, NULL, NULL },
-	{ "/admin/site", admin_site_get, admin_site_post, &spec_form },
-	{ "/admin/audit", admin_audit_get, NULL, NULL },
-	{ "/admin/people", admin_people_get, admin_people_post, &spec_form },
-	{ "/admin/people/%I/delete", NULL, admin_person_delete, &spec_form },
-	{ "/admin/password", NULL, admin_password_post, &spec_form },
-	{ "/admin/trash", admin_trash_get, NULL, NULL },
-	{ "/admin/trash/%K/%I/restore", NULL, admin_restore_post, &spec_form },
-	{ "/admin/trash/%K/%I/purge", NULL, admin_purge_post, &spec_form },
-	{ "/admin/media/%M", admin_media_get, NULL, NULL },
-	{ "/admin/editions/new", admin_edition_new_get, admin_edition_new_post, &spec_form },
-	{ "/admin/%Y/", admin_edition_get, admin_edition_post, &spec_form },
-	{ "/admin/%Y/press/%L", admin_press_get, admin_press_post, &spec_form },
-	{ "/admin/%Y/presentations", admin_talks_get, admin_talks_post, &spec_pdf },
-	{ "/admin/%Y/presentations/%I", admin_talk_get, admin_talk_post, &spec_pdf },
-	{ "/admin/%Y/presentations/%I/move", NULL, admin_talk_move, &spec_form },
-	{ "/admin/%Y/presentations/%I/delete", NULL, admin_talk_delete, &spec_form },
-	{ "/admin/%Y/photos", admin_photos_get, admin_photos_post, &spec_photos },
-	{ "/admin/%Y/photos/describe", admin_describe_get, admin_describe_post, &spec_form },
-	{ "/admin/%Y/photos/cover", NULL, admin_cover_remove, &spec_form },
-	{ "/admin/%Y/photos/%I", admin_photo_get, admin_photo_post, &spec_form },
-	{ "/admin/%Y/photos/%I/pick", NULL, admin_photo_pick, &spec_form },
-	{ "/admin/%Y/photos/%I/publish", NULL, admin_photo_publish, &spec_form },
-	{ "/admin/%Y/photos/%I/move", NULL, admin_photo_move, &spec_form },
-	{ "/admin/%Y/photos/%I/delete", NULL, admin_photo_delete, &spec_form },
-	{ "/admin/%Y/videos", admin_videos_get, admin_videos_post, &spec_form },
-	{ "/admin/%Y/videos/%I", admin_video_get, admin_video_post, &spec_form },
-	{ "/admin/%Y/videos/%I/move", NULL, admin_video_move, &spec_form },
-	{ "/admin/%Y/videos/%I/delete", NULL, admin_video_delete, &spec_form },
+	{ "/admin/login", admin_login_get, admin_login_post, &spec_login, NULL },
+	{ "/admin/logout", NULL, admin_logout_post, &spec_form, NULL },
+	{ "/admin/session", admin_session_get, NULL, NULL, NULL },
+	{ "/admin/", admin_dashboard_get, NULL, NULL, NULL },
+	{ "/admin/site", admin_site_get, admin_site_post, &spec_form, admin_site_form },
+	{ "/admin/audit", admin_audit_get, NULL, NULL, NULL },
+	{ "/admin/people", admin_people_get, admin_people_post, &spec_form, admin_people_form },
+	{ "/admin/people/%I/delete", NULL, admin_person_delete, &spec_form, NULL },
+	{ "/admin/password", NULL, admin_password_post, &spec_form, admin_people_form },
+	{ "/admin/trash", admin_trash_get, NULL, NULL, NULL },
+	{ "/admin/trash/%K/%I/restore", NULL, admin_restore_post, &spec_form, NULL },
+	{ "/admin/trash/%K/%I/purge", NULL, admin_purge_post, &spec_form, NULL },
+	{ "/admin/media/%M", admin_media_get, NULL, NULL, NULL },
+	{ "/admin/editions/new", admin_edition_new_get, admin_edition_new_post, &spec_form, admin_edition_form },
+	{ "/admin/%Y/", admin_edition_get, admin_edition_post, &spec_form, admin_edition_form },
+	{ "/admin/%Y/press/%L", admin_press_get, admin_press_post, &spec_form, admin_press_form },
+	{ "/admin/%Y/presentations", admin_talks_get, admin_talks_post, &spec_pdf, admin_talks_form },
+	{ "/admin/%Y/presentations/%I", admin_talk_get, admin_talk_post, &spec_pdf, admin_talk_form },
+	{ "/admin/%Y/presentations/%I/move", NULL, admin_talk_move, &spec_form, NULL },
+	{ "/admin/%Y/presentations/%I/delete", NULL, admin_talk_delete, &spec_form, NULL },
+	{ "/admin/%Y/photos", admin_photos_get, admin_photos_post, &spec_photos, admin_photos_form },
+	{ "/admin/%Y/photos/cover", NULL, admin_cover_remove, &spec_form, NULL },
+	{ "/admin/%Y/photos/describe", admin_describe_get, admin_describe_post, &spec_form, admin_describe_form },
+	{ "/admin/%Y/photos/%I", admin_photo_get, admin_photo_post, &spec_form, admin_photo_form },
+	{ "/admin/%Y/photos/%I/pick", NULL, admin_photo_pick, &spec_form, NULL },
+	{ "/admin/%Y/photos/%I/publish", NULL, admin_photo_publish, &spec_form, NULL },
+	{ "/admin/%Y/photos/%I/move", NULL, admin_photo_move, &spec_form, NULL },
+	{ "/admin/%Y/photos/%I/delete", NULL, admin_photo_delete, &spec_form, NULL },
+	{ "/admin/%Y/videos", admin_videos_get, admin_videos_post, &spec_form, admin_videos_form },
+	{ "/admin/%Y/videos/%I", admin_video_get, admin_video_post, &spec_form, admin_video_form },
+	{ "/admin/%Y/videos/%I/move", NULL, admin_video_move, &spec_form, NULL },
+	{ "/admin/%Y/videos/%I/delete", NULL, admin_video_delete, &spec_form, NULL },
 };
 #define NROUTES (sizeof routes / sizeof *routes)
 
@@ -724,6 +763,7 @@ static void run_post(struct admin_ctx *c, const struct route *rt)
 	}
 	/* An edit form's version goes back into any form rendered again. */
 	admin_keep_version(c);
+	c->form = rt->form;
 	rt->post(c);
 }
 
@@ -785,6 +825,7 @@ static void admin_handle(struct http_req *r, struct http_resp *w)
 	c.now = time(NULL);
 	c.kind = -1;
 	upload_init(&c.up);
+	space_clear();
 	w->cache_control = "no-store";
 	route_request(&c);
 	upload_release(&c.up);

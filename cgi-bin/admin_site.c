@@ -31,6 +31,11 @@ void admin_site_get(struct admin_ctx *c)
 	admin_render(c, "site.xml", 200);
 }
 
+void admin_site_form(struct admin_ctx *c)
+{
+	admin_render(c, "site.xml", c->status);
+}
+
 /* Empty, or something@something without spaces: enough to catch a typo,
  * no attempt at RFC 5322. */
 static void check_email(struct admin_ctx *c, const char *field, const char *e)
@@ -81,7 +86,7 @@ void admin_site_post(struct admin_ctx *c)
 	s.imprint_html = imp.data;
 	s.privacy_html = priv.data;
 	if (c->invalid)
-		admin_render(c, "site.xml", c->status);
+		admin_site_form(c);
 	else if (admin_begin_version(c, &version) == 0) {
 		if (db_admin_site_update(&s) != DB_FOUND || db_admin_home_set(home) != DB_FOUND)
 			admin_abort(c);

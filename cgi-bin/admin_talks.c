@@ -8,6 +8,7 @@
 #include "db.h"
 #include "store.h"
 #include "pdf.h"
+#include "space.h"
 
 #define SLUG_MAX      60        /* bytes of a generated slug */
 #define SLUG_TRIES    100       /* "-2" ... "-99" before giving up */
@@ -24,6 +25,16 @@ static void list_page(struct admin_ctx *c, int status)
 void admin_talks_get(struct admin_ctx *c)
 {
 	list_page(c, 200);
+}
+
+void admin_talks_form(struct admin_ctx *c)
+{
+	list_page(c, c->status);
+}
+
+void admin_talk_form(struct admin_ctx *c)
+{
+	admin_render(c, "talk.xml", c->status);
 }
 
 static enum db_result load(struct admin_ctx *c, struct tmpl_vars *row)
@@ -108,6 +119,11 @@ static int store_pdf(struct admin_ctx *c, struct store_file *mf, int *pages)
 			      UPLOAD_PDF_MAX / 1000000);
 		return -1;
 	}
+	if (f->no_space) {
+		admin_invalid(c, "file", 507, "%s: not stored, the server is out of "
+			      "disk space.", f->name);
+		return -1;
+	}
 	if (!f->path[0]) {
 		admin_invalid(c, "file", 422, "%s: the file is empty.", f->name);
 		return -1;
@@ -118,8 +134,12 @@ static int store_pdf(struct admin_ctx *c, struct store_file *mf, int *pages)
 	}
 	int rc = store_put(admin_media_root(), f->path, "pdf", mf);
 	upload_forget(f);       /* store_put removed the temp file either way */
+	if (rc == 0)
+		c->stored = mf;     /* removed again if the change is rolled back */
 	if (rc < 0) {
-		admin_invalid(c, "file", 500, "%s: the file could not be stored.", f->name);
+		admin_invalid(c, "file", space_short() ? 507 : 500, "%s: the file could "
+			      "not be stored%s.", f->name, space_short() ?
+			      ", the server is out of disk space" : "");
 		return -1;
 	}
 	return 0;
@@ -167,7 +187,7 @@ void admin_talks_post(struct admin_ctx *c)
 	/* Storing first is safe: a stored file no row refers to is harmless
 	 * (content-addressed), a row without its file is not. */
 	if (c->invalid || (stored = store_pdf(c, &mf, &pages)) < 0) {
-		list_page(c, c->status ? c->status : 422);
+		admin_talks_form(c);
 		return;
 	}
 	if (admin_begin(c) < 0)
@@ -191,7 +211,7 @@ void admin_talk_post(struct admin_ctx *c)
 		return;
 	read_text(c, &t);
 	if (c->invalid || (stored = store_pdf(c, &mf, &pages)) < 0) {
-		admin_render(c, "talk.xml", c->status ? c->status : 422);
+		admin_talk_form(c);
 		return;
 	}
 	if (admin_begin_version(c, &version) < 0)

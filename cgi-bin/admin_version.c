@@ -119,7 +119,7 @@ int admin_begin_version(struct admin_ctx *c, const struct admin_version *ver)
 	int r = version_check(c, ver);
 	if (r == 1)
 		return 0;
-	db_rollback();
+	admin_rollback(c);
 	if (r < 0)
 		admin_fail(c, 500, NULL);
 	else

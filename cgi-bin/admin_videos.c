@@ -17,6 +17,16 @@ static void list_page(struct admin_ctx *c, int status)
 	admin_render(c, "videos.xml", status);
 }
 
+void admin_videos_form(struct admin_ctx *c)
+{
+	list_page(c, c->status);
+}
+
+void admin_video_form(struct admin_ctx *c)
+{
+	admin_render(c, "video.xml", c->status);
+}
+
 void admin_videos_get(struct admin_ctx *c)
 {
 	list_page(c, 200);
@@ -66,7 +76,7 @@ void admin_videos_post(struct admin_ctx *c)
 	const char *title;
 	char url[VIDEO_URL_MAX];
 	if (read_form(c, &title, url) < 0) {
-		list_page(c, c->status);
+		admin_videos_form(c);
 		return;
 	}
 	if (admin_begin(c) < 0)
@@ -86,7 +96,7 @@ void admin_video_post(struct admin_ctx *c)
 	if (!admin_found(c, db_admin_video(c->v, c->edition_id, c->id), "video"))
 		return;
 	if (read_form(c, &title, url) < 0) {
-		admin_render(c, "video.xml", c->status);
+		admin_video_form(c);
 		return;
 	}
 	if (admin_begin_version(c, &version) < 0)

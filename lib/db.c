@@ -1,6 +1,7 @@
 /* db: the connection, statement slots, result-to-template mapping, the
  * SQL functions that format presentation text, and the public queries. */
 #include "db.h"
+#include "space.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,10 +36,20 @@ static char *db_path;
 static sqlite3_stmt **slots[DB_SLOTS_MAX];
 static int nslots;
 
+void db_log_error(const char *who, const char *what)
+{
+	if (!db) {
+		fprintf(stderr, "%s: %s: no database\n", who, what);
+		return;
+	}
+	int code = sqlite3_extended_errcode(db), sys = sqlite3_system_errno(db);
+	fprintf(stderr, "%s: %s: %s (code %d)\n", who, what, sqlite3_errmsg(db), code);
+	space_note_sqlite(db_path ? db_path : who, code, sys);
+}
+
 static void db_log(const char *what)
 {
-	fprintf(stderr, "database %s: %s: %s\n", db_path ? db_path : "(none)",
-		what, db ? sqlite3_errmsg(db) : "not open");
+	db_log_error("database", what);
 }
 
 /* ---- SQL functions: presentation text made where the data is ---- */

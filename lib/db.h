@@ -38,6 +38,10 @@ enum db_result db_result_rows(long long n);
 int db_open(const char *path, enum db_mode mode);
 void db_close(void);
 sqlite3 *db_handle(void);
+/* Log the connection's last error to stderr as "WHO: WHAT: message (code
+ * N)"; a failure for want of space (SQLITE_FULL) is also noted for
+ * lib/space.h.  Every module of the data layer logs through this. */
+void db_log_error(const char *who, const char *what);
 
 /* The statement in *slot, prepared on first use; reset and unbound. */
 sqlite3_stmt *db_prepare(sqlite3_stmt **slot, const char *sql);

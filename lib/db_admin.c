@@ -11,8 +11,7 @@
 
 static void log_err(const char *what)
 {
-	sqlite3 *h = db_handle();
-	fprintf(stderr, "db_admin: %s: %s\n", what, h ? sqlite3_errmsg(h) : "no database");
+	db_log_error("db_admin", what);
 }
 
 /* Bind helpers: "" and NULL differ only where the schema says so. */

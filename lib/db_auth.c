@@ -3,6 +3,7 @@
  * built from text. */
 #include "db_auth.h"
 #include "db.h"
+#include "space.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -11,7 +12,7 @@
  * SQLite's own message. */
 static int fail(sqlite3_stmt *st, const char *what)
 {
-	fprintf(stderr, "db_auth: %s: %s\n", what, sqlite3_errmsg(db_handle()));
+	db_log_error("db_auth", what);
 	sqlite3_reset(st);
 	return -1;
 }
@@ -26,7 +27,7 @@ static int run(sqlite3_stmt *st, const char *what)
 }
 
 /* Run a write that may be skipped while another connection holds the
- * write lock: 0 done, 1 busy (skipped), -1 error. */
+ * write lock or the disk is full: 0 done, 1 skipped, -1 error. */
 static int run_nowait(sqlite3_stmt *st, const char *what)
 {
 	int rc = db_step_nowait(st);
@@ -34,8 +35,9 @@ static int run_nowait(sqlite3_stmt *st, const char *what)
 		return 0;
 	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
 		return 1;
-	fprintf(stderr, "db_auth: %s: %s\n", what, sqlite3_errmsg(db_handle()));
-	return -1;
+	db_log_error("db_auth", what);
+	/* A full disk, too, only postpones it: the page is still read. */
+	return space_sqlite(rc, sqlite3_system_errno(db_handle())) ? 1 : -1;
 }
 
 /* Run a write statement: the number of rows it changed, or -1. */

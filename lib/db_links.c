@@ -8,9 +8,7 @@
 
 static void log_err(sqlite3_stmt *q)
 {
-	sqlite3 *h = db_handle();
-	fprintf(stderr, "db_links: %s: %s\n", sqlite3_sql(q),
-		h ? sqlite3_errmsg(h) : "no database");
+	db_log_error("db_links", sqlite3_sql(q));
 }
 
 /* Step q to its end, calling row for each row; see db_links.h. */

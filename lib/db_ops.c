@@ -12,8 +12,7 @@
 
 static void log_err(const char *what)
 {
-	sqlite3 *h = db_handle();
-	fprintf(stderr, "db_ops: %s: %s\n", what, h ? sqlite3_errmsg(h) : "no database");
+	db_log_error("db_ops", what);
 }
 
 /* Step q to its end, each row's columns handed to fn as text. */

@@ -398,6 +398,7 @@ const char *http_status_text(int status)
 	case 429: return "Too Many Requests";
 	case 500: return "Internal Server Error";
 	case 503: return "Service Unavailable";
+	case 507: return "Insufficient Storage";     /* RFC 4918 11.5 */
 	default:  return "Unknown";
 	}
 }

@@ -213,17 +213,28 @@ static int web_pipeline(VipsObject *ctx, const char *src, struct import_run *dl,
 /* Save im as a metadata-free JPEG into a temp file and store it: the
  * browser sizes progressive and optimised, the full size plain (faster to
  * write, and it is downloaded whole anyway). */
+/* The JPEG's bytes go through store_write_all, not libvips' own
+ * write(2): a full disk is then noted with its errno (lib/space.h), which
+ * libvips would only put into a message. */
+static gint64 target_write(VipsTargetCustom *t, const void *data, gint64 n, void *fd)
+{
+	(void)t;
+	return store_write_all(*(int *)fd, data, (size_t)n) < 0 ? -1 : n;
+}
+
 static int save_jpeg(const char *root, VipsImage *im, int q, struct store_file *f)
 {
 	char path[STORE_PATH_MAX];
-	VipsTarget *target;
+	VipsTargetCustom *target;
 	int fd, r;
 
 	if (store_tmp_open(root, &fd, path))
 		return -1;
-	target = vips_target_new_to_descriptor(fd);
+	target = vips_target_custom_new();
+	if (target)
+		g_signal_connect(target, "write", G_CALLBACK(target_write), &fd);
 	int web = q == IMAGE_JPEG_Q;
-	r = !target || vips_jpegsave_target(im, target, "Q", q, "strip", TRUE,
+	r = !target || vips_jpegsave_target(im, VIPS_TARGET(target), "Q", q, "strip", TRUE,
 		"interlace", web, "optimize_coding", web, NULL);
 	if (target)
 		g_object_unref(target);

@@ -1,5 +1,6 @@
 /* slides_zip: see slides_zip.h. */
 #include "slides_zip.h"
+#include "space.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -50,7 +51,10 @@ static int write_zip(const char *path, const struct slides_zip_entry *e, size_t 
 	}
 	/* zip_close reads the sources now: a file missing shows here. */
 	if (zip_close(z) < 0) {
+		zip_error_t *ze = zip_get_error(z);
 		fprintf(stderr, "slides_zip: cannot write %s: %s\n", path, zip_strerror(z));
+		if (zip_error_system_type(ze) == ZIP_ET_SYS)
+			space_note("slides_zip", zip_error_code_system(ze));
 		zip_discard(z);
 		return -1;
 	}
@@ -103,6 +107,7 @@ int slides_zip_write(const char *dest, const struct slides_zip_entry *entries, s
 		return 0;
 	}
 	if (rename(tmp, dest) < 0) {
+		space_note("slides_zip: rename", errno);
 		fprintf(stderr, "slides_zip: cannot rename %s: %s\n", tmp, strerror(errno));
 		unlink(tmp);
 		return -1;

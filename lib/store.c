@@ -14,6 +14,7 @@
 
 #include "buf.h"
 #include "store.h"
+#include "space.h"
 
 #define STORE_IO_CHUNK   65536       /* read size for hashing */
 
@@ -60,6 +61,13 @@ static int fsync_dir(const char *dir)
 	return r;
 }
 
+/* A call that failed with errno: -1, and a full disk noted (space.h). */
+static int failed(const char *what)
+{
+	space_note(what, errno);
+	return -1;
+}
+
 /* mkdir that tolerates an existing directory; *created tells which. */
 static int ensure_dir(const char *dir, int *created)
 {
@@ -70,7 +78,9 @@ static int ensure_dir(const char *dir, int *created)
 		*created = 1;
 		return 0;
 	}
-	if (errno != EEXIST || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+	if (errno != EEXIST)
+		return failed("store: mkdir");
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
 		return -1;
 	return 0;
 }
@@ -83,7 +93,9 @@ int store_write_all(int fd, const void *p, size_t n)
 		ssize_t w = write(fd, c, n);
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w <= 0)
+		if (w < 0)
+			return failed("store: write");
+		if (w == 0)
 			return -1;
 		c += w;
 		n -= (size_t)w;
@@ -107,7 +119,7 @@ int store_tmp_open(const char *root, int *fd, char path[STORE_PATH_MAX])
 		return -1;
 	*fd = mkstemp(path);
 	if (*fd < 0)
-		return -1;
+		return failed("store: temp file");
 	/* mkstemp gives 0600; the web server's group must read stored files,
 	 * and the file keeps this mode when renamed into place. */
 	if (fchmod(*fd, 0640) || fcntl(*fd, F_SETFD, FD_CLOEXEC)) {
@@ -196,7 +208,7 @@ static int place(const char *root, const char *tmp_path, const char *ext,
 	 * ensure_dir and here; make it again, once. */
 	if (rename(tmp_path, dest) && (errno != ENOENT
 			|| ensure_dir(dir, &created) || rename(tmp_path, dest)))
-		return -1;
+		return failed("store: rename");
 	if (fsync_dir(dir))
 		return -1;
 	out->created = created ? 2 : 1;
@@ -341,8 +353,9 @@ int store_link(const char *root, const char *link_rel, const char *target_rel)
 		return -1;
 	unlink(tmp);                        /* left by a crash of this pid */
 	if (symlink(value, tmp))
-		return -1;
+		return failed("store: symlink");
 	if (rename(tmp, lnk)) {
+		failed("store: rename link");
 		unlink(tmp);
 		return -1;
 	}

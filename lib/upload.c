@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "space.h"
 
 #define URLENCODED_TYPE "application/x-www-form-urlencoded"
 #define MULTIPART_TYPE  "multipart/form-data"
@@ -134,6 +135,20 @@ static int on_begin(void *ctx, const struct form_part *part)
 	return 0;
 }
 
+/* A temp file could not be written.  For want of space (store.c noted
+ * it) the file is dropped and the rest of the form still read, so that
+ * the answer can keep it (507); any other failure ends the body (500). */
+static int write_failed(struct mp_ctx *c, struct upload_file *f)
+{
+	drop_temp(c);
+	if (space_short()) {
+		f->no_space = 1;
+		return 0;
+	}
+	c->io_error = 1;
+	return refuse(c, "the upload could not be stored");
+}
+
 /* A file over its limit is not an error of the body: its data is dropped
  * and the form says which file it was, keeping the other fields. */
 static int on_data(void *ctx, const struct form_part *part, const char *data,
@@ -142,7 +157,7 @@ static int on_data(void *ctx, const struct form_part *part, const char *data,
 	struct mp_ctx *c = ctx;
 	struct upload_file *f = c->cur;
 	(void)part;
-	if (!f || f->too_large)
+	if (!f || f->too_large || f->no_space)
 		return 0;
 	f->bytes += (long long)len;
 	if (f->bytes > c->spec->file_max) {
@@ -152,13 +167,10 @@ static int on_data(void *ctx, const struct form_part *part, const char *data,
 	}
 	if (c->fd < 0 && store_tmp_open(c->media_root, &c->fd, f->path) < 0) {
 		f->path[0] = '\0';
-		c->io_error = 1;
-		return refuse(c, "the upload could not be stored");
+		return write_failed(c, f);
 	}
-	if (store_write_all(c->fd, data, len) < 0) {
-		c->io_error = 1;
-		return refuse(c, "the upload could not be stored");
-	}
+	if (store_write_all(c->fd, data, len) < 0)
+		return write_failed(c, f);
 	return 0;
 }
 
@@ -177,8 +189,8 @@ static int on_end(void *ctx, const struct form_part *part)
 	(void)part;
 	if (c->fd >= 0 && close(c->fd) < 0) {
 		c->fd = -1;
-		c->io_error = 1;
-		return refuse(c, "the upload could not be stored");
+		space_note("upload: close", errno);
+		return write_failed(c, c->cur);
 	}
 	c->fd = -1;
 	c->cur = NULL;

@@ -60,6 +60,9 @@ struct upload_file {
 	char path[STORE_PATH_MAX];          /* the temp file; "" when none */
 	long long bytes;
 	int too_large;             /* over file_max: its data was dropped */
+	/* The disk was full (lib/space.h): its data was dropped, the rest of
+	 * the form read; the form answers 507 and keeps its fields. */
+	int no_space;
 };
 
 struct upload {

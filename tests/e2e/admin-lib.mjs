@@ -95,10 +95,12 @@ export function multipart(fields, files = [], boundary = newBoundary()) {
 
 // ---- the client -------------------------------------------------------------
 
-// One admin's browser, by hand: the session cookie, the CSRF token.
+// One admin's browser, by hand: the session cookie, the CSRF token; of the
+// test site, or of another site at `base`.
 export class Admin {
-	constructor(acct) {
+	constructor(acct, base = BASE) {
 		this.acct = acct;
+		this.base = base;
 		this.sid = null;
 		this.csrf = null;
 	}
@@ -112,14 +114,14 @@ export class Admin {
 	// cookie (false: none).
 	async request(method, p, opts = {}) {
 		const headers = { ...(opts.cookie === false ? {} : this.cookieHeader()), ...(opts.headers || {}) };
-		const origin = opts.origin === undefined ? ORIGIN : opts.origin;
+		const origin = opts.origin === undefined ? new URL(this.base).origin : opts.origin;
 		if (origin !== null && method !== 'GET' && method !== 'HEAD')
 			headers.Origin = origin;
 		if (opts.site)
 			headers['Sec-Fetch-Site'] = opts.site;
 		if (opts.type)
 			headers['Content-Type'] = opts.type;
-		const res = await fetch(url(p), { method, headers, body: opts.body, redirect: 'manual',
+		const res = await fetch(new URL(p, this.base).href, { method, headers, body: opts.body, redirect: 'manual',
 			signal: AbortSignal.timeout(opts.timeout || REQUEST_TIMEOUT_MS) });
 		const text = method === 'HEAD' ? '' : await res.text();
 		const loc = res.headers.get('location');

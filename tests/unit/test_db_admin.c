@@ -18,6 +18,7 @@
 #include "db_admin.h"
 #include "db_auth.h"
 #include "db_links.h"
+#include "space.h"
 #include "tmpl.h"
 #include "testdb.h"
 
@@ -357,6 +358,32 @@ static void test_rollback_leaves_no_audit(void **state)
 	assert_true(db_changed_at() < T0 + 100);
 }
 
+/* A database that cannot grow (SQLITE_FULL, as from a full disk; here
+ * from max_page_count): the write fails, the failure is noted as one for
+ * want of space (lib/space.h: the admin's 507), the rollback leaves
+ * nothing. */
+static void test_full_database_is_noted(void **state)
+{
+	(void)state;
+	static char detail[200 * 1024];
+	char *err = NULL;
+	long long before = count_rows("SELECT count(*) FROM audit");
+	long long pages = count_rows("PRAGMA page_count");
+	char sql[64];
+	memset(detail, 'x', sizeof detail - 1);
+	snprintf(sql, sizeof sql, "PRAGMA max_page_count = %lld", pages);
+	assert_int_equal(sqlite3_exec(db_handle(), sql, NULL, NULL, &err), SQLITE_OK);
+	space_clear();
+	assert_int_equal(db_begin(), 0);
+	assert_int_equal(db_admin_changed("alice", "update", "edition 2023", detail, T0), -1);
+	assert_true(space_short());
+	db_rollback();
+	assert_int_equal(sqlite3_exec(db_handle(), "PRAGMA max_page_count = 1073741823",
+				      NULL, NULL, &err), SQLITE_OK);
+	assert_int_equal(count_rows("SELECT count(*) FROM audit"), before);
+	space_clear();
+}
+
 static void test_kind_names(void **state)
 {
 	(void)state;
@@ -513,6 +540,7 @@ int main(void)
 		cmocka_unit_test(test_talk_links_follow_publication),
 		cmocka_unit_test(test_changed_writes_audit_and_stamp),
 		cmocka_unit_test(test_rollback_leaves_no_audit),
+		cmocka_unit_test(test_full_database_is_noted),
 		cmocka_unit_test(test_kind_names),
 		cmocka_unit_test(test_draft_waits_then_becomes_a_photo),
 		cmocka_unit_test(test_draft_needs_alt_or_decorative),

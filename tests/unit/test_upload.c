@@ -10,9 +10,11 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -20,6 +22,7 @@
 #include "auth.h"
 #include "buf.h"
 #include "db.h"
+#include "space.h"
 #include "upload.h"
 #include "testdb.h"
 
@@ -267,6 +270,41 @@ static void test_multipart_file_too_large_is_marked(void **state)
 	assert_int_equal(tmp_files(), 0);
 }
 
+/* A file that cannot be written for want of space (here EFBIG, from a
+ * file size limit; ENOSPC takes the same path) is dropped and marked, the
+ * rest of the form is still read and no temp file stays: the admin then
+ * answers 507 with the form as typed. */
+static void test_multipart_no_space_is_marked(void **state)
+{
+	(void)state;
+	struct rlimit old, tiny;
+	struct fake f;
+	struct http_req r;
+	struct upload u;
+	fake_req(&f, &r, MP_TYPE, two_files, (long long)strlen(two_files), ORIGIN_OK, NULL);
+	upload_init(&u);
+	space_clear();
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	tiny = old;
+	tiny.rlim_cur = 4;
+	signal(SIGXFSZ, SIG_IGN);      /* write(2) then fails with EFBIG */
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &tiny), 0);
+	int status = receive(&r, &no_session, media, time(NULL), &u);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	assert_int_equal(status, 0);
+	assert_true(space_short());
+	struct upload_file *a = upload_file(&u, "file_1");
+	assert_non_null(a);
+	assert_true(a->no_space);
+	assert_false(a->too_large);
+	assert_string_equal(a->path, "");
+	assert_string_equal(form_get(&u.fields, "title"), "Keynote");
+	assert_string_equal(form_get(&u.fields, "speakers"), "Dr. A");
+	assert_int_equal(tmp_files(), 0);
+	upload_release(&u);
+	space_clear();
+}
+
 static void test_multipart_missing_final_boundary(void **state)
 {
 	(void)state;
@@ -439,6 +477,7 @@ int main(void)
 		cmocka_unit_test(test_urlencoded_shorter_than_announced),
 		cmocka_unit_test(test_multipart_two_files),
 		cmocka_unit_test(test_multipart_file_too_large_is_marked),
+		cmocka_unit_test(test_multipart_no_space_is_marked),
 		cmocka_unit_test(test_multipart_missing_final_boundary),
 		cmocka_unit_test(test_multipart_shorter_than_announced),
 		cmocka_unit_test(test_multipart_longer_than_announced),
