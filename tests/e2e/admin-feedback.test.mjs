@@ -17,6 +17,7 @@ import { CHROMIUM, PHONE, openBrowser, overflow } from './a11y-lib.mjs';
 const SHOTS = path.join(OUT, 'admin-feedback');
 const NAV_TIMEOUT_MS = 15000;
 const VIDEOS = `/admin/${YEAR}/videos`;
+const CHECKLIST_GAP_PX = 24;       // a section heading after a table: at least 1.5rem
 
 const skip = skipReason() || (fs.existsSync(CHROMIUM) ? null : `${CHROMIUM} is missing`);
 
@@ -214,6 +215,19 @@ describe('feedback and undo', { skip: skip || false }, () => {
 		assert.equal(r2.status, 422);
 	});
 
+	// The Checklist heading keeps its distance from the table above it and
+	// the text below (it touched the table).
+	async function assertHeadingSpaced(page, width) {
+		const gap = await page.evaluate(() => {
+			const h = document.getElementById('checklist');
+			const r = (e) => e.getBoundingClientRect();
+			return { above: r(h).top - r(h.previousElementSibling).bottom,
+				below: r(h.nextElementSibling).top - r(h).bottom };
+		});
+		assert.ok(gap.above >= CHECKLIST_GAP_PX && gap.below >= CHECKLIST_GAP_PX / 2,
+			`at ${width} px the Checklist heading is ${gap.above} px below the table, ${gap.below} px above the text`);
+	}
+
 	test('the dashboard\'s checklist names what an edition lacks', async () => {
 		const year = 2600 + Math.floor(Math.random() * 300);
 		const r = await admin.post('/admin/editions/new', { year: String(year), title: `E2E checklist ${tag}`,
@@ -232,9 +246,11 @@ describe('feedback and undo', { skip: skip || false }, () => {
 			await page.goto(`${BASE}/admin/#checklist`);
 			const o = await overflow(page);
 			assert.ok(o.scrollWidth <= o.viewport, `the dashboard is ${o.scrollWidth} px wide: ${o.wide}`);
+			await assertHeadingSpaced(page, PHONE);
 			await shot('dashboard', PHONE);
 			await page.setViewportSize({ width: 1280, height: 900 });
 			await page.goto(`${BASE}/admin/#checklist`);
+			await assertHeadingSpaced(page, 1280);
 			await shot('dashboard', 1280);
 		} finally {
 			sql(`DELETE FROM edition WHERE year = ${year};`);
