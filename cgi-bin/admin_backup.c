@@ -43,7 +43,8 @@ static int restored_ok(void *ctx, const char *dir, char *err, size_t errsz)
 	int *links = ctx;
 	snprintf(db, sizeof db, "%s/site.db", dir);
 	if (check_run(db, CHECK_REPAIR_LINKS, &r, NULL, NULL) < 0) {
-		snprintf(err, errsz, "the restored database cannot be opened");
+		snprintf(err, errsz, "the restored site could not be checked or its files "
+			 "sorted (above)");
 		return -1;
 	}
 	if (r.integrity || r.foreign_keys || r.missing || r.wrong_size) {
@@ -78,5 +79,9 @@ int admin_cmd_restore(int argc, char **argv)
 	printf("restored %s into %s%s: site.db and %d media files (%.1f MB), "
 	       "every SHA-256 checked; %d talk links made\n", args[0], args[1],
 	       r.replaced ? " (its old content removed)" : "", r.files, r.bytes / MB, links);
+	if (r.schema_to > r.schema_from)
+		printf("  its database upgraded from schema version %d to %d "
+		       "(the backup file keeps version %d)\n", r.schema_from, r.schema_to,
+		       r.schema_from);
 	return 0;
 }

@@ -17,7 +17,7 @@
 
 #include "buf.h"
 #include "links.h"
-#include "db.h"
+#include "db_migrate.h"
 #include "db_ops.h"
 #include "tree.h"
 
@@ -26,6 +26,8 @@
 #define BACKUP_FILE_MODE 0640
 #define BACKUP_DB_NAME   "site.db"
 #define BACKUP_NAME_MAX  96       /* "media/ab/<64>.<ext>" fits, ustar's 100 too */
+#define BACKUP_BUSY_MS   10000    /* a writer's lock, waited for */
+#define BACKUP_WHY_MAX   1024     /* the migration runner's reason */
 
 /* One file of the archive, as the manifest lists it. */
 struct entry {
@@ -244,26 +246,67 @@ static int add_media(void *ctx, const char *const *col)
 	return 0;
 }
 
+/* path opened on a connection of its own, of any schema version (the
+ * programs' db_open wants this release's). */
+static sqlite3 *open_any(const char *path, int flags)
+{
+	sqlite3 *h = NULL;
+	if (sqlite3_open_v2(path, &h, flags, NULL) != SQLITE_OK) {
+		sqlite3_close(h);
+		return NULL;
+	}
+	sqlite3_busy_timeout(h, BACKUP_BUSY_MS);
+	return h;
+}
+
+/* A site of an earlier release is backed up as it is and upgraded when it
+ * is restored; one of a later release is refused both ways: what its
+ * tables mean is not known here.  what: "back it up", "restore it". */
+static int later_release(const char *db_name, int v, const char *what,
+			 char *err, size_t errsz)
+{
+	return fail(err, errsz, "%s has schema version %d, newer than this release's %d: "
+		    "it was written by a later release; %s with that release's programs",
+		    db_name, v, db_schema_version, what);
+}
+
+static int version_ok(sqlite3 *h, const char *db_path, char *err, size_t errsz)
+{
+	int v = db_migrate_version(h, err, errsz);
+	if (v < 0)
+		return -1;
+	if (v > db_schema_version)
+		return later_release(db_path, v, "back it up", err, errsz);
+	if (v < DB_MIGRATE_FIRST_VERSION)
+		return fail(err, errsz, "%s is not a site database (schema version %d)", db_path, v);
+	return 0;
+}
+
 /* The database's consistent copy at snap, and the files it lists. */
 static int snapshot(const char *db_path, const char *snap, struct entries *es,
 		    char *err, size_t errsz)
 {
-	if (db_open(db_path, DB_READONLY) < 0)
+	sqlite3 *h = open_any(db_path, SQLITE_OPEN_READONLY);
+	if (!h)
 		return fail(err, errsz, "cannot open the database %s", db_path);
-	int rc = db_ops_snapshot(snap);
-	db_close();
+	int rc = version_ok(h, db_path, err, errsz) < 0 ? -1 :
+		 db_ops_snapshot_of(h, snap) < 0 ?
+		 fail(err, errsz, "cannot copy the database %s", db_path) : 0;
+	sqlite3_close(h);
 	if (rc < 0)
-		return fail(err, errsz, "cannot copy the database %s", db_path);
+		return -1;
 	/* The copy is read on a connection of its own: what it lists is what
 	 * it holds, whatever the site has done since. */
-	struct entry *db = add_entry(es, BACKUP_DB_NAME, "", 0);
-	if (db_open(snap, DB_READWRITE) < 0)
+	add_entry(es, BACKUP_DB_NAME, "", 0);
+	/* Read-write: a read-only connection to a WAL file would leave its
+	 * -wal and -shm beside the backup. */
+	if (!(h = open_any(snap, SQLITE_OPEN_READWRITE)))
 		return fail(err, errsz, "cannot open the copy %s", snap);
-	rc = db_ops_media(add_media, es);
-	db_close();
+	rc = db_ops_media_of(h, add_media, es);
+	sqlite3_close(h);
 	if (rc < 0)
 		return fail(err, errsz, "cannot list the media files");
-	db = &es->v[0];      /* add_media may have moved the array */
+	struct entry *db = &es->v[0];      /* add_media may have moved the array */
 	if (backup_file_sha256(snap, db->sha256, &db->bytes) < 0)
 		return fail(err, errsz, "cannot read the copy %s", snap);
 	return 0;
@@ -497,6 +540,50 @@ static int extract(struct archive *a, const char *dir, struct entry *e, char *er
 	return rc;
 }
 
+static int db_in(const char *dir, char db[TREE_PATH_MAX])
+{
+	return snprintf(db, TREE_PATH_MAX, "%s/%s", dir, BACKUP_DB_NAME) < TREE_PATH_MAX ? 0 : -1;
+}
+
+#define RESTORED_DB "the backup's " BACKUP_DB_NAME
+
+/* The unpacked database's version, looked at as soon as it is out (it
+ * comes before the media): a later release's backup is refused before
+ * gigabytes of photos are written for nothing.  Anything else wrong with
+ * it is found by upgrade(), once the archive is known to be whole. */
+static int restorable(const char *dir, char *err, size_t errsz)
+{
+	char db[TREE_PATH_MAX], ignored[BACKUP_WHY_MAX];
+	sqlite3 *h = db_in(dir, db) < 0 ? NULL : open_any(db, SQLITE_OPEN_READWRITE);
+	int v = h ? db_migrate_version(h, ignored, sizeof ignored) : -1;
+	sqlite3_close(h);
+	return v > db_schema_version ? later_release(RESTORED_DB, v, "restore it", err, errsz) : 0;
+}
+
+/* A database of an earlier release brought to this release's schema by
+ * the migration runner, in the new directory before it goes into place;
+ * no copy beside it: the backup file is the database as it was. */
+static int upgrade(const char *dir, struct backup_restore_report *rep,
+		   char *err, size_t errsz)
+{
+	char db[TREE_PATH_MAX], why[BACKUP_WHY_MAX] = "";
+	struct db_migrate_result res;
+	if (db_in(dir, db) < 0)
+		return fail(err, errsz, "%s: path too long", dir);
+	enum db_migrate_outcome o = db_migrate_restored(db, db_migrate_builtin,
+			db_migrate_builtin_count, &res, why, sizeof why);
+	rep->schema_from = res.from;
+	rep->schema_to = res.to;
+	if (o == DB_MIGRATE_CURRENT || o == DB_MIGRATE_UPGRADED)
+		return 0;
+	if (o == DB_MIGRATE_NEWER)
+		return later_release(RESTORED_DB, res.from, "restore it", err, errsz);
+	if (res.from < DB_MIGRATE_FIRST_VERSION)
+		return fail(err, errsz, RESTORED_DB " is not a site database: %s", why);
+	return fail(err, errsz, RESTORED_DB " (schema version %d) could not be upgraded "
+		    "to %d: %s", res.from, db_schema_version, why);
+}
+
 static int extract_all(struct archive *a, const char *dir, struct entries *es,
 		       char *err, size_t errsz)
 {
@@ -510,7 +597,8 @@ static int extract_all(struct archive *a, const char *dir, struct entries *es,
 		if (e->seen++ || archive_entry_filetype(h) != AE_IFREG ||
 		    archive_entry_size(h) != e->bytes)
 			return fail(err, errsz, "%s: twice, not a file, or of another size", name);
-		if (extract(a, dir, e, err, errsz) < 0)
+		if (extract(a, dir, e, err, errsz) < 0 ||
+		    (strcmp(name, BACKUP_DB_NAME) == 0 && restorable(dir, err, errsz) < 0))
 			return -1;
 	}
 	if (r != ARCHIVE_EOF)
@@ -616,6 +704,8 @@ int backup_restore(const char *path, const char *dir, int force,
 		return fail(err, errsz, "cannot make a directory in %s: %s", parent, strerror(errno));
 	chmod(tmp, BACKUP_DIR_MODE);
 	int rc = unpack(path, tmp, &es, err, errsz);
+	if (rc == 0)
+		rc = upgrade(tmp, rep, err, errsz);
 	if (rc == 0 && add_layout(tmp) < 0)
 		rc = fail(err, errsz, "cannot make the directories of %s", tmp);
 	if (rc == 0 && finish)

@@ -37,7 +37,9 @@ struct backup_report {
 /* Write the backup of the site whose database is db_path (its media root:
  * the database's directory + "/media") to out_path: built as
  * out_path.tmp-XXXXXX and renamed into place when complete, so out_path is
- * a whole backup or untouched.  Fails (naming the file) when a listed file
+ * a whole backup or untouched.  A site of an earlier schema version is
+ * copied as it is (so a backup can be taken before an upgrade); one of a
+ * later version is refused.  Fails (naming the file) when a listed file
  * is missing or its bytes do not match its size and hash.  0 or -1 (reason
  * in err). */
 int backup_create(const char *db_path, const char *out_path,
@@ -52,15 +54,18 @@ struct backup_restore_report {
 	int files;                  /* media files */
 	long long bytes;            /* all bytes written, database included */
 	int replaced;               /* 1: dir had content (force) and was replaced */
+	int schema_from, schema_to; /* the database's version in the backup, and now */
 };
 
 /* Make the data directory dir from the backup at path: all or nothing.
  * Refuses a dir that exists and is not empty unless force.  Writes into a
  * new directory next to dir, checks every file's size and SHA-256 against
- * the manifest (and that nothing else is in the archive), adds media/tmp,
- * run and log, calls finish (may be NULL), then renames it to dir (a dir
- * that had content is moved aside first and removed after).  0 or -1
- * (reason in err; nothing changed). */
+ * the manifest (and that nothing else is in the archive), upgrades a
+ * database of an earlier release with the migration runner
+ * (db_migrate_restored) and refuses one of a later release, adds
+ * media/tmp, run and log, calls finish (may be NULL), then renames it to
+ * dir (a dir that had content is moved aside first and removed after).
+ * 0 or -1 (reason in err; nothing changed). */
 int backup_restore(const char *path, const char *dir, int force,
 		   backup_finish_fn finish, void *ctx,
 		   struct backup_restore_report *rep, char *err, size_t errsz);

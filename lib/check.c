@@ -256,9 +256,15 @@ static int rule_links(struct run *r)
 	if (db_links_each_edition(on_edition, r) < 0)
 		return -1;
 	r->rep->bad_links += r->bad;
-	if (!r->bad || !(r->flags & LINK_REPAIR))
+	/* A restore sorts the whole tree even when every link is right: the
+	 * archive carries taken-down files under media/, and they must be
+	 * back in the private store before a web server serves the site. */
+	int restore = r->flags & CHECK_REPAIR_LINKS;
+	if (!(r->flags & LINK_REPAIR) || (!r->bad && !restore))
 		return 0;
 	int changed = links_reconcile_all(r->root);
+	if (!r->bad)
+		return changed < 0 ? -1 : 0;
 	r->quiet = 1;
 	r->bad = 0;
 	if (db_links_each_edition(on_edition, r) < 0)

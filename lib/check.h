@@ -19,7 +19,8 @@
 enum check_flags {
 	CHECK_HASHES = 1,       /* read every file and compare its SHA-256 */
 	CHECK_REPAIR = 2,       /* remove orphans, remake the links */
-	CHECK_REPAIR_LINKS = 4, /* remake the links only (a restore) */
+	CHECK_REPAIR_LINKS = 4, /* remake the links and sort the stored files
+				   into media/ and private/ (a restore) */
 };
 
 struct check_report {

@@ -169,8 +169,8 @@ static int backup_name(char *out, size_t n, const char *path, int from)
 	return (size_t)snprintf(out, n, "%s.v%d-%s.bak", path, from, stamp) < n ? 0 : -1;
 }
 
-/* Version check, copy, steps: on an open connection. */
-static enum db_migrate_outcome upgrade(sqlite3 *h, const char *path,
+/* Version check, copy (when copy), steps: on an open connection. */
+static enum db_migrate_outcome upgrade(sqlite3 *h, const char *path, int copy,
 		const struct db_migration *steps, int n,
 		void (*report)(const struct db_migration *m, void *ctx), void *ctx,
 		struct db_migrate_result *res, char *err, size_t errsz)
@@ -193,8 +193,8 @@ static enum db_migrate_outcome upgrade(sqlite3 *h, const char *path,
 	}
 	if (res->from == target)
 		return DB_MIGRATE_CURRENT;
-	if (backup_name(res->backup, sizeof res->backup, path, res->from) < 0 ||
-	    db_migrate_backup(h, path, res->backup, err, errsz) < 0) {
+	if (copy && (backup_name(res->backup, sizeof res->backup, path, res->from) < 0 ||
+	    db_migrate_backup(h, path, res->backup, err, errsz) < 0)) {
 		res->backup[0] = '\0';
 		return DB_MIGRATE_FAILED;
 	}
@@ -204,7 +204,7 @@ static enum db_migrate_outcome upgrade(sqlite3 *h, const char *path,
 	return v < 0 ? DB_MIGRATE_FAILED : DB_MIGRATE_UPGRADED;
 }
 
-enum db_migrate_outcome db_migrate_run(const char *path,
+static enum db_migrate_outcome run(const char *path, int copy,
 		const struct db_migration *steps, int n,
 		void (*report)(const struct db_migration *m, void *ctx), void *ctx,
 		struct db_migrate_result *res, char *err, size_t errsz)
@@ -219,8 +219,23 @@ enum db_migrate_outcome db_migrate_run(const char *path,
 		set_err(err, errsz, path, h);
 	else {
 		sqlite3_busy_timeout(h, DB_MIGRATE_BUSY_MS);
-		o = upgrade(h, path, steps, n, report, ctx, res, err, errsz);
+		o = upgrade(h, path, copy, steps, n, report, ctx, res, err, errsz);
 	}
 	sqlite3_close(h);
 	return o;
+}
+
+enum db_migrate_outcome db_migrate_run(const char *path,
+		const struct db_migration *steps, int n,
+		void (*report)(const struct db_migration *m, void *ctx), void *ctx,
+		struct db_migrate_result *res, char *err, size_t errsz)
+{
+	return run(path, 1, steps, n, report, ctx, res, err, errsz);
+}
+
+enum db_migrate_outcome db_migrate_restored(const char *path,
+		const struct db_migration *steps, int n,
+		struct db_migrate_result *res, char *err, size_t errsz)
+{
+	return run(path, 0, steps, n, NULL, NULL, res, err, errsz);
 }

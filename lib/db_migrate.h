@@ -79,4 +79,12 @@ enum db_migrate_outcome db_migrate_run(const char *path,
 		void (*report)(const struct db_migration *m, void *ctx), void *ctx,
 		struct db_migrate_result *res, char *err, size_t errsz);
 
+/* The same for a database just unpacked from a backup (lib/backup.h),
+ * before it goes into place: no copy is written, since the backup file
+ * holds the database as it was, checked by its hash, and a restore that
+ * fails leaves nothing behind.  res->backup stays "". */
+enum db_migrate_outcome db_migrate_restored(const char *path,
+		const struct db_migration *steps, int n,
+		struct db_migrate_result *res, char *err, size_t errsz);
+
 #endif

@@ -29,7 +29,8 @@ static int each(sqlite3_stmt *q, db_ops_row_fn fn, void *ctx)
 		n++;
 	}
 	if (!stopped && rc != SQLITE_DONE)
-		log_err(sqlite3_sql(q));
+		fprintf(stderr, "db_ops: %s: %s\n", sqlite3_sql(q),
+			sqlite3_errmsg(sqlite3_db_handle(q)));
 	sqlite3_reset(q);
 	return stopped || rc != SQLITE_DONE ? -1 : n;
 }
@@ -107,8 +108,25 @@ int db_ops_foreign_keys(db_ops_row_fn fn, void *ctx)
 
 int db_ops_media(db_ops_row_fn fn, void *ctx)
 {
-	static sqlite3_stmt *st;
-	return each_sql(&st, "SELECT path, sha256, bytes FROM media ORDER BY path", fn, ctx);
+	return db_ops_media_of(db_handle(), fn, ctx);
+}
+
+/* Prepared for the one call: a backup runs it once, on a connection that
+ * may be of any schema version (the media table's three columns are the
+ * first release's). */
+int db_ops_media_of(sqlite3 *h, db_ops_row_fn fn, void *ctx)
+{
+	sqlite3_stmt *q = NULL;
+	if (!h || sqlite3_prepare_v2(h, "SELECT path, sha256, bytes FROM media ORDER BY path",
+				     -1, &q, NULL) != SQLITE_OK) {
+		fprintf(stderr, "db_ops: SELECT FROM media: %s\n",
+			h ? sqlite3_errmsg(h) : "no database");
+		sqlite3_finalize(q);
+		return -1;
+	}
+	int n = each(q, fn, ctx);
+	sqlite3_finalize(q);
+	return n;
 }
 
 int db_ops_unused_media(long long before, db_ops_row_fn fn, void *ctx)

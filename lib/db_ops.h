@@ -27,6 +27,9 @@ int db_ops_foreign_keys(db_ops_row_fn fn, void *ctx);
 
 /* Every media row, by path: path, sha256, bytes. */
 int db_ops_media(db_ops_row_fn fn, void *ctx);
+/* The same on the connection h, whatever its schema version (a backup
+ * copies a site of an earlier release as it is). */
+int db_ops_media_of(sqlite3 *h, db_ops_row_fn fn, void *ctx);
 
 /* Media rows no photo, photo draft or presentation refers to, created before `before`
  * (Unix seconds): id, path. */

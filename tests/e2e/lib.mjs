@@ -4,7 +4,7 @@
 import net from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 
 export const BASE = process.env.BASE_URL || 'http://127.0.0.1:8080';
 export const VARDIR = process.env.VARDIR || '';
@@ -33,6 +33,34 @@ export function freePort() {
 			s.close(() => resolve(port));
 		});
 	});
+}
+
+// The schema version this release's programs need: schema.sql says it.
+export const SCHEMA_VERSION = Number(/PRAGMA\s+user_version\s*=\s*(\d+)/i
+	.exec(fs.readFileSync(path.join(ROOT, 'schema.sql'), 'utf8'))[1]);
+
+// Another site (a data directory of its own) served by deploy/site.sh.
+export const SITE_SH = path.join(ROOT, 'deploy/site.sh');
+export const SITE_START_TIMEOUT_MS = 30000;
+const SITE_PORT_TRIES = 3;
+
+// Start the site of dir on a free loopback port; its base URL.
+export async function startSite(dir) {
+	for (let i = 1; ; i++) {
+		const port = await freePort();
+		try {
+			execFileSync('sh', [SITE_SH, 'start', dir, String(port)],
+				{ cwd: ROOT, timeout: SITE_START_TIMEOUT_MS, stdio: ['ignore', 'pipe', 'pipe'] });
+			return `http://127.0.0.1:${port}`;
+		} catch (e) {
+			if (i === SITE_PORT_TRIES)
+				throw e;
+		}
+	}
+}
+
+export function stopSite(dir) {
+	spawnSync('sh', [SITE_SH, 'stop', dir], { timeout: SITE_START_TIMEOUT_MS });
 }
 
 export function url(p) {

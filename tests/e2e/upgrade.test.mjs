@@ -12,17 +12,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync, execFileSync } from 'node:child_process';
-import { ROOT, REQUEST_TIMEOUT_MS, textOf, freePort } from './lib.mjs';
+import { ROOT, REQUEST_TIMEOUT_MS, textOf, freePort, SCHEMA_VERSION as CURRENT, SITE_SH,
+	SITE_START_TIMEOUT_MS as START_TIMEOUT_MS, startSite, stopSite } from './lib.mjs';
 
 const FIXTURE = path.join(ROOT, 'tests/fixtures/v1');
 const ADMIN = path.join(ROOT, 'cgi-bin/admin');
-const SITE_SH = path.join(ROOT, 'deploy/site.sh');
-const START_TIMEOUT_MS = 30000;
-const PORT_TRIES = 3;
-
-// The schema version this release's programs need: schema.sql says it.
-const CURRENT = Number(/PRAGMA\s+user_version\s*=\s*(\d+)/i
-	.exec(fs.readFileSync(path.join(ROOT, 'schema.sql'), 'utf8'))[1]);
 
 // A copy of the fixture as a data directory (git keeps no empty
 // directories; the first release's init made media/tmp).
@@ -78,22 +72,12 @@ describe('a site of the first release', () => {
 				' JOIN media w ON w.id = f.web_id'),
 		};
 		migrated = migrate(db);
-		for (let i = 0; i < PORT_TRIES && !base; i++) {
-			const port = await freePort();
-			try {
-				execFileSync('sh', [SITE_SH, 'start', path.join(dir, 'var'), String(port)],
-					{ cwd: ROOT, timeout: START_TIMEOUT_MS, stdio: ['ignore', 'pipe', 'pipe'] });
-				base = `http://127.0.0.1:${port}`;
-			} catch (e) {
-				if (i + 1 === PORT_TRIES)
-					throw e;
-			}
-		}
+		base = await startSite(path.join(dir, 'var'));
 	});
 
 	after(() => {
 		if (dir) {
-			spawnSync('sh', [SITE_SH, 'stop', path.join(dir, 'var')], { timeout: START_TIMEOUT_MS });
+			stopSite(path.join(dir, 'var'));
 			fs.rmSync(dir, { recursive: true, force: true });
 		}
 	});

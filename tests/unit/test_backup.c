@@ -15,6 +15,7 @@
 #include <sodium.h>
 
 #include "backup.h"
+#include "db_migrate.h"
 #include "ops_fixture.h"
 
 static struct ops_site site;
@@ -72,26 +73,40 @@ static void make_backup(const char *name, char path[TREE_PATH_MAX])
 	assert_int_equal(backup_create(site.db, path, &r, err, sizeof err), 0);
 }
 
-/* A tar of our own: the manifest text, then (name, data) pairs. */
-static void write_tar(const char *path, const char *manifest, const char *const *files, int n)
+static void put_entry(struct archive *a, const char *name, const void *data, size_t len)
+{
+	struct archive_entry *e = archive_entry_new();
+	archive_entry_set_pathname(e, name);
+	archive_entry_set_size(e, (la_int64_t)len);
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0640);
+	archive_write_header(a, e);
+	archive_write_data(a, data, len);
+	archive_entry_free(e);
+}
+
+static struct archive *tar_open(const char *path)
 {
 	struct archive *a = archive_write_new();
 	archive_write_set_format_pax_restricted(a);
 	assert_int_equal(archive_write_open_filename(a, path), ARCHIVE_OK);
-	for (int i = -1; i < n; i++) {
-		const char *name = i < 0 ? BACKUP_MANIFEST : files[2 * i];
-		const char *data = i < 0 ? manifest : files[2 * i + 1];
-		struct archive_entry *e = archive_entry_new();
-		archive_entry_set_pathname(e, name);
-		archive_entry_set_size(e, (la_int64_t)strlen(data));
-		archive_entry_set_filetype(e, AE_IFREG);
-		archive_entry_set_perm(e, 0640);
-		archive_write_header(a, e);
-		archive_write_data(a, data, strlen(data));
-		archive_entry_free(e);
-	}
+	return a;
+}
+
+static void tar_close(struct archive *a)
+{
 	archive_write_close(a);
 	archive_write_free(a);
+}
+
+/* A tar of our own: the manifest text, then (name, data) pairs. */
+static void write_tar(const char *path, const char *manifest, const char *const *files, int n)
+{
+	struct archive *a = tar_open(path);
+	put_entry(a, BACKUP_MANIFEST, manifest, strlen(manifest));
+	for (int i = 0; i < n; i++)
+		put_entry(a, files[2 * i], files[2 * i + 1], strlen(files[2 * i + 1]));
+	tar_close(a);
 }
 
 static void sha_of(const char *s, char hex[65])
@@ -354,6 +369,122 @@ static void backup_fails_on_a_changed_file(void **state)
 	fclose(f);
 }
 
+/* ---- backups of other releases ---- */
+
+/* The first release's backup (tests/fixtures/v1-backup/, written by that
+ * release's own `admin backup`) and sites of schema version 1. */
+#define V1_BACKUP  "tests/fixtures/v1-backup/site-v1.tar"
+#define V1_SITE    "tests/fixtures/v1"
+#define V1_FILES   26
+
+static int user_version(const char *db)
+{
+	sqlite3 *h = NULL;
+	sqlite3_stmt *q = NULL;
+	int v = -1;
+	if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(h, "PRAGMA user_version", -1, &q, NULL) == SQLITE_OK &&
+	    sqlite3_step(q) == SQLITE_ROW)
+		v = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	sqlite3_close(h);
+	return v;
+}
+
+/* dir restored from an earlier release's backup: upgraded to this
+ * release's schema, with no copy of the old database beside it. */
+static void assert_upgraded(const char *dir, const struct backup_restore_report *r)
+{
+	char db[TREE_PATH_MAX], cmd[TREE_PATH_MAX + 64];
+	assert_int_equal(r->schema_from, 1);
+	assert_int_equal(r->schema_to, db_schema_version);
+	ops_join(db, dir, "site.db");
+	assert_int_equal(user_version(db), db_schema_version);
+	snprintf(cmd, sizeof cmd, "ls -a '%s' | grep -q '[.]bak$'", dir);
+	assert_int_not_equal(system(cmd), 0);
+}
+
+static void restore_upgrades_a_backup_of_the_first_release(void **state)
+{
+	(void)state;
+	struct backup_restore_report r;
+	char dir[TREE_PATH_MAX], err[512] = "";
+	in_out("v1", dir);
+	assert_int_equal(backup_restore(V1_BACKUP, dir, 0, NULL, NULL, &r, err, sizeof err), 0);
+	assert_int_equal(r.files, V1_FILES);
+	assert_upgraded(dir, &r);
+}
+
+static void backup_takes_a_site_of_an_earlier_release_as_it_is(void **state)
+{
+	(void)state;
+	struct backup_report b;
+	struct backup_restore_report r;
+	char copy[TREE_PATH_MAX], db[TREE_PATH_MAX], tar[TREE_PATH_MAX], dir[TREE_PATH_MAX];
+	char cmd[2 * TREE_PATH_MAX], err[512] = "";
+	in_out("v1site", copy);
+	snprintf(cmd, sizeof cmd, "cp -R '%s' '%s'", V1_SITE, copy);
+	assert_int_equal(system(cmd), 0);
+	ops_join(db, copy, "site.db");
+	in_out("v1.tar", tar);
+	assert_int_equal(backup_create(db, tar, &b, err, sizeof err), 0);
+	assert_int_equal(b.files, V1_FILES);
+	assert_int_equal(user_version(db), 1);         /* the site itself untouched */
+	in_out("v1again", dir);
+	assert_int_equal(backup_restore(tar, dir, 0, NULL, NULL, &r, err, sizeof err), 0);
+	assert_upgraded(dir, &r);
+}
+
+static void backup_refuses_a_later_release(void **state)
+{
+	(void)state;
+	struct backup_report b;
+	char tar[TREE_PATH_MAX], sql[64], err[512] = "";
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", db_schema_version + 1);
+	assert_int_equal(ops_sql(site.db, sql), 0);
+	in_out("later.tar", tar);
+	int before = count_entries(out);
+	int rc = backup_create(site.db, tar, &b, err, sizeof err);
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", db_schema_version);
+	ops_sql(site.db, sql);
+	assert_int_equal(rc, -1);
+	assert_non_null(strstr(err, "newer than this release's"));
+	assert_int_equal(count_entries(out), before);
+}
+
+/* A backup whose database says a later schema version: refused with the
+ * reason, nothing written. */
+static void restore_refuses_a_backup_of_a_later_release(void **state)
+{
+	(void)state;
+	char later[TREE_PATH_MAX], tar[TREE_PATH_MAX], dir[TREE_PATH_MAX], sql[64];
+	char manifest[512], sha[65], err[512] = "";
+	struct backup_restore_report r;
+	long long bytes;
+	in_out("later.db", later);
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", db_schema_version + 1);
+	assert_int_equal(ops_sql(later, sql), 0);
+	assert_int_equal(backup_file_sha256(later, sha, &bytes), 0);
+	FILE *f = fopen(later, "rb");
+	assert_non_null(f);
+	char *data = malloc((size_t)bytes);
+	assert_int_equal(fread(data, 1, (size_t)bytes, f), (size_t)bytes);
+	fclose(f);
+	snprintf(manifest, sizeof manifest, BACKUP_MAGIC "\n%s %lld site.db\n", sha, bytes);
+	in_out("later-backup.tar", tar);
+	struct archive *a = tar_open(tar);
+	put_entry(a, BACKUP_MANIFEST, manifest, strlen(manifest));
+	put_entry(a, "site.db", data, (size_t)bytes);
+	tar_close(a);
+	free(data);
+	in_out("later", dir);
+	int before = count_entries(out);
+	assert_int_equal(backup_restore(tar, dir, 0, NULL, NULL, &r, err, sizeof err), -1);
+	assert_non_null(strstr(err, "newer than this release's"));
+	assert_non_null(strstr(err, "later release"));
+	assert_nothing_left(dir, before);
+}
+
 static void media_names(void **state)
 {
 	(void)state;
@@ -388,6 +519,10 @@ int main(void)
 		cmocka_unit_test(a_failing_finish_changes_nothing),
 		cmocka_unit_test(backup_fails_on_a_missing_file_and_leaves_nothing),
 		cmocka_unit_test(backup_fails_on_a_changed_file),
+		cmocka_unit_test(restore_upgrades_a_backup_of_the_first_release),
+		cmocka_unit_test(backup_takes_a_site_of_an_earlier_release_as_it_is),
+		cmocka_unit_test(backup_refuses_a_later_release),
+		cmocka_unit_test(restore_refuses_a_backup_of_a_later_release),
 		cmocka_unit_test(media_names),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

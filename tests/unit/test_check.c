@@ -190,6 +190,29 @@ static void an_unpublished_editions_link_must_go(void **state)
 	assert_int_equal(run(0, &r), 0);
 }
 
+/* Every link right, but a photo in the trash whose files still lie in
+ * media/ (as a restored archive has them): a restore's repair moves them
+ * to the private store. */
+static void a_restore_takes_down_what_is_in_the_trash(void **state)
+{
+	(void)state;
+	struct check_report r;
+	char served[TREE_PATH_MAX], kept[TREE_PATH_MAX], rel[160];
+	assert_int_equal(ops_sql(site.db, "UPDATE photo SET deleted_at = 1000"), 0);
+	assert_int_equal(run(CHECK_REPAIR_LINKS, &r), 0);
+	const struct store_file *fs[] = { &site.web, &site.thumb };
+	for (int i = 0; i < 2; i++) {
+		media_file(fs[i], served);
+		snprintf(rel, sizeof rel, "private/%s", fs[i]->path);
+		ops_path(&site, rel, kept);
+		assert_int_equal(access(served, F_OK), -1);
+		assert_int_equal(access(kept, F_OK), 0);
+	}
+	media_file(&site.pdf, served);
+	assert_int_equal(access(served, F_OK), 0);
+	assert_int_equal(run(CHECK_HASHES, &r), 0);
+}
+
 static void an_unknown_link_is_found(void **state)
 {
 	(void)state;
@@ -238,6 +261,7 @@ int main(void)
 		T(temp_files_are_not_orphans),
 		T(an_unused_row_is_removed_with_its_file),
 		T(a_missing_link_is_remade),
+		T(a_restore_takes_down_what_is_in_the_trash),
 		T(an_unpublished_editions_link_must_go),
 		T(an_unknown_link_is_found),
 		T(a_broken_foreign_key_is_found),

@@ -213,6 +213,25 @@ static void test_run_writes_a_copy_first(void **state)
 	sqlite3_close(c);
 }
 
+/* A restore upgrades the database it unpacked: the backup file is the
+ * copy, so nothing is written beside it. */
+static void test_restored_database_is_upgraded_without_a_copy(void **state)
+{
+	(void)state;
+	struct db_migrate_result r;
+	char err[512] = "", cmd[256];
+	assert_int_equal(db_migrate_restored(path, three, 3, &r, err, sizeof err),
+			 DB_MIGRATE_UPGRADED);
+	assert_int_equal(r.from, 1);
+	assert_int_equal(r.to, 4);
+	assert_string_equal(r.backup, "");
+	snprintf(cmd, sizeof cmd, "ls '%s' | grep -q '[.]bak$'", dir);
+	assert_int_not_equal(system(cmd), 0);
+	sqlite3 *h = open_db();
+	assert_int_equal(query(h, "PRAGMA user_version"), 4);
+	sqlite3_close(h);
+}
+
 static void test_run_on_current_database_changes_nothing(void **state)
 {
 	(void)state;
@@ -351,6 +370,7 @@ int main(void)
 		T(test_dangling_foreign_key_is_refused),
 		T(test_numbering_must_have_no_gap),
 		T(test_run_writes_a_copy_first),
+		T(test_restored_database_is_upgraded_without_a_copy),
 		T(test_run_on_current_database_changes_nothing),
 		T(test_run_refuses_a_newer_database),
 		T(test_run_never_creates_a_database),
