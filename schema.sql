@@ -35,7 +35,8 @@ CREATE TABLE site (
 	imprint_de_md      TEXT NOT NULL DEFAULT '',
 	imprint_de_html    TEXT NOT NULL DEFAULT '',
 	privacy_de_md      TEXT NOT NULL DEFAULT '',
-	privacy_de_html    TEXT NOT NULL DEFAULT ''
+	privacy_de_html    TEXT NOT NULL DEFAULT '',
+	base_url           TEXT NOT NULL DEFAULT ''  -- public base URL, lib/url.h; '': not configured
 );
 
 CREATE TABLE edition (
@@ -275,4 +276,4 @@ CREATE TRIGGER search_video_del AFTER DELETE ON video BEGIN
 	DELETE FROM search_index WHERE rowid = old.id * 8 + 5;
 END;
 
-PRAGMA user_version = 5;
+PRAGMA user_version = 6;

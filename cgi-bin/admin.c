@@ -125,6 +125,7 @@ static const struct admin_cmd commands[] = {
 	{ "backup", admin_cmd_backup, "backup [--db PATH] FILE   the database and its media files in one tar file" },
 	{ "restore", admin_cmd_restore, "restore FILE DIR [--force]   a data directory from a backup, every hash checked" },
 	{ "export", admin_cmd_export, "export [--db PATH] [--templates DIR] DIR   the public site as static files" },
+	{ "site", admin_cmd_site, "site [--db PATH] [--base-url URL]   show the site's public base URL, or set it (\"\" unsets)" },
 	{ "check", admin_cmd_check, "check [--db PATH] [--hashes] [--repair]   exit 0 when database and files agree, 3 when not" },
 };
 

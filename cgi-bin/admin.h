@@ -138,6 +138,9 @@ int admin_cmd_backup(int argc, char **argv);
 int admin_cmd_restore(int argc, char **argv);
 int admin_cmd_check(int argc, char **argv);
 int admin_cmd_export(int argc, char **argv);
+/* `admin site`: show the settings the command line can change, or set the
+ * public base URL (admin_site.c). */
+int admin_cmd_site(int argc, char **argv);
 /* A command line's --db PATH (or --db=PATH), taken out of argv; else
  * $SITE_DB, else var/site.db (the servers' default). */
 const char *admin_db_option(int *argc, char **argv);

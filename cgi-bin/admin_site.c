@@ -1,12 +1,16 @@
 /* admin_site: the site settings - name, background, contact, imprint,
- * privacy. */
+ * privacy, the public base URL - and `admin site` on the command line. */
 #include "admin.h"
 #include "db.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "db_admin.h"
 #include "md.h"
+#include "url.h"
 
 static enum db_result load(struct admin_ctx *c, struct tmpl_vars *row)
 {
@@ -19,6 +23,7 @@ static const struct admin_version version = { "site.xml", "page", load, {
 	{ "contact_name", "Contact name" }, { "contact_role", "Contact role" },
 	{ "contact_phone", "Contact phone" }, { "contact_email", "Contact e-mail" },
 	{ "imprint_md", "Imprint" }, { "privacy_md", "Privacy notice" },
+	{ "base_url", "Public address" },
 	{ NULL, NULL } } };
 
 void admin_site_get(struct admin_ctx *c)
@@ -58,8 +63,19 @@ static int home_year(struct admin_ctx *c)
 	return -1;
 }
 
+/* The public base URL in its normal form (lib/url.h) into out; a refusal
+ * marks the field with url_base_normal's reason. */
+static void base_url(struct admin_ctx *c, char *out, size_t outsz)
+{
+	const char *in = admin_field(c, "base_url", 0, URL_BASE_MAX + 16);
+	const char *why = url_base_normal(in, out, outsz);
+	if (why)
+		admin_invalid(c, "base_url", 422, "%s", why);
+}
+
 void admin_site_post(struct admin_ctx *c)
 {
+	char url[URL_BASE_MAX + 1];
 	struct buf bg = BUF_INIT, imp = BUF_INIT, priv = BUF_INIT;
 	struct db_admin_site s = {
 		.name = admin_field(c, "name", 1, ADMIN_TEXT_MAX),
@@ -75,6 +91,7 @@ void admin_site_post(struct admin_ctx *c)
 		.press_email = admin_field(c, "press_email", 0, ADMIN_TEXT_MAX),
 	};
 	int home = home_year(c);
+	base_url(c, url, sizeof url);
 	if (db_admin_home_choices(c->v, "home_choices") < 0)
 		admin_invalid(c, "home_year", 500, "The editions could not be read.");
 	check_email(c, "contact_email", s.contact_email);
@@ -88,7 +105,8 @@ void admin_site_post(struct admin_ctx *c)
 	if (c->invalid)
 		admin_site_form(c);
 	else if (admin_begin_version(c, &version) == 0) {
-		if (db_admin_site_update(&s) != DB_FOUND || db_admin_home_set(home) != DB_FOUND)
+		if (db_admin_site_update(&s) != DB_FOUND || db_admin_home_set(home) != DB_FOUND ||
+		    db_admin_base_url_set(url) != DB_FOUND)
 			admin_abort(c);
 		else if (admin_commit(c, "update", "site", "") == 0)
 			admin_redirect_done(c, "/admin/site", ADMIN_DONE_SAVED, -1, 0, 0);
@@ -96,4 +114,56 @@ void admin_site_post(struct admin_ctx *c)
 	buf_free(&bg);
 	buf_free(&imp);
 	buf_free(&priv);
+}
+
+/* ---- the command line: admin site [--db PATH] [--base-url URL] ---- */
+
+static int set_base_url(const char *in)
+{
+	char url[URL_BASE_MAX + 1];
+	const char *why = url_base_normal(in, url, sizeof url);
+	if (why) {
+		fprintf(stderr, "admin site: --base-url %s: %s\n", in, why);
+		return 1;
+	}
+	if (db_begin() < 0 || db_admin_base_url_set(url) != DB_FOUND ||
+	    db_admin_changed("cli", "update", "site", "base_url", time(NULL)) < 0 ||
+	    db_commit() < 0) {
+		db_rollback();
+		fprintf(stderr, "admin site: the base URL could not be saved (above why)\n");
+		return 1;
+	}
+	printf("base_url\t%s\n", url);
+	return 0;
+}
+
+static int show(void)
+{
+	struct tmpl_vars *v = tmpl_vars_new();
+	int rc = db_admin_site(v) == DB_FOUND ? 0 : 1;
+	if (rc == 0)
+		printf("name\t%s\nbase_url\t%s\n", tmpl_get(v, "name"), tmpl_get(v, "base_url"));
+	else
+		fprintf(stderr, "admin site: the site settings could not be read\n");
+	tmpl_vars_free(v);
+	return rc;
+}
+
+int admin_cmd_site(int argc, char **argv)
+{
+	const char *path = admin_db_option(&argc, argv);
+	const char *url = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--base-url") == 0 && i + 1 < argc && !url)
+			url = argv[++i];
+		else
+			return -1;
+	}
+	if (db_open(path, DB_READWRITE) < 0) {
+		fprintf(stderr, "admin site: cannot open %s\n", path);
+		return 1;
+	}
+	int rc = url ? set_base_url(url) : show();
+	db_close();
+	return rc;
 }

@@ -14,6 +14,11 @@ static void edition(struct http_req *r, struct http_resp *w, int year)
 	 * failure there is a 500 like anywhere else. */
 	enum db_result rc = year ? page_edition(v, year, PAGE_OVERVIEW, "en")
 				 : page_layout(v, 0, PAGE_OVERVIEW, "en");
+	char path[16];
+	/* / shows an edition's page: that page's address is the canonical one. */
+	snprintf(path, sizeof path, "/%04d/", year);
+	if (year && rc == DB_FOUND)
+		page_canonical(v, path);
 	page_answer(r, w, rc, "home.xml", v);
 }
 

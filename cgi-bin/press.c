@@ -18,6 +18,7 @@ static void missing(struct http_req *r, struct http_resp *w,
 	}
 	tmpl_set(v, "missing", "1");
 	tmpl_set(v, "cur_press", "");   /* the tab links the other language */
+	page_canonical(v, NULL);        /* a 404 names no address as its own */
 	w->status = 404;
 	page_render(w, "press.xml", v);
 }

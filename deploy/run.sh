@@ -30,7 +30,14 @@ if [ -f "$VARDIR/site.db" ] && [ -x "$ROOT/cgi-bin/admin" ]; then
 			"--db $VARDIR/site.db removes orphans and remakes links" >&2
 fi
 
+new_site=1
+[ -f "$VARDIR/site.db" ] && new_site=0
 sh "$ROOT/deploy/site.sh" start "$VARDIR" "$PORT"
+# The demo content's base URL names port 8080; a new site on another port
+# names its own (Site settings change it later).
+if [ "$new_site" -eq 1 ] && [ "$PORT" != 8080 ]; then
+	"$ROOT/cgi-bin/admin" site --base-url "http://127.0.0.1:$PORT" --db "$VARDIR/site.db" >/dev/null
+fi
 
 # The first run makes the administrator "admin": with ADMIN_PASSWORD when
 # it is set, otherwise with a random password shown this once.

@@ -585,7 +585,7 @@ enum db_result db_site(struct tmpl_vars *v, const char *lang)
 		"  '/', ''), '(', ''), ')', '') END AS press_tel,"
 		" press_email,"
 		" CASE WHEN press_email = '' THEN '' ELSE 'mailto:' || press_email END"
-		"  AS press_mailto"
+		"  AS press_mailto, base_url"
 		" FROM site WHERE id = 1");
 	if (!q)
 		return DB_FAILED;

@@ -104,7 +104,8 @@ void db_rollback(void);
  * contact_tel (the phone as a tel: URI, RFC 3966), contact_email,
  * contact_mailto, imprint_html and imprint_lang, privacy_html and
  * privacy_lang, press_name, press_phone, press_tel, press_email,
- * press_mailto. */
+ * press_mailto, base_url (lib/url.h: "" or "https://host[/path]",
+ * no trailing slash). */
 enum db_result db_site(struct tmpl_vars *v, const char *lang);
 
 /* Published editions, newest first, into `list`.  Each row sets: year,

@@ -114,7 +114,7 @@ enum db_result db_admin_site(struct tmpl_vars *v)
 	return db_fill(db_prepare(&st,
 		"SELECT name, background_md, contact_name, contact_role,"
 		" contact_phone, contact_email, imprint_md, privacy_md,"
-		" press_name, press_email, press_phone"
+		" press_name, press_email, press_phone, base_url"
 		" FROM site WHERE id = 1"), v);
 }
 
@@ -154,6 +154,16 @@ enum db_result db_admin_home_set(int year)
 	if (!q)
 		return DB_FAILED;
 	bind_id_or_null(q, 1, year);
+	return db_result_rows(run(q));
+}
+
+enum db_result db_admin_base_url_set(const char *url)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st, "UPDATE site SET base_url = ?1 WHERE id = 1");
+	if (!q)
+		return DB_FAILED;
+	bind_text(q, 1, url);
 	return db_result_rows(run(q));
 }
 

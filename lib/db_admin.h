@@ -64,6 +64,9 @@ int db_admin_site_create(time_t now);
 int db_admin_home_choices(struct tmpl_vars *v, const char *list);
 /* The edition / shows; 0: the newest published one.  DB_FOUND or DB_FAILED. */
 enum db_result db_admin_home_set(int year);
+/* The public base URL, already in url_base_normal()'s form ("" for none).
+ * DB_FOUND, DB_MISSING (no site row) or DB_FAILED. */
+enum db_result db_admin_base_url_set(const char *url);
 
 /* ---- admins, for the command line ---- */
 

@@ -23,6 +23,7 @@
 #include "pdf.h"
 #include "image.h"
 #include "demogen.h"
+#include "url.h"
 
 #define DEMO_DIR_MODE     0755   /* nginx reads media/, reaches run/ */
 #define DEMO_TMP_MODE     0750   /* half-written uploads: ours only */
@@ -407,6 +408,21 @@ static int site_row(struct demo_ctx *c, const struct db_admin_site *s)
 	return -1;
 }
 
+/* <base-url>, checked as the admin's form checks it. */
+static int base_url(struct demo_ctx *c, xmlNode *n, struct pool *p)
+{
+	char url[URL_BASE_MAX + 1];
+	const char *in = child_text(p, n, "base-url");
+	const char *why = url_base_normal(in ? in : "", url, sizeof url);
+	if (why)
+		return fail_at(c, n, why);
+	if (db_admin_base_url_set(url) != DB_FOUND) {
+		snprintf(c->err, c->errsz, "site: %s", db_reason());
+		return -1;
+	}
+	return 0;
+}
+
 static int site(struct demo_ctx *c, xmlNode *n, struct pool *keep)
 {
 	struct pool p = { NULL, 0, 0 };
@@ -428,7 +444,7 @@ static int site(struct demo_ctx *c, xmlNode *n, struct pool *keep)
 	else if (md_field(c, &p, n, "background", &s.background_md, &s.background_html) == 0 &&
 		 md_field(c, &p, n, "imprint", &s.imprint_md, &s.imprint_html) == 0 &&
 		 md_field(c, &p, n, "privacy", &s.privacy_md, &s.privacy_html) == 0 &&
-		 site_row(c, &s) == 0)
+		 site_row(c, &s) == 0 && base_url(c, n, &p) == 0)
 		rc = 0;
 	c->site_name = s.name;
 	pool_free(&p);

@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "db.h"
 #include "serve.h"
+#include "url.h"
 
 #define PAGE_VERSION_DAYS 65536   /* days before the day part repeats */
 #define PAGE_VERSION_DUE  1024    /* scheduled releases due, before that part repeats */
@@ -26,6 +27,10 @@ static char *tmpl_files[PAGE_TMPL_MAX];
 static struct tmpl *tmpls[PAGE_TMPL_MAX];
 static size_t ntmpl;
 static struct tmpl_vars *vars;
+/* The request being answered (page_main's wrapper sets it): the layout
+ * takes the page's own address from it, so no program passes it along. */
+static const struct http_req *cur_req;
+static void (*prog_handle)(struct http_req *, struct http_resp *);
 
 static int is_page_template(const char *name)
 {
@@ -150,6 +155,22 @@ static void set_section(struct tmpl_vars *v, enum page_section sec)
 		tmpl_set(v, names[sec], "page");
 }
 
+void page_canonical(struct tmpl_vars *v, const char *path)
+{
+	const char *base = tmpl_get(v, "base_url");
+	char url[URL_BASE_MAX + HTTP_PATH_MAX + PAGE_QUERY_MAX];
+	tmpl_set(v, "canonical_path", path);
+	/* Without a configured base URL no canonical link at all: a relative
+	 * one would resolve against whichever host served the page (a test
+	 * port, a mirror, the export on a CDN) and so name every copy as the
+	 * original - the opposite of what it is for (RFC 6596 5). */
+	if (!base || !*base || !path ||
+	    (size_t)snprintf(url, sizeof url, "%s%s", base, path) >= sizeof url)
+		tmpl_set(v, "canonical", "");
+	else
+		tmpl_set(v, "canonical", url);
+}
+
 enum db_result page_layout(struct tmpl_vars *v, int year,
 		enum page_section sec, const char *lang)
 {
@@ -159,8 +180,14 @@ enum db_result page_layout(struct tmpl_vars *v, int year,
 	/* The edition's link in the main navigation is the current page only
 	 * on the edition's home; below it, it marks the current set (WAI-ARIA
 	 * 1.2, aria-current="true"). */
-	if (db_site(v, lang) != DB_FOUND ||
-	    db_editions(v, "editions", year, sec == PAGE_OVERVIEW ? "page" : "true") < 0)
+	if (db_site(v, lang) != DB_FOUND) {
+		tmpl_set(v, "base_url", "");
+		page_canonical(v, NULL);
+		return DB_FAILED;
+	}
+	/* An error page is no address of its own: no canonical. */
+	page_canonical(v, sec == PAGE_OTHER || !cur_req ? NULL : cur_req->path);
+	if (db_editions(v, "editions", year, sec == PAGE_OVERVIEW ? "page" : "true") < 0)
 		return DB_FAILED;
 	return DB_FOUND;
 }
@@ -199,14 +226,22 @@ void page_answer(struct http_req *r, struct http_resp *w, enum db_result rc,
 		page_error(r, w, rc == DB_MISSING ? 404 : 500);
 }
 
+static void page_handle(struct http_req *r, struct http_resp *w)
+{
+	cur_req = r;
+	prog_handle(r, w);
+	cur_req = NULL;
+}
+
 int page_main(int argc, char **argv, const char *name,
 	      void (*handle)(struct http_req *, struct http_resp *))
 {
+	prog_handle = handle;
 	struct serve_page p = {
 		.name = name,
 		.init = page_init,
 		.open = page_open,
-		.handle = handle,
+		.handle = page_handle,
 		.error = page_error,
 		.version = page_version,
 	};
@@ -300,6 +335,9 @@ void page_pager(struct tmpl_vars *v, int year, int page, int pages)
 		tmpl_set(row, "url", url);
 		tmpl_set(row, "current", i == page ? "page" : "");
 	}
+	/* ?page=N is part of what the page is: its canonical keeps it. */
+	page_url(url, sizeof url, year, page);
+	page_canonical(v, url);
 	page_url(url, sizeof url, year, page - 1);
 	tmpl_set(v, "prev_url", page > 1 ? url : "");
 	page_url(url, sizeof url, year, page + 1);

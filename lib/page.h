@@ -14,6 +14,7 @@
 #define GALLERY_PAGE_SIZE 48    /* thumbnails per gallery page */
 #define PAGE_NUM_MAX 100000     /* ?page= above this is refused as malformed */
 #define PAGE_ID_MAX  2147483647L /* a row id in a URL: SQLite's ids stay far below */
+#define PAGE_QUERY_MAX 32       /* the part of a query that names a page: "?page=N" */
 
 /* Where a page sits in the navigation: decides which link carries
  * aria-current. */
@@ -46,9 +47,27 @@ struct tmpl_vars *page_vars(void);
  * nav_current) and the section markers cur_overview, cur_press,
  * cur_presentations, cur_gallery, cur_imprint, cur_privacy, cur_search ("page" on the
  * current one).  year is the edition shown, 0 for none.  DB_FOUND, or
- * DB_FAILED (the site row is part of the layout: without it, a 500). */
+ * DB_FAILED (the site row is part of the layout: without it, a 500).
+ *
+ * The page's addresses (stable names: templates and other modules build
+ * on them):
+ *   base_url        the configured public base URL, "https://host[/path]"
+ *                   without a trailing slash (lib/url.h), "" when none is
+ *                   configured; an absolute address is ${base_url}/PATH.
+ *   canonical_path  the page's own path, root-relative, with the query
+ *                   only where it names the page (the gallery's ?page=N
+ *                   for N > 1; never the search's q); "" on error pages.
+ *   canonical       base_url + canonical_path, absolute; "" when base_url
+ *                   is empty or on an error page (then no canonical link
+ *                   is written at all: see page_canonical). */
 enum db_result page_layout(struct tmpl_vars *v, int year, enum page_section sec,
 		const char *lang);
+
+/* Set canonical_path to path (NULL: none) and canonical to the absolute
+ * address made from base_url, which v must hold already (page_layout does
+ * both; a program calls it again when its page's address differs from the
+ * request's path, as the gallery's pager does). */
+void page_canonical(struct tmpl_vars *v, const char *path);
 
 /* An edition's page: db_edition plus the layout.  DB_FOUND, DB_MISSING
  * (no such published edition: answer 404) or DB_FAILED (answer 500). */

@@ -39,6 +39,11 @@ started=0 try=0
 while [ $try -lt $PORT_TRIES ]; do
 	try=$((try + 1))
 	PORT=$(free_port) || continue
+	# The pages' absolute addresses (canonical, hreflang) name the port
+	# the tests reach them at; set before the start, whose first requests
+	# nginx's microcache keeps for a second.
+	[ -f "$VARDIR/site.db" ] || SITE_SCHEMA=$ROOT/schema.sql ./cgi-bin/admin init "$VARDIR" >/dev/null || break
+	./cgi-bin/admin site --base-url "http://127.0.0.1:$PORT" --db "$VARDIR/site.db" >/dev/null || break
 	if sh deploy/site.sh start "$VARDIR" "$PORT"; then
 		started=1
 		break

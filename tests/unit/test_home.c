@@ -102,11 +102,41 @@ static void test_broken_database_is_500_not_404(void **state)
 	}
 }
 
+/* With a base URL, each page names its absolute address; the error page
+ * names none. */
+static void test_canonical_is_base_url_and_path(void **state)
+{
+	(void)state;
+	char out[65536], err[4096];
+	assert_int_equal(fixture_exec(db_file,
+		"UPDATE site SET base_url = 'https://sym.example/x'"), SQLITE_OK);
+	get("/imprint", out, sizeof out, err, sizeof err);
+	assert_non_null(strstr(out, "<link rel=\"canonical\" href=\"https://sym.example/x/imprint\">"));
+	get("/no-such-page", out, sizeof out, err, sizeof err);
+	assert_status(out, "Status: 404");
+	assert_null(strstr(out, "rel=\"canonical\""));
+}
+
+/* Without one, no canonical link at all (page_canonical says why). */
+static void test_no_base_url_no_canonical(void **state)
+{
+	(void)state;
+	char out[65536], err[4096];
+	assert_int_equal(fixture_exec(db_file, "UPDATE site SET base_url = ''"), SQLITE_OK);
+	get("/privacy", out, sizeof out, err, sizeof err);
+	assert_status(out, "Status: 200");
+	assert_null(strstr(out, "rel=\"canonical\""));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_imprint_is_200, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_broken_database_is_500_not_404,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_canonical_is_base_url_and_path,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_base_url_no_canonical,
 						setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
