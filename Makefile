@@ -145,15 +145,20 @@ SBINDIR    ?= $(PREFIX)/sbin
 UNITDIR    ?= $(PREFIX)/lib/systemd/system
 VARDIR     ?= /var/lib/symposium
 RUNDIR     ?= /run/symposium
+BACKUPDIR  ?= /var/backups/symposium
+# The logrotate snippet: ready to copy from here (the package puts it in
+# /etc/logrotate.d).
+LOGROTATEDIR ?= $(DATADIR)/logrotate
 BYPASS_RATE ?= 20
 INSTALL    ?= install
 ALL_PROGRAMS := $(shell sh deploy/gen.sh programs)
 MANPAGES   = man/symposium.8 man/symposium-admin.8
 NGINX_CONF = symposium-http.conf fastcgi.conf security-headers.conf pdf-headers.conf \
 	export.conf export-headers.conf
-UNITS      = symposium@.service symposium@.socket
+UNITS      = symposium@.service symposium@.socket symposium-backup.service symposium-backup.timer
 # What install writes, each path relative to DESTDIR (uninstall's list).
-INSTALLED  = $(ALL_PROGRAMS:%=$(LIBDIR)/%) $(SBINDIR)/symposium-admin \
+INSTALLED  = $(ALL_PROGRAMS:%=$(LIBDIR)/%) $(LIBDIR)/symposium-backup $(SBINDIR)/symposium-admin \
+	$(LOGROTATEDIR)/symposium \
 	$(DATADIR)/schema.sql $(DATADIR)/programs.tsv $(DATADIR)/demo/content.xml \
 	$(NGINX_CONF:%=$(DATADIR)/nginx/%) $(DATADIR)/nginx/symposium.conf \
 	$(DATADIR)/apache/symposium.conf \
@@ -162,16 +167,20 @@ INSTALLED  = $(ALL_PROGRAMS:%=$(LIBDIR)/%) $(SBINDIR)/symposium-admin \
 	$(MANPAGES:man/%=$(MANDIR)/man8/%)
 FILL = sed -e 's|@VARDIR@|$(VARDIR)|g' -e 's|@RUNDIR@|$(RUNDIR)|g' \
 	-e 's|@ROOT@|$(DATADIR)|g' -e 's|@DATADIR@|$(DATADIR)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
-	-e 's|@BYPASS_RATE@|$(BYPASS_RATE)|g'
+	-e 's|@BYPASS_RATE@|$(BYPASS_RATE)|g' -e 's|@BACKUPDIR@|$(BACKUPDIR)|g'
 
 .PHONY: install uninstall deb install-test
 install: all
 	$(INSTALL) -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DATADIR)/demo \
 		$(DESTDIR)$(DATADIR)/nginx $(DESTDIR)$(DATADIR)/apache \
-		$(DESTDIR)$(UNITDIR)/symposium@admin.service.d $(DESTDIR)$(MANDIR)/man8
+		$(DESTDIR)$(UNITDIR)/symposium@admin.service.d $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(LOGROTATEDIR)
 	$(INSTALL) -m 0755 $(ALL_PROGRAMS:%=$(BIN)/%) $(DESTDIR)$(LIBDIR)/
 	$(FILL) deploy/symposium-admin.in >$(DESTDIR)$(SBINDIR)/symposium-admin
-	chmod 0755 $(DESTDIR)$(SBINDIR)/symposium-admin
+	$(FILL) deploy/symposium-backup.in >$(DESTDIR)$(LIBDIR)/symposium-backup
+	chmod 0755 $(DESTDIR)$(SBINDIR)/symposium-admin $(DESTDIR)$(LIBDIR)/symposium-backup
+	$(FILL) deploy/logrotate.conf >$(DESTDIR)$(LOGROTATEDIR)/symposium
+	chmod 0644 $(DESTDIR)$(LOGROTATEDIR)/symposium
 	cp -R templates $(DESTDIR)$(DATADIR)/
 	chmod -R u=rwX,go=rX $(DESTDIR)$(DATADIR)/templates
 	$(INSTALL) -m 0644 schema.sql deploy/programs.tsv $(DESTDIR)$(DATADIR)/
@@ -198,6 +207,7 @@ uninstall:
 	rm -f $(INSTALLED:%=$(DESTDIR)%)
 	rm -rf $(DESTDIR)$(DATADIR)/templates
 	-rmdir $(DESTDIR)$(UNITDIR)/symposium@admin.service.d $(DESTDIR)$(DATADIR)/demo \
+		$(DESTDIR)$(DATADIR)/logrotate \
 		$(DESTDIR)$(DATADIR)/nginx $(DESTDIR)$(DATADIR)/apache $(DESTDIR)$(DATADIR) \
 		$(DESTDIR)$(LIBDIR) 2>/dev/null
 

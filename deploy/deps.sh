@@ -16,8 +16,8 @@ BUILD="gcc make pkg-config libfcgi-dev libxml2-dev libsqlite3-dev libsodium-dev
 libvips-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libcmocka-dev libarchive-dev libzip-dev clang libclang-rt-14-dev"
 RUN="sqlite3 curl tzdata"
 # make install/deb and their tests (tests/install/): the Debian packaging
-# tools and a man page checker.
-PACKAGE="dpkg-dev debhelper fakeroot lintian mandoc"
+# tools, a man page checker and logrotate (the shipped snippet is run).
+PACKAGE="dpkg-dev debhelper fakeroot lintian mandoc logrotate"
 TEST="nodejs chromium fonts-dejavu-core default-jre-headless wrk libfcgi-bin poppler-utils libvips-tools apache2 unzip"
 
 installed() {

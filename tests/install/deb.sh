@@ -1,9 +1,11 @@
 #!/bin/sh
 # `make deb`, then `dpkg -i` on this machine: the symposium user, the data
-# directory with an empty site, the units and snippets in place; the
-# installed programs (run as symposium) serve the site behind an nginx
-# that includes the installed snippets; an administrator made with the
-# installed command logs in.  Then `dpkg --purge` removes it all.  Needs
+# directory with an empty site, the units and snippets in place, the
+# backup timer enabled; the installed programs (run as symposium) serve
+# the site behind an nginx that includes the installed snippets; an
+# administrator made with the installed command logs in; the backup
+# unit's command and the logrotate snippet run for real.  Then `dpkg
+# --purge` removes it all but the backups.  Needs
 # root; skipped when the package is already installed (it is not ours to
 # remove).  Prints "deb: N passed, N failed".
 set -u
@@ -19,7 +21,8 @@ if dpkg-query -W -f='${Status}' symposium 2>/dev/null | grep -q 'installed'; the
 	echo "# a symposium package is installed already: left alone, not tested"; rm -rf "$T"; summary deb; exit
 fi
 
-PIDS="" installed=0 made_run=0
+PIDS="" installed=0 made_run=0 made_backups=0
+[ -e /var/backups/symposium ] || made_backups=1
 cleanup() {
 	stop_nginx
 	for pid in $PIDS; do kill -TERM "$pid" 2>/dev/null; done
@@ -28,6 +31,9 @@ cleanup() {
 		dpkg --purge symposium >"$T/purge.log" 2>&1 || cat "$T/purge.log"
 	fi
 	[ $made_run -eq 1 ] && rm -rf /run/symposium
+	# The package leaves the backups on purge (they outlive it); these
+	# are the test's.
+	[ $made_backups -eq 1 ] && rm -rf /var/backups/symposium
 	rm -rf "$T"
 }
 trap cleanup EXIT
@@ -54,7 +60,14 @@ check "/var/lib/symposium holds an empty site owned by symposium" \
 check "units, snippets and man pages in place" ls /lib/systemd/system/symposium@.service \
 	/lib/systemd/system/symposium@.socket /lib/systemd/system/symposium.target \
 	/usr/share/symposium/nginx/symposium.conf /usr/share/symposium/apache/symposium.conf \
-	/usr/share/man/man8/symposium-admin.8.gz /usr/share/man/man8/symposium.8.gz
+	/usr/share/man/man8/symposium-admin.8.gz /usr/share/man/man8/symposium.8.gz \
+	/lib/systemd/system/symposium-backup.service /lib/systemd/system/symposium-backup.timer \
+	/usr/lib/symposium/symposium-backup /etc/logrotate.d/symposium
+check "the backup timer is enabled; the backups' directory belongs to symposium alone" sh -c \
+	'[ -L /etc/systemd/system/timers.target.wants/symposium-backup.timer ] &&
+	 [ "$(stat -c %U:%G:%a /var/backups/symposium)" = symposium:symposium:750 ]'
+check "/etc/logrotate.d/symposium is a conffile" \
+	sh -c 'dpkg-query -W -f="\${Conffiles}" symposium | grep -q "^ */etc/logrotate.d/symposium "'
 check "the web server's own configuration is untouched" \
 	sh -c '! ls /etc/nginx/sites-enabled/*symposium* /etc/nginx/conf.d/*symposium* /etc/apache2/*/*symposium* 2>/dev/null | grep -q .'
 check "symposium-admin --help" /usr/sbin/symposium-admin --help
@@ -91,6 +104,31 @@ else
 	cat "$T/nginx/error.log" "$T/programs.log" 2>/dev/null | tail -n 20 | sed 's/^/#   /'
 fi
 stop_nginx
+
+# The daily backup as its unit runs it (its Environment= and ExecStart=,
+# as symposium), while the programs serve: a tar and a .sha256 that holds.
+envs=$(sed -n 's/^Environment=//p' /lib/systemd/system/symposium-backup.service)
+cmd=$(sed -n 's/^ExecStart=//p' /lib/systemd/system/symposium-backup.service)
+# shellcheck disable=SC2086 # the unit's words
+if setpriv --reuid=symposium --regid=symposium --init-groups env $envs $cmd >"$T/backup.log" 2>&1 &&
+   (cd / && sha256sum -c --quiet /var/backups/symposium/site-*.tar.sha256); then
+	ok "symposium-backup.service's command, as symposium: a backup in /var/backups/symposium, its checksum holds"
+else
+	not_ok "symposium-backup.service's command"; sed 's/^/#   /' "$T/backup.log"
+fi
+
+# The logrotate snippet, run for real (forced, a state file of our own) on
+# a log file of the site's user.
+printf 'a line\n' | setpriv --reuid=symposium --regid=symposium --init-groups \
+	sh -c 'cat >/var/lib/symposium/log/deb-test.log'
+if logrotate -f -s "$T/logrotate.state" /etc/logrotate.d/symposium >"$T/logrotate.log" 2>&1 &&
+   [ -s /var/lib/symposium/log/deb-test.log.1 ] && [ ! -s /var/lib/symposium/log/deb-test.log ]; then
+	ok "logrotate rotates the site's logs with /etc/logrotate.d/symposium"
+else
+	not_ok "logrotate with /etc/logrotate.d/symposium"; sed 's/^/#   /' "$T/logrotate.log"
+	ls -l /var/lib/symposium/log | sed 's/^/#   /'
+fi
+
 for pid in $PIDS; do kill -TERM "$pid" 2>/dev/null; done
 for pid in $PIDS; do wait "$pid" 2>/dev/null; done
 PIDS=""
@@ -98,6 +136,9 @@ PIDS=""
 installed=0
 check "dpkg --purge symposium" dpkg --purge symposium
 check "nothing of it is left" sh -c '! ls -d /usr/lib/symposium /usr/share/symposium /var/lib/symposium \
-	/lib/systemd/system/symposium@.service /usr/sbin/symposium-admin 2>/dev/null | grep -q .'
+	/lib/systemd/system/symposium@.service /usr/sbin/symposium-admin /etc/logrotate.d/symposium \
+	/lib/systemd/system/symposium-backup.timer /etc/systemd/system/timers.target.wants/symposium-backup.timer \
+	2>/dev/null | grep -q .'
+check "the backups stay" sh -c 'ls /var/backups/symposium/site-*.tar >/dev/null'
 
 summary deb

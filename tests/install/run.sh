@@ -43,14 +43,19 @@ for f in $(echo "$PROGRAMS" | sed "s|^|lib/symposium/|") sbin/symposium-admin \
 	share/symposium/nginx/fastcgi.conf share/symposium/apache/symposium.conf \
 	lib/systemd/system/symposium@.service lib/systemd/system/symposium@.socket \
 	lib/systemd/system/symposium.target lib/systemd/system/symposium@admin.service.d/admin.conf \
+	lib/systemd/system/symposium-backup.service lib/systemd/system/symposium-backup.timer \
+	lib/symposium/symposium-backup share/symposium/logrotate/symposium \
 	share/man/man8/symposium.8 share/man/man8/symposium-admin.8; do
 	[ -e "$P/$f" ] || missing="$missing $f"
 done
 if [ -z "$missing" ]; then ok "every file in its place"; else not_ok "missing:$missing"; fi
 # (@EXPORT@ of export.conf is the administrator's: where an export is.)
 left=$(grep -rlE '@([A-DF-Z][A-Z_]*|E[A-WYZ][A-Z_]*)@' "$P/share/symposium/nginx" "$P/share/symposium/apache" \
-	"$P/lib/systemd/system" "$P/sbin" 2>/dev/null)
-if [ -z "$left" ]; then ok "no placeholder left in the snippets, units and wrapper"; else not_ok "placeholders in: $left"; fi
+	"$P/lib/systemd/system" "$P/sbin" "$P/lib/symposium/symposium-backup" "$P/share/symposium/logrotate" 2>/dev/null)
+if [ -z "$left" ]; then ok "no placeholder left in the snippets, units, wrapper, backup script and logrotate snippet"
+else not_ok "placeholders in: $left"; fi
+if grep -q "^$DATA/log/\*\.log {" "$P/share/symposium/logrotate/symposium"; then ok "the logrotate snippet rotates $DATA/log/*.log"
+else not_ok "the logrotate snippet does not name $DATA/log"; fi
 
 # --- man pages and --help ----------------------------------------------------
 if command -v mandoc >/dev/null 2>&1; then
@@ -80,7 +85,9 @@ if command -v systemd-analyze >/dev/null 2>&1; then
 		cp "$P/lib/systemd/system/symposium@.socket" "$U/symposium@$p.socket"
 		names="$names symposium@$p.service symposium@$p.socket"
 	done
-	cp "$P/lib/systemd/system/symposium.target" "$U/"
+	cp "$P/lib/systemd/system/symposium.target" "$P/lib/systemd/system/symposium-backup.service" \
+		"$P/lib/systemd/system/symposium-backup.timer" "$U/"
+	names="$names symposium-backup.service symposium-backup.timer"
 	cp "$P/lib/systemd/system/symposium@admin.service.d/admin.conf" "$U/symposium@admin.service.d/"
 	# --man=no: systemd-analyze would run man(1) once per unit (seconds
 	# each); the Documentation= pages are checked against the installed
@@ -98,7 +105,9 @@ if command -v systemd-analyze >/dev/null 2>&1; then
 	else not_ok "Documentation= pages not installed:$nodoc"; fi
 	for want in ProtectSystem=strict PrivateNetwork=yes NoNewPrivileges=yes \
 		RestrictAddressFamilies=AF_UNIX MemoryDenyWriteExecute=yes; do
-		grep -q "^$want\$" "$P/lib/systemd/system/symposium@.service" || not_ok "the service lost $want"
+		for unit in symposium@.service symposium-backup.service; do
+			grep -q "^$want\$" "$P/lib/systemd/system/$unit" || not_ok "$unit lost $want"
+		done
 	done
 else
 	echo "# systemd-analyze is not installed: units not verified"
@@ -111,6 +120,33 @@ check "symposium-admin init (demo content) from the installed files" \
 printf 'install-test-pw-1\n' | "$P/sbin/symposium-admin" user add installer >/dev/null 2>&1 &&
 	"$P/sbin/symposium-admin" user list | grep -q '^installer	' && ok "symposium-admin user add/list use $DATA/site.db" ||
 	not_ok "symposium-admin user add/list"
+
+# The backup the timer runs, with the unit's environment but our own
+# directory: three runs with KEEP=2 leave the newest two, each with a
+# checksum that holds; the newest restores to a site that passes the check.
+B=$T/backups
+mkdir -p "$B"
+envs=$(sed -n 's/^Environment=//p' "$P/lib/systemd/system/symposium-backup.service")
+cmd=$(sed -n 's/^ExecStart=//p' "$P/lib/systemd/system/symposium-backup.service")
+# shellcheck disable=SC2086 # the unit's words
+for i in 1 2 3; do
+	env $envs KEEP=2 BACKUPDIR="$B" $cmd >"$T/backup.out" 2>&1 || { not_ok "symposium-backup run $i"; cat "$T/backup.out"; }
+	[ $i -lt 3 ] && sleep 1.1     # the names count seconds
+done
+kept=$(ls "$B" | grep -c '^site-[0-9-]*\.tar$')
+if [ "$kept" = 2 ] && (cd "$B" && sha256sum -c --quiet ./*.sha256); then
+	ok "symposium-backup (the unit's ExecStart): KEEP=2 of 3 kept, their .sha256 hold"
+else not_ok "symposium-backup: $kept backups kept:"; ls -l "$B" | sed 's/^/#   /'; fi
+newest=$(ls "$B"/site-*.tar | sort | tail -n 1)
+check "the newest restores with the installed command and passes check --hashes" sh -c \
+	"'$P/sbin/symposium-admin' restore '$newest' '$T/restored' && '$P/sbin/symposium-admin' check --hashes --db '$T/restored/site.db'"
+# shellcheck disable=SC2086
+if env $envs BACKUPDIR="$B" SITE_DB="$T/nowhere/site.db" $cmd >"$T/backup.out" 2>&1; then
+	not_ok "symposium-backup of a missing site succeeded"
+elif [ "$(ls "$B" | grep -c '^site-[0-9-]*\.tar$')" = 2 ] && ! ls "$B" | grep -q tmp; then
+	ok "a failed backup exits nonzero and leaves the kept ones alone"
+else not_ok "a failed backup changed $B:"; ls -l "$B" | sed 's/^/#   /'; fi
+
 # The microcache's parent directory (README.md, "Installing").
 mkdir -p "$DATA/run" "$DATA/nginx"
 for p in $PROGRAMS; do
