@@ -201,6 +201,10 @@ void admin_invalid(struct admin_ctx *c, const char *field, int status,
 /* Markdown into HTML (out is reset); -1 when it is too long (marked). */
 int admin_markdown(struct admin_ctx *c, const char *field, const char *md,
 		struct buf *out);
+/* A Markdown field of the form: *md the text as sent (at most
+ * MD_INPUT_MAX), *html its rendering, kept in out (reset). */
+void admin_markdown_field(struct admin_ctx *c, const char *field, struct buf *out,
+		const char **md, const char **html);
 /* "up" -> -1, "down" -> 1, else 0 (marked invalid). */
 int admin_dir(struct admin_ctx *c);
 

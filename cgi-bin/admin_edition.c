@@ -27,6 +27,9 @@ static const struct admin_version version = { "edition.xml", "edition", load, {
 	{ "venue", "Venue" }, { "address", "Address" }, { "headline", "Headline" },
 	{ "summary", "Summary" }, { "review_md", "Review" },
 	{ "next_md", "Note on the next edition" }, { "published", "Published" },
+	{ "headline_de", "Headline (German)" }, { "summary_de", "Summary (German)" },
+	{ "review_de_md", "Review (German)" },
+	{ "next_de_md", "Note on the next edition (German)" },
 	{ NULL, NULL } } };
 
 void admin_edition_get(struct admin_ctx *c)
@@ -70,9 +73,20 @@ static void in_year(struct admin_ctx *c, const char *name, const char *date, int
 		admin_invalid(c, name, 422, "The date must lie in %d, the edition's year.", year);
 }
 
-/* The form's fields into e; Markdown rendered into review and next. */
+/* The German texts, with the English ones' limits; Markdown rendered into
+ * md[0] (review) and md[1] (next). */
+static void read_german(struct admin_ctx *c, struct db_admin_edition *e, struct buf md[2])
+{
+	e->de.headline = admin_field(c, "headline_de", 0, ADMIN_TEXT_MAX);
+	e->de.summary = admin_field(c, "summary_de", 0, ADMIN_SUMMARY_MAX);
+	admin_markdown_field(c, "review_de_md", &md[0], &e->de.review_md, &e->de.review_html);
+	admin_markdown_field(c, "next_de_md", &md[1], &e->de.next_md, &e->de.next_html);
+}
+
+/* The form's fields into e; Markdown rendered into review and next (and
+ * their German versions into de). */
 static void read_form(struct admin_ctx *c, struct db_admin_edition *e,
-		struct buf *review, struct buf *next)
+		struct buf *review, struct buf *next, struct buf de[2])
 {
 	e->title = admin_field(c, "title", 1, ADMIN_TEXT_MAX);
 	e->starts = admin_date(c, "starts", 0);
@@ -94,6 +108,7 @@ static void read_form(struct admin_ctx *c, struct db_admin_edition *e,
 	admin_markdown(c, "next_md", e->next_md, next);
 	e->review_html = review->data;
 	e->next_html = next->data;
+	read_german(c, e, de);
 }
 
 /* A new edition's form has no year in its address (c->year 0). */
@@ -130,9 +145,9 @@ static void save(struct admin_ctx *c, struct db_admin_edition *e, int is_new)
 static void post(struct admin_ctx *c, int is_new)
 {
 	struct db_admin_edition e = { 0 };
-	struct buf review = BUF_INIT, next = BUF_INIT;
+	struct buf review = BUF_INIT, next = BUF_INIT, de[2] = { BUF_INIT, BUF_INIT };
 	e.year = is_new ? new_year(c) : c->year;
-	read_form(c, &e, &review, &next);
+	read_form(c, &e, &review, &next, de);
 	if (c->invalid) {
 		admin_edition_form(c);
 	} else {
@@ -140,6 +155,8 @@ static void post(struct admin_ctx *c, int is_new)
 	}
 	buf_free(&review);
 	buf_free(&next);
+	buf_free(&de[0]);
+	buf_free(&de[1]);
 }
 
 void admin_edition_new_post(struct admin_ctx *c)

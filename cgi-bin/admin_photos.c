@@ -13,7 +13,7 @@
 #include "space.h"
 
 /* Photos on one describe page.  Its form (multipart: typed text is not
- * %-encoded) is up to 100 * 6 fields of at most 300 bytes: within
+ * %-encoded) is up to 100 * 8 fields of at most 300 bytes: within
  * FORM_FIELDS_MAX and the 1 MB deploy/programs.tsv gives the address. */
 #define ADMIN_DESCRIBE_MAX 100
 
@@ -200,7 +200,7 @@ void admin_describe_get(struct admin_ctx *c)
 /* One draft's fields as posted. */
 struct described {
 	long long id;
-	const char *alt, *caption, *credit;
+	const char *alt, *caption, *credit, *alt_de, *caption_de;
 	int decorative, discard;
 };
 
@@ -221,17 +221,23 @@ static int read_described(struct admin_ctx *c, long long id, struct described *d
 	d->alt = draft_value(c, "alt", id);
 	d->caption = draft_value(c, "caption", id);
 	d->credit = draft_value(c, "credit", id);
+	d->alt_de = draft_value(c, "alt_de", id);
+	d->caption_de = draft_value(c, "caption_de", id);
 	d->decorative = strcmp(draft_value(c, "decorative", id), "1") == 0;
 	d->discard = strcmp(draft_value(c, "discard", id), "1") == 0;
-	if (!text_ok(d->alt) || !text_ok(d->caption) || !text_ok(d->credit))
+	if (!text_ok(d->alt) || !text_ok(d->caption) || !text_ok(d->credit) ||
+	    !text_ok(d->alt_de) || !text_ok(d->caption_de))
 		err = "Alt text, caption and credit are one line of at most 300 "
 		      "characters each.";
-	else if (!d->discard && !*d->alt && !d->decorative && (*d->caption || *d->credit))
-		err = "Describe the photo (alt text) or tick \"decorative\" - or leave "
-		      "caption and credit empty to describe it later.";
+	else if (!d->discard && !*d->alt && !d->decorative &&
+		 (*d->caption || *d->credit || *d->alt_de || *d->caption_de))
+		err = "Describe the photo (alt text in English) or tick \"decorative\" - "
+		      "or leave every field empty to describe it later.";
 	tmpl_set(item, "alt", d->alt);
 	tmpl_set(item, "caption", d->caption);
 	tmpl_set(item, "credit", d->credit);
+	tmpl_set(item, "alt_de", d->alt_de);
+	tmpl_set(item, "caption_de", d->caption_de);
 	tmpl_set(item, "decorative", d->decorative ? "1" : "");
 	tmpl_set(item, "discard", d->discard ? "1" : "");
 	tmpl_set(item, "error", err);
@@ -250,6 +256,7 @@ static void save_described(struct admin_ctx *c, const struct described *d,
 		int failed = 0;
 		struct db_admin_photo p = { .edition_id = c->edition_id, .alt = d[i].alt,
 			.caption = d[i].caption, .credit = *d[i].credit ? d[i].credit : credit_all,
+			.alt_de = d[i].alt_de, .caption_de = d[i].caption_de,
 			.decorative = d[i].decorative, .published = 1 };
 		if (d[i].discard) {
 			enum db_result rc = db_admin_draft_discard(c->edition_id, d[i].id);
@@ -319,6 +326,7 @@ static enum db_result load(struct admin_ctx *c, struct tmpl_vars *row)
 static const struct admin_version version = { "photo.xml", "photo", load, {
 	{ "alt", "Description (alt text)" }, { "decorative", "Decorative" },
 	{ "caption", "Caption" }, { "credit", "Credit" }, { "published", "Published" },
+	{ "alt_de", "Alt text (German)" }, { "caption_de", "Caption (German)" },
 	{ NULL, NULL } } };
 
 void admin_photo_form(struct admin_ctx *c)
@@ -352,6 +360,8 @@ void admin_photo_post(struct admin_ctx *c)
 	p.alt = admin_field(c, "alt", 0, ADMIN_TEXT_MAX);
 	p.caption = admin_field(c, "caption", 0, ADMIN_TEXT_MAX);
 	p.credit = admin_field(c, "credit", 0, ADMIN_TEXT_MAX);
+	p.alt_de = admin_field(c, "alt_de", 0, ADMIN_TEXT_MAX);
+	p.caption_de = admin_field(c, "caption_de", 0, ADMIN_TEXT_MAX);
 	p.decorative = admin_checkbox(c, "decorative");
 	p.published = admin_checkbox(c, "published");
 	if (!*p.alt && !p.decorative)

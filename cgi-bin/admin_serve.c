@@ -236,17 +236,19 @@ static void layout(struct admin_ctx *c)
  * templates' check mode (lib/tmpl.h) holds the admin to that too. */
 static const struct {
 	const char *tmpl;
-	const char *names[11];
+	const char *names[16];
 } blank_forms[] = {
 	{ "edition.xml", { "year", "title", "starts", "ends", "venue", "address",
-			   "headline", "summary", "review_md", "next_md", NULL } },
+			   "headline", "summary", "review_md", "next_md", "headline_de",
+			   "summary_de", "review_de_md", "next_de_md", NULL } },
 	{ "talks.xml", { "title", "speakers", "affiliation", NULL } },
-	{ "videos.xml", { "title", "url", NULL } },
+	{ "videos.xml", { "title", "url", "title_de", NULL } },
 	{ "login.xml", { "name", "login_name", NULL } },
 	{ "people.xml", { "new_name", NULL } },
 	{ "press.xml", { "title", "subtitle", "released", "body_md", "photo_caption", NULL } },
 	/* each photo waiting to be described, and the credit for all */
-	{ "photos_describe.xml", { "alt", "caption", "credit", "credit_all", NULL } },
+	{ "photos_describe.xml", { "alt", "caption", "credit", "credit_all", "alt_de",
+				   "caption_de", NULL } },
 };
 
 static void blank_form(struct admin_ctx *c, const char *tmpl)
@@ -432,6 +434,14 @@ int admin_markdown(struct admin_ctx *c, const char *field, const char *md,
 		return -1;
 	}
 	return 0;
+}
+
+void admin_markdown_field(struct admin_ctx *c, const char *field, struct buf *out,
+		const char **md, const char **html)
+{
+	*md = admin_field(c, field, 0, MD_INPUT_MAX);
+	admin_markdown(c, field, *md, out);
+	*html = out->data;
 }
 
 int admin_dir(struct admin_ctx *c)

@@ -24,6 +24,10 @@ static const struct admin_version version = { "site.xml", "page", load, {
 	{ "contact_phone", "Contact phone" }, { "contact_email", "Contact e-mail" },
 	{ "imprint_md", "Imprint" }, { "privacy_md", "Privacy notice" },
 	{ "base_url", "Public address" },
+	{ "background_de_md", "Background (German)" },
+	{ "contact_role_de", "Contact role (German)" },
+	{ "imprint_de_md", "Imprint (German)" },
+	{ "privacy_de_md", "Privacy notice (German)" },
 	{ NULL, NULL } } };
 
 void admin_site_get(struct admin_ctx *c)
@@ -73,10 +77,22 @@ static void base_url(struct admin_ctx *c, char *out, size_t outsz)
 		admin_invalid(c, "base_url", 422, "%s", why);
 }
 
+/* The German texts, with the English ones' limits; Markdown rendered into
+ * md[0..2] (background, imprint, privacy). */
+static void read_german(struct admin_ctx *c, struct db_admin_site *s, struct buf md[3])
+{
+	s->de.contact_role = admin_field(c, "contact_role_de", 0, ADMIN_TEXT_MAX);
+	admin_markdown_field(c, "background_de_md", &md[0], &s->de.background_md,
+			     &s->de.background_html);
+	admin_markdown_field(c, "imprint_de_md", &md[1], &s->de.imprint_md, &s->de.imprint_html);
+	admin_markdown_field(c, "privacy_de_md", &md[2], &s->de.privacy_md, &s->de.privacy_html);
+}
+
 void admin_site_post(struct admin_ctx *c)
 {
 	char url[URL_BASE_MAX + 1];
 	struct buf bg = BUF_INIT, imp = BUF_INIT, priv = BUF_INIT;
+	struct buf de[3] = { BUF_INIT, BUF_INIT, BUF_INIT };
 	struct db_admin_site s = {
 		.name = admin_field(c, "name", 1, ADMIN_TEXT_MAX),
 		.background_md = admin_field(c, "background_md", 0, MD_INPUT_MAX),
@@ -102,6 +118,7 @@ void admin_site_post(struct admin_ctx *c)
 	s.background_html = bg.data;
 	s.imprint_html = imp.data;
 	s.privacy_html = priv.data;
+	read_german(c, &s, de);
 	if (c->invalid)
 		admin_site_form(c);
 	else if (admin_begin_version(c, &version) == 0) {
@@ -114,6 +131,8 @@ void admin_site_post(struct admin_ctx *c)
 	buf_free(&bg);
 	buf_free(&imp);
 	buf_free(&priv);
+	for (int i = 0; i < 3; i++)
+		buf_free(&de[i]);
 }
 
 /* ---- the command line: admin site [--db PATH] [--base-url URL] ---- */

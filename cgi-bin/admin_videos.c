@@ -38,7 +38,8 @@ static enum db_result load(struct admin_ctx *c, struct tmpl_vars *row)
 }
 
 static const struct admin_version version = { "video.xml", "video", load, {
-	{ "title", "Title" }, { "url", "Address (URL)" }, { NULL, NULL } } };
+	{ "title", "Title" }, { "url", "Address (URL)" },
+	{ "title_de", "Title (German)" }, { NULL, NULL } } };
 
 void admin_video_get(struct admin_ctx *c)
 {
@@ -48,10 +49,13 @@ void admin_video_get(struct admin_ctx *c)
 	admin_render(c, "video.xml", 200);
 }
 
-/* The form's fields; 0 valid (normal URL in url), -1 marked. */
-static int read_form(struct admin_ctx *c, const char **title, char url[VIDEO_URL_MAX])
+/* The form's fields into d, its address in its normal form in url; 0
+ * valid, -1 marked. */
+static int read_form(struct admin_ctx *c, struct db_admin_video *d, char url[VIDEO_URL_MAX])
 {
-	*title = admin_field(c, "title", 1, ADMIN_TEXT_MAX);
+	d->title = admin_field(c, "title", 1, ADMIN_TEXT_MAX);
+	d->title_de = admin_field(c, "title_de", 0, ADMIN_TEXT_MAX);
+	d->url = url;
 	const char *u = admin_field(c, "url", 1, ADMIN_TEXT_MAX);
 	if (*u && video_normalise(u, url, VIDEO_URL_MAX) < 0)
 		admin_invalid(c, "url", 422, "This is not an address of a YouTube or Vimeo "
@@ -73,15 +77,15 @@ static void done(struct admin_ctx *c, long long id, const char *action, const ch
 
 void admin_videos_post(struct admin_ctx *c)
 {
-	const char *title;
+	struct db_admin_video d;
 	char url[VIDEO_URL_MAX];
-	if (read_form(c, &title, url) < 0) {
+	if (read_form(c, &d, url) < 0) {
 		admin_videos_form(c);
 		return;
 	}
 	if (admin_begin(c) < 0)
 		return;
-	long long id = db_admin_video_add(c->edition_id, title, url, c->now);
+	long long id = db_admin_video_add(c->edition_id, &d, c->now);
 	if (id < 0) {
 		admin_abort(c);
 		return;
@@ -91,17 +95,17 @@ void admin_videos_post(struct admin_ctx *c)
 
 void admin_video_post(struct admin_ctx *c)
 {
-	const char *title;
+	struct db_admin_video d;
 	char url[VIDEO_URL_MAX];
 	if (!admin_found(c, db_admin_video(c->v, c->edition_id, c->id), "video"))
 		return;
-	if (read_form(c, &title, url) < 0) {
+	if (read_form(c, &d, url) < 0) {
 		admin_video_form(c);
 		return;
 	}
 	if (admin_begin_version(c, &version) < 0)
 		return;
-	if (db_admin_video_update(c->edition_id, c->id, title, url) != DB_FOUND) {
+	if (db_admin_video_update(c->edition_id, c->id, &d) != DB_FOUND) {
 		admin_abort(c);
 		return;
 	}

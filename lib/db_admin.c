@@ -114,7 +114,8 @@ enum db_result db_admin_site(struct tmpl_vars *v)
 	return db_fill(db_prepare(&st,
 		"SELECT name, background_md, contact_name, contact_role,"
 		" contact_phone, contact_email, imprint_md, privacy_md,"
-		" press_name, press_email, press_phone, base_url"
+		" press_name, press_email, press_phone, base_url, background_de_md,"
+		" contact_role_de, imprint_de_md, privacy_de_md"
 		" FROM site WHERE id = 1"), v);
 }
 
@@ -126,13 +127,18 @@ enum db_result db_admin_site_update(const struct db_admin_site *s)
 		" contact_name = ?4, contact_role = ?5, contact_phone = ?6,"
 		" contact_email = ?7, imprint_md = ?8, imprint_html = ?9,"
 		" privacy_md = ?10, privacy_html = ?11, press_name = ?12,"
-		" press_email = ?13, press_phone = ?14 WHERE id = 1");
+		" press_email = ?13, press_phone = ?14, background_de_md = ?15,"
+		" background_de_html = ?16, contact_role_de = ?17, imprint_de_md = ?18,"
+		" imprint_de_html = ?19, privacy_de_md = ?20, privacy_de_html = ?21"
+		" WHERE id = 1");
 	if (!q)
 		return DB_FAILED;
 	const char *t[] = { s->name, s->background_md, s->background_html,
 		s->contact_name, s->contact_role, s->contact_phone, s->contact_email,
 		s->imprint_md, s->imprint_html, s->privacy_md, s->privacy_html,
-		s->press_name, s->press_email, s->press_phone };
+		s->press_name, s->press_email, s->press_phone,
+		s->de.background_md, s->de.background_html, s->de.contact_role,
+		s->de.imprint_md, s->de.imprint_html, s->de.privacy_md, s->de.privacy_html };
 	for (int i = 0; i < (int)(sizeof t / sizeof *t); i++)
 		bind_text(q, i + 1, t[i]);
 	return db_result_rows(run(q));
@@ -219,13 +225,15 @@ int db_admin_editions(struct tmpl_vars *v, const char *list)
 		COUNTED("video_count", "video", "videos") " AS video_text,"
 		COUNTED("photos_no_alt", "photo has", "photos have") " AS photos_no_alt_text,"
 		COUNTED("talks_no_slides", "presentation has", "presentations have") " AS talks_no_slides_text,"
+		COUNTED("photos_no_de", "photo lacks", "photos lack") " AS photos_no_de_text,"
 		/* The checklist: how many things are still missing. */
 		" (NOT has_en) + (NOT has_de) + (photos_no_alt > 0) + (talks_no_slides > 0)"
 		"  + (video_count = 0) + (photo_count = 0) + (presentation_count = 0)"
-		"  + (date_text = '') + (no_review) AS missing"
+		"  + (date_text = '') + (no_review) + (no_review_de) + (photos_no_de > 0) AS missing"
 		" FROM (SELECT e.id, e.year, e.title, e.published,"
 		" fmt_date_range(e.starts, e.ends, 'en') AS date_text,"
 		" e.review_md = '' AS no_review,"
+		" e.review_md <> '' AND e.review_de_md = '' AS no_review_de,"
 		" (SELECT count(*) FROM presentation t WHERE t.edition_id = e.id"
 		"  AND t.deleted_at IS NULL) AS presentation_count,"
 		" (SELECT count(*) FROM presentation t WHERE t.edition_id = e.id"
@@ -235,6 +243,10 @@ int db_admin_editions(struct tmpl_vars *v, const char *list)
 		" (SELECT count(*) FROM photo f WHERE f.edition_id = e.id"
 		"  AND f.in_gallery = 1 AND f.deleted_at IS NULL AND f.alt = ''"
 		"  AND f.decorative = 0) AS photos_no_alt,"
+		/* Described in English, not (wholly) in German. */
+		" (SELECT count(*) FROM photo f WHERE f.edition_id = e.id"
+		"  AND f.in_gallery = 1 AND f.deleted_at IS NULL AND ((f.alt <> ''"
+		"  AND f.alt_de = '') OR (f.caption <> '' AND f.caption_de = ''))) AS photos_no_de,"
 		" (SELECT count(*) FROM video d WHERE d.edition_id = e.id"
 		"  AND d.deleted_at IS NULL) AS video_count,"
 		" EXISTS (SELECT 1 FROM press p WHERE p.edition_id = e.id"
@@ -263,7 +275,8 @@ enum db_result db_admin_edition(struct tmpl_vars *v, int year)
 	sqlite3_stmt *q = db_prepare(&st,
 		"SELECT id AS edition_id, year, title, coalesce(starts, '') AS starts,"
 		" coalesce(ends, '') AS ends, venue, address, headline, summary,"
-		" review_md, next_md, published FROM edition WHERE year = ?1");
+		" review_md, next_md, published, headline_de, summary_de, review_de_md,"
+		" next_de_md FROM edition WHERE year = ?1");
 	if (!q)
 		return DB_FAILED;
 	sqlite3_bind_int(q, 1, year);
@@ -286,6 +299,12 @@ static void bind_edition(sqlite3_stmt *q, const struct db_admin_edition *e)
 	bind_text(q, 11, e->next_md);
 	bind_text(q, 12, e->next_html);
 	sqlite3_bind_int(q, 13, e->published ? 1 : 0);
+	bind_text(q, 14, e->de.headline);
+	bind_text(q, 15, e->de.summary);
+	bind_text(q, 16, e->de.review_md);
+	bind_text(q, 17, e->de.review_html);
+	bind_text(q, 18, e->de.next_md);
+	bind_text(q, 19, e->de.next_html);
 }
 
 long long db_admin_edition_add(const struct db_admin_edition *e)
@@ -297,8 +316,9 @@ long long db_admin_edition_add(const struct db_admin_edition *e)
 	sqlite3_stmt *q = db_prepare(&st,
 		"INSERT INTO edition (year, title, starts, ends, venue, address,"
 		" headline, summary, review_md, review_html, next_md, next_html,"
-		" published) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-		" ?12, ?13)");
+		" published, headline_de, summary_de, review_de_md, review_de_html,"
+		" next_de_md, next_de_html) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+		" ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)");
 	if (!q)
 		return -1;
 	bind_edition(q, e);
@@ -311,7 +331,9 @@ enum db_result db_admin_edition_update(const struct db_admin_edition *e)
 	sqlite3_stmt *q = db_prepare(&st,
 		"UPDATE edition SET title = ?2, starts = ?3, ends = ?4, venue = ?5,"
 		" address = ?6, headline = ?7, summary = ?8, review_md = ?9,"
-		" review_html = ?10, next_md = ?11, next_html = ?12, published = ?13"
+		" review_html = ?10, next_md = ?11, next_html = ?12, published = ?13,"
+		" headline_de = ?14, summary_de = ?15, review_de_md = ?16,"
+		" review_de_html = ?17, next_de_md = ?18, next_de_html = ?19"
 		" WHERE year = ?1");
 	if (!q)
 		return DB_FAILED;
@@ -587,7 +609,7 @@ enum db_result db_admin_presentation_update(long long id, const struct db_admin_
 #define PHOTO_COLUMNS \
 	"f.id, '/admin/media/' || t.path AS thumb_url, t.width AS thumb_width," \
 	" t.height AS thumb_height, '/admin/media/' || w.path AS web_url, f.alt," \
-	" f.decorative, f.caption, f.credit, f.published," \
+	" f.decorative, f.caption, f.credit, f.published, f.alt_de, f.caption_de," \
 	" '/admin/' || e.year || '/photos/' || f.id AS item_url," \
 	" CASE WHEN f.alt <> '' THEN f.alt WHEN f.caption <> '' THEN f.caption" \
 	"  ELSE 'photo ' || f.id END AS item_label," \
@@ -627,15 +649,24 @@ enum db_result db_admin_photo(struct tmpl_vars *v, long long edition_id, long lo
 	return db_fill(q, v);
 }
 
+/* The German alt text and caption at ?i and ?i+1; a decorative photo has
+ * no alt text in either language. */
+static void bind_photo_de(sqlite3_stmt *q, int i, const struct db_admin_photo *p)
+{
+	bind_text(q, i, p->decorative ? "" : p->alt_de);
+	bind_text(q, i + 1, p->caption_de);
+}
+
 long long db_admin_photo_add(const struct db_admin_photo *p, time_t now)
 {
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st,
 		"INSERT INTO photo (edition_id, position, in_gallery, published,"
 		" thumb_id, web_id, alt, decorative, caption, credit, created_at,"
-		" orig_id)"
+		" orig_id, alt_de, caption_de)"
 		" VALUES (?1, (SELECT coalesce(max(position), 0) + 1 FROM photo"
-		"  WHERE edition_id = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+		"  WHERE edition_id = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+		"  ?12, ?13)");
 	if (!q)
 		return -1;
 	sqlite3_bind_int64(q, 1, p->edition_id);
@@ -649,6 +680,7 @@ long long db_admin_photo_add(const struct db_admin_photo *p, time_t now)
 	bind_text(q, 9, p->credit);
 	sqlite3_bind_int64(q, 10, (sqlite3_int64)now);
 	bind_id_or_null(q, 11, p->orig_id);
+	bind_photo_de(q, 12, p);
 	return insert(q);
 }
 
@@ -657,7 +689,7 @@ enum db_result db_admin_photo_update(long long id, const struct db_admin_photo *
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st,
 		"UPDATE photo SET alt = ?3, decorative = ?4, caption = ?5,"
-		" credit = ?6, published = ?7"
+		" credit = ?6, published = ?7, alt_de = ?8, caption_de = ?9"
 		" WHERE id = ?1 AND edition_id = ?2 AND in_gallery = 1"
 		" AND deleted_at IS NULL");
 	if (!q)
@@ -669,6 +701,7 @@ enum db_result db_admin_photo_update(long long id, const struct db_admin_photo *
 	bind_text(q, 5, p->caption);
 	bind_text(q, 6, p->credit);
 	sqlite3_bind_int(q, 7, p->published ? 1 : 0);
+	bind_photo_de(q, 8, p);
 	return db_result_rows(run(q));
 }
 
@@ -798,10 +831,11 @@ long long db_admin_draft_describe(long long id, const struct db_admin_photo *p,
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st,
 		"INSERT INTO photo (edition_id, position, in_gallery, published,"
-		" thumb_id, web_id, orig_id, alt, decorative, caption, credit, created_at)"
+		" thumb_id, web_id, orig_id, alt, decorative, caption, credit, created_at,"
+		" alt_de, caption_de)"
 		" SELECT d.edition_id, (SELECT coalesce(max(position), 0) + 1 FROM photo"
 		"  WHERE edition_id = d.edition_id), 1, 1, d.thumb_id, d.web_id,"
-		"  d.orig_id, ?3, ?4, ?5, ?6, ?7"
+		"  d.orig_id, ?3, ?4, ?5, ?6, ?7, ?8, ?9"
 		" FROM photo_draft d WHERE d.id = ?1 AND d.edition_id = ?2");
 	if (!q)
 		return -1;
@@ -812,6 +846,7 @@ long long db_admin_draft_describe(long long id, const struct db_admin_photo *p,
 	bind_text(q, 5, p->caption);
 	bind_text(q, 6, p->credit);
 	sqlite3_bind_int64(q, 7, (sqlite3_int64)now);
+	bind_photo_de(q, 8, p);
 	int rc = run(q);
 	if (rc <= 0)
 		return rc;
@@ -856,7 +891,7 @@ enum db_result db_admin_video(struct tmpl_vars *v, long long edition_id, long lo
 {
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st,
-		"SELECT id, title, url FROM video WHERE edition_id = ?1 AND id = ?2"
+		"SELECT id, title, title_de, url FROM video WHERE edition_id = ?1 AND id = ?2"
 		" AND deleted_at IS NULL");
 	if (!q)
 		return DB_FAILED;
@@ -865,36 +900,38 @@ enum db_result db_admin_video(struct tmpl_vars *v, long long edition_id, long lo
 	return db_fill(q, v);
 }
 
-long long db_admin_video_add(long long edition_id, const char *title,
-		const char *url, time_t now)
+long long db_admin_video_add(long long edition_id, const struct db_admin_video *d,
+		time_t now)
 {
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st,
-		"INSERT INTO video (edition_id, position, title, url, created_at)"
+		"INSERT INTO video (edition_id, position, title, url, created_at, title_de)"
 		" VALUES (?1, (SELECT coalesce(max(position), 0) + 1 FROM video"
-		"  WHERE edition_id = ?1), ?2, ?3, ?4)");
+		"  WHERE edition_id = ?1), ?2, ?3, ?4, ?5)");
 	if (!q)
 		return -1;
 	sqlite3_bind_int64(q, 1, edition_id);
-	bind_text(q, 2, title);
-	bind_text(q, 3, url);
+	bind_text(q, 2, d->title);
+	bind_text(q, 3, d->url);
 	sqlite3_bind_int64(q, 4, (sqlite3_int64)now);
+	bind_text(q, 5, d->title_de);
 	return insert(q);
 }
 
-enum db_result db_admin_video_update(long long edition_id, long long id, const char *title,
-		const char *url)
+enum db_result db_admin_video_update(long long edition_id, long long id,
+		const struct db_admin_video *d)
 {
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st,
-		"UPDATE video SET title = ?3, url = ?4 WHERE id = ?1"
+		"UPDATE video SET title = ?3, url = ?4, title_de = ?5 WHERE id = ?1"
 		" AND edition_id = ?2 AND deleted_at IS NULL");
 	if (!q)
 		return DB_FAILED;
 	sqlite3_bind_int64(q, 1, id);
 	sqlite3_bind_int64(q, 2, edition_id);
-	bind_text(q, 3, title);
-	bind_text(q, 4, url);
+	bind_text(q, 3, d->title);
+	bind_text(q, 4, d->url);
+	bind_text(q, 5, d->title_de);
 	return db_result_rows(run(q));
 }
 

@@ -43,7 +43,9 @@ int db_admin_changed(const char *admin, const char *action, const char *object,
 /* ---- site settings ---- */
 
 /* Sets: name, background_md, contact_name, contact_role, contact_phone,
- * contact_email, imprint_md, privacy_md.  DB_FOUND, DB_MISSING or DB_FAILED. */
+ * contact_email, imprint_md, privacy_md, press_name, press_email,
+ * press_phone, and the German texts background_de_md, contact_role_de,
+ * imprint_de_md, privacy_de_md.  DB_FOUND, DB_MISSING or DB_FAILED. */
 enum db_result db_admin_site(struct tmpl_vars *v);
 
 struct db_admin_site {
@@ -53,6 +55,10 @@ struct db_admin_site {
 	const char *imprint_md, *imprint_html;
 	const char *privacy_md, *privacy_html;
 	const char *press_name, *press_email, *press_phone;  /* the press contact */
+	struct {                            /* German; "": the English is shown */
+		const char *background_md, *background_html, *contact_role;
+		const char *imprint_md, *imprint_html, *privacy_md, *privacy_html;
+	} de;
 };
 enum db_result db_admin_site_update(const struct db_admin_site *s);  /* FOUND/MISSING/FAILED */
 /* The site row of a new database, which has none: empty, changed at now;
@@ -80,16 +86,18 @@ int db_admin_each_user(void (*fn)(void *ctx, const char *name,
 /* Every edition, newest first, into `list`: id, year, title, published,
  * date_text, presentation_count, photo_count, video_count and their
  * *_text ("1 video"), press_langs ("en, de"); and the checklist: has_en,
- * has_de, photos_no_alt(_text), talks_no_slides(_text), no_review, and
- * missing (how many of these, and of no date/talk/photo/video, are still
- * missing).  Count or -1. */
+ * has_de, photos_no_alt(_text), talks_no_slides(_text), no_review,
+ * no_review_de (a review only in English), photos_no_de(_text) (alt text
+ * or caption only in English), and missing (how many of these, and of no
+ * date/talk/photo/video, are still missing).  Count or -1. */
 int db_admin_editions(struct tmpl_vars *v, const char *list);
 
 /* The edition's id for year: > 0, 0 when there is none, -1 on error. */
 long long db_admin_edition_id(int year);
 
 /* The form's values: edition_id, year, title, starts, ends ("" when NULL),
- * venue, address, headline, summary, review_md, next_md, published.
+ * venue, address, headline, summary, review_md, next_md, published, and
+ * the German texts headline_de, summary_de, review_de_md, next_de_md.
  * DB_FOUND, DB_MISSING or DB_FAILED. */
 enum db_result db_admin_edition(struct tmpl_vars *v, int year);
 
@@ -101,6 +109,10 @@ struct db_admin_edition {
 	const char *review_md, *review_html;
 	const char *next_md, *next_html;
 	int published;
+	struct {                            /* German; "": the English is shown */
+		const char *headline, *summary;
+		const char *review_md, *review_html, *next_md, *next_html;
+	} de;
 };
 /* A new edition: its id, 0 when the year exists, -1 on error. */
 long long db_admin_edition_add(const struct db_admin_edition *e);
@@ -184,7 +196,8 @@ enum db_result db_admin_presentation_update(long long id, const struct db_admin_
 
 /* Gallery photos (in_gallery = 1) not deleted, in order, into `list`: id,
  * thumb_url, thumb_width, thumb_height, web_url, alt, decorative,
- * caption, credit, published, is_first, is_last, is_press, is_cover.
+ * caption, credit, published, alt_de, caption_de, is_first, is_last,
+ * is_press, is_cover.
  * Count or -1. */
 int db_admin_photos(struct tmpl_vars *v, long long edition_id, const char *list);
 /* One gallery photo, not deleted: the same names.  DB_FOUND, DB_MISSING or DB_FAILED. */
@@ -195,6 +208,7 @@ struct db_admin_photo {
 	int in_gallery;                     /* 0: a press photo */
 	long long thumb_id, web_id;         /* media rows */
 	const char *alt, *caption, *credit;
+	const char *alt_de, *caption_de;    /* German; "": the English is shown */
 	int decorative;
 	int published;
 	long long orig_id;                  /* full resolution; 0: none */
@@ -243,11 +257,17 @@ enum db_result db_admin_draft_discard(long long edition_id, long long id);
 
 /* Not deleted, in order, into `list`: id, title, url, is_first, is_last. */
 int db_admin_videos(struct tmpl_vars *v, long long edition_id, const char *list);
+/* One, not deleted: id, title, title_de, url. */
 enum db_result db_admin_video(struct tmpl_vars *v, long long edition_id, long long id);
-long long db_admin_video_add(long long edition_id, const char *title,
-		const char *url, time_t now);
-enum db_result db_admin_video_update(long long edition_id, long long id, const char *title,
-		const char *url);
+
+struct db_admin_video {
+	const char *title, *url;            /* url in its normal form (lib/video.h) */
+	const char *title_de;               /* German; "": the English is shown */
+};
+long long db_admin_video_add(long long edition_id, const struct db_admin_video *d,
+		time_t now);
+enum db_result db_admin_video_update(long long edition_id, long long id,
+		const struct db_admin_video *d);
 
 /* ---- order, trash ---- */
 

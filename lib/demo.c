@@ -382,6 +382,7 @@ static long long photo(struct demo_ctx *c, xmlNode *n, long long edition_id,
 		.edition_id = edition_id, .in_gallery = in_gallery, .published = 1,
 		.alt = attr(&p, n, "alt"), .caption = attr(&p, n, "caption"),
 		.credit = attr(&p, n, "credit"),
+		.alt_de = attr(&p, n, "alt-de"), .caption_de = attr(&p, n, "caption-de"),
 	};
 	long long id = -1;
 	if (!ph.credit)
@@ -431,6 +432,7 @@ static int site(struct demo_ctx *c, xmlNode *n, struct pool *keep)
 	if (contact) {
 		s.contact_name = attr(&p, contact, "name");
 		s.contact_role = attr(&p, contact, "role");
+		s.de.contact_role = attr(&p, contact, "role-de");
 		s.contact_phone = attr(&p, contact, "phone");
 		s.contact_email = attr(&p, contact, "email");
 	}
@@ -444,6 +446,9 @@ static int site(struct demo_ctx *c, xmlNode *n, struct pool *keep)
 	else if (md_field(c, &p, n, "background", &s.background_md, &s.background_html) == 0 &&
 		 md_field(c, &p, n, "imprint", &s.imprint_md, &s.imprint_html) == 0 &&
 		 md_field(c, &p, n, "privacy", &s.privacy_md, &s.privacy_html) == 0 &&
+		 md_field(c, &p, n, "background-de", &s.de.background_md, &s.de.background_html) == 0 &&
+		 md_field(c, &p, n, "imprint-de", &s.de.imprint_md, &s.de.imprint_html) == 0 &&
+		 md_field(c, &p, n, "privacy-de", &s.de.privacy_md, &s.de.privacy_html) == 0 &&
 		 site_row(c, &s) == 0 && base_url(c, n, &p) == 0)
 		rc = 0;
 	c->site_name = s.name;
@@ -523,13 +528,14 @@ static int video(struct demo_ctx *c, xmlNode *n, long long edition_id)
 {
 	struct pool p = { NULL, 0, 0 };
 	xmlChar *t = xmlNodeGetContent(n);
-	const char *url = attr(&p, n, "url");
-	const char *title = pool_add(&p, trimmed(t ? (const char *)t : ""));
+	struct db_admin_video d = { .url = attr(&p, n, "url"),
+		.title = pool_add(&p, trimmed(t ? (const char *)t : "")),
+		.title_de = attr(&p, n, "title-de") };
 	xmlFree(t);
 	int rc = -1;
-	if (!url || !*title)
+	if (!d.url || !*d.title)
 		fail_at(c, n, "needs url and a title");
-	else if (db_admin_video_add(edition_id, title, url, c->now) > 0)
+	else if (db_admin_video_add(edition_id, &d, c->now) > 0)
 		rc = 0;
 	else
 		fail_at(c, n, db_reason());
@@ -559,6 +565,8 @@ static long long edition_row(struct demo_ctx *c, xmlNode *n, int *year)
 		.starts = attr(&p, n, "starts"), .ends = attr(&p, n, "ends"),
 		.venue = child_text(&p, n, "venue"), .address = child_text(&p, n, "address"),
 		.headline = child_text(&p, n, "headline"), .summary = child_text(&p, n, "summary"),
+		.de.headline = child_text(&p, n, "headline-de"),
+		.de.summary = child_text(&p, n, "summary-de"),
 	};
 	long long id = -1;
 	if (attr_int(n, "year", 1900, 9999, -1, &e.year) < 0 ||
@@ -566,6 +574,8 @@ static long long edition_row(struct demo_ctx *c, xmlNode *n, int *year)
 		fail_at(c, n, "needs year, published 0 or 1, and <title>");
 	else if (md_field(c, &p, n, "review", &e.review_md, &e.review_html) == 0 &&
 		 md_field(c, &p, n, "next", &e.next_md, &e.next_html) == 0 &&
+		 md_field(c, &p, n, "review-de", &e.de.review_md, &e.de.review_html) == 0 &&
+		 md_field(c, &p, n, "next-de", &e.de.next_md, &e.de.next_html) == 0 &&
 		 (id = db_admin_edition_add(&e)) <= 0) {
 		fail_at(c, n, id == 0 ? "that year is there already" : db_reason());
 		id = -1;

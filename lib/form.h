@@ -23,9 +23,10 @@
 
 #define FORM_URLENCODED_MAX  (64 * 1024)  /* urlencoded body bytes */
 /* Fields in one struct form, and parts in one multipart body: the photos'
- * describe form sends up to six fields for each of its 100 photos, the
- * multi-file photo form up to 100 files and its token. */
-#define FORM_FIELDS_MAX      640
+ * describe form sends up to eight fields for each of its 100 photos (alt
+ * text and caption in two languages), the multi-file photo form up to 100
+ * files and its token. */
+#define FORM_FIELDS_MAX      832
 #define FORM_NAME_MAX        64           /* decoded field name bytes */
 #define FORM_FILENAME_MAX    255          /* display filename bytes */
 #define FORM_ERRMSG_MAX      128          /* message bytes incl. NUL */
@@ -33,7 +34,7 @@
 /* ---- limits of multipart/form-data (defaults of struct form_mp_limits) -- */
 
 #define FORM_MP_BOUNDARY_MAX     70       /* RFC 2046 5.1.1: 1..70 bchars */
-#define FORM_MP_PARTS_MAX        640      /* see FORM_FIELDS_MAX */
+#define FORM_MP_PARTS_MAX        832      /* see FORM_FIELDS_MAX */
 #define FORM_MP_HEADERS_MAX      16       /* header lines per part */
 #define FORM_MP_HEADER_LINE_MAX  1024     /* bytes per header line, no CRLF */
 #define FORM_MP_FIELD_MAX        (64 * 1024)  /* one plain field's value */

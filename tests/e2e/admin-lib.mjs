@@ -494,8 +494,8 @@ export function uniq(tag) {
 
 // Photos into an edition's gallery the way the admin's script does it: each
 // file on its own request (201), then all described in one submit.  files:
-// [{ filename, data }], texts: [{ alt, caption, credit, decorative }] in the
-// same order.  Returns the new photos' ids, in that order.
+// [{ filename, data }], texts: [{ alt, caption, credit, decorative, alt_de,
+// caption_de }] in the same order.  Returns the new photos' ids, in that order.
 export async function addPhotos(admin, year, files, texts = []) {
 	const drafts = [];
 	for (const f of files) {
@@ -512,7 +512,8 @@ export async function addPhotos(admin, year, files, texts = []) {
 	drafts.forEach((id, i) => {
 		const t = texts[i] || { alt: `Photo ${files[i].filename}` };
 		fields.push(['id', id], [`alt_${id}`, t.alt || ''], [`caption_${id}`, t.caption || ''],
-			[`credit_${id}`, t.credit || '']);
+			[`credit_${id}`, t.credit || ''], [`alt_de_${id}`, t.alt_de || ''],
+			[`caption_de_${id}`, t.caption_de || '']);
 		if (t.decorative)
 			fields.push([`decorative_${id}`, '1']);
 	});

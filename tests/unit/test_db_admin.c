@@ -54,6 +54,12 @@ static long long edition(int year)
 	return id > 0 ? id : db_admin_edition_add(&e);
 }
 
+static long long add_video(long long ed, const char *title, const char *url)
+{
+	struct db_admin_video d = { .title = title, .url = url };
+	return db_admin_video_add(ed, &d, T0);
+}
+
 /* The titles of the edition's videos, in order, joined by ",". */
 static void video_order(long long ed, char *out, size_t n)
 {
@@ -136,9 +142,9 @@ static void test_move_up_and_down(void **state)
 	(void)state;
 	char order[128];
 	long long ed = edition(2019);
-	long long a = db_admin_video_add(ed, "a", "https://www.youtube.com/watch?v=aaaaaaaaaaa", T0);
-	long long b = db_admin_video_add(ed, "b", "https://www.youtube.com/watch?v=bbbbbbbbbbb", T0);
-	long long c = db_admin_video_add(ed, "c", "https://www.youtube.com/watch?v=ccccccccccc", T0);
+	long long a = add_video(ed, "a", "https://www.youtube.com/watch?v=aaaaaaaaaaa");
+	long long b = add_video(ed, "b", "https://www.youtube.com/watch?v=bbbbbbbbbbb");
+	long long c = add_video(ed, "c", "https://www.youtube.com/watch?v=ccccccccccc");
 	assert_true(a > 0 && b > 0 && c > 0);
 	video_order(ed, order, sizeof order);
 	assert_string_equal(order, "a,b,c");
@@ -162,9 +168,9 @@ static void test_move_skips_the_trash(void **state)
 	(void)state;
 	char order[128];
 	long long ed = edition(2018);
-	db_admin_video_add(ed, "x", "https://www.youtube.com/watch?v=xxxxxxxxxxx", T0);
-	long long y = db_admin_video_add(ed, "y", "https://www.youtube.com/watch?v=yyyyyyyyyyy", T0);
-	long long z = db_admin_video_add(ed, "z", "https://www.youtube.com/watch?v=zzzzzzzzzzz", T0);
+	add_video(ed, "x", "https://www.youtube.com/watch?v=xxxxxxxxxxx");
+	long long y = add_video(ed, "y", "https://www.youtube.com/watch?v=yyyyyyyyyyy");
+	long long z = add_video(ed, "z", "https://www.youtube.com/watch?v=zzzzzzzzzzz");
 	assert_int_equal(db_admin_trash(DB_ADMIN_VIDEO, ed, y, T0), DB_FOUND);
 	assert_int_equal(db_admin_move(DB_ADMIN_VIDEO, ed, z, -1), DB_FOUND);
 	video_order(ed, order, sizeof order);
@@ -176,8 +182,8 @@ static void test_trash_and_restore(void **state)
 	(void)state;
 	char order[128];
 	long long ed = edition(2017);
-	long long p = db_admin_video_add(ed, "p", "https://www.youtube.com/watch?v=ppppppppppp", T0);
-	db_admin_video_add(ed, "q", "https://www.youtube.com/watch?v=qqqqqqqqqqq", T0);
+	long long p = add_video(ed, "p", "https://www.youtube.com/watch?v=ppppppppppp");
+	add_video(ed, "q", "https://www.youtube.com/watch?v=qqqqqqqqqqq");
 	assert_int_equal(db_admin_trash(DB_ADMIN_VIDEO, ed, p, T0 + 5), DB_FOUND);
 	assert_int_equal(db_admin_trash(DB_ADMIN_VIDEO, ed, p, T0 + 6), DB_MISSING);   /* once */
 	video_order(ed, order, sizeof order);
@@ -197,9 +203,9 @@ static void test_restore_returns_to_its_place_after_moves(void **state)
 	(void)state;
 	char order[128];
 	long long ed = edition(2015);
-	long long a = db_admin_video_add(ed, "a", "https://www.youtube.com/watch?v=aaaaaaaaaaa", T0);
-	long long b = db_admin_video_add(ed, "b", "https://www.youtube.com/watch?v=bbbbbbbbbbb", T0);
-	long long c = db_admin_video_add(ed, "c", "https://www.youtube.com/watch?v=ccccccccccc", T0);
+	long long a = add_video(ed, "a", "https://www.youtube.com/watch?v=aaaaaaaaaaa");
+	long long b = add_video(ed, "b", "https://www.youtube.com/watch?v=bbbbbbbbbbb");
+	long long c = add_video(ed, "c", "https://www.youtube.com/watch?v=ccccccccccc");
 	(void)a;
 	assert_int_equal(db_admin_trash(DB_ADMIN_VIDEO, ed, b, T0 + 1), DB_FOUND);
 	assert_int_equal(db_admin_move(DB_ADMIN_VIDEO, ed, c, -1), DB_FOUND);    /* c,a */
@@ -212,7 +218,7 @@ static void test_item_year_includes_the_trash(void **state)
 {
 	(void)state;
 	long long ed = edition(2014);
-	long long v = db_admin_video_add(ed, "v", "https://www.youtube.com/watch?v=vvvvvvvvvvv", T0);
+	long long v = add_video(ed, "v", "https://www.youtube.com/watch?v=vvvvvvvvvvv");
 	assert_int_equal(db_admin_trash(DB_ADMIN_VIDEO, ed, v, T0 + 1), DB_FOUND);
 	assert_int_equal(db_admin_item_year(DB_ADMIN_VIDEO, v), 2014);
 	assert_int_equal(db_admin_item_year(DB_ADMIN_VIDEO, v + 1000), 0);

@@ -170,6 +170,8 @@ static void html_columns_rendered(void **state)
 	static const char *const cols[][2] = {
 		{ "site", "background" }, { "site", "imprint" }, { "site", "privacy" },
 		{ "edition", "review" }, { "edition", "next" }, { "press", "body" },
+		{ "site", "background_de" }, { "site", "imprint_de" }, { "site", "privacy_de" },
+		{ "edition", "review_de" }, { "edition", "next_de" },
 	};
 	char sql[256];
 	long long with_text = 0;
@@ -186,6 +188,25 @@ static void html_columns_rendered(void **state)
 		with_text += query_int(sql);
 	}
 	assert_true(with_text >= 10);
+}
+
+/* The demo speaks German too: every text with an English version that the
+ * German pages show has its own German one (so the German demo pages need
+ * no English fallback), written for it, not the English copied. */
+static void german_texts(void **state)
+{
+	(void)state;
+	assert_int_equal(query_int("SELECT count(*) FROM site WHERE background_de_md <> ''"
+			" AND imprint_de_md <> '' AND privacy_de_md <> ''"
+			" AND contact_role_de = 'Projektmanagement DigiMed Bayern'"), 1);
+	assert_int_equal(query_int("SELECT count(*) FROM edition WHERE review_md <> ''"
+			" AND (review_de_md = '' OR review_de_md = review_md OR summary_de = '')"), 0);
+	assert_int_equal(query_int("SELECT count(*) FROM edition WHERE next_md <> '' AND next_de_md = ''"), 0);
+	assert_int_equal(query_int("SELECT count(*) FROM photo WHERE alt_de = '' OR caption_de = ''"
+			" OR alt_de = alt"), 0);
+	assert_int_equal(query_int("SELECT count(*) FROM video WHERE title_de = ''"), 0);
+	assert_int_equal(query_int("SELECT count(*) FROM edition WHERE year = 2023"
+			" AND review_de_html LIKE '%<strong>DigiMed Bayern Secure Cloud</strong>%'"), 1);
 }
 
 static void press_releases(void **state)
@@ -444,6 +465,7 @@ int main(void)
 		cmocka_unit_test(schema_version_and_wal),
 		cmocka_unit_test(the_editions),
 		cmocka_unit_test(html_columns_rendered),
+		cmocka_unit_test(german_texts),
 		cmocka_unit_test(press_releases),
 		cmocka_unit_test(presentation_pdfs),
 		cmocka_unit_test(gallery_photos),

@@ -887,7 +887,7 @@ static const struct bad_case bad_cases[] = {
 	{ "epilogue_too_long", .gen = gen_epilogue_too_long,
 	  .code = FORM_ERR_SYNTAX, .msg = "epilogue too long" },
 	{ "too_many_parts", .gen = gen_too_many_parts, .code = FORM_ERR_TOO_MANY,
-	  .msg = "too many parts (limit 640)" },
+	  .msg = "too many parts (limit 832)" },
 	{ "field_too_long", .gen = gen_field_too_long,
 	  .code = FORM_ERR_TOO_LARGE, .msg = "part 1: field value too long" },
 	{ "field_invalid_utf8", BODY(OPEN CD "\r\n\xc3\x28" CLOSE),
