@@ -12,6 +12,9 @@ PKG_CORE = libxml-2.0 sqlite3
 CFLAGS  += $(CSTD) $(WARN) $(OPT) -g $(SAN) $(shell pkg-config --cflags $(PKG_CORE) 2>/dev/null)
 LDFLAGS += $(SAN) -Wl,--as-needed
 LIBS_CORE  = -lfcgi $(shell pkg-config --libs $(PKG_CORE) 2>/dev/null)
+# The public programs check an admin's session for previews: libsodium's
+# crypto_generichash, as the admin stores session ids (lib/page.c says why).
+LIBS_PUBLIC = $(LIBS_CORE) -lsodium
 LIBS_ADMIN = $(LIBS_CORE) -lsodium -lcmark-gfm-extensions -lcmark-gfm -lz $(shell pkg-config --libs vips libarchive libzip 2>/dev/null)
 
 # lib/ files that need libvips' (glib's) headers.
@@ -59,10 +62,10 @@ $(B)/cgi-bin/%.o: cgi-bin/%.c lib/*.h $(wildcard cgi-bin/*.h)
 	$(CC) $(CFLAGS) -Ilib -c -o $@ $<
 
 # Public programs link only what they use: a static archive gives them the
-# objects they reference and nothing of the admin's libsodium/libvips/cmark.
+# objects they reference and nothing of the admin's libvips/cmark.
 $(PUBLIC_BIN): $(BIN)/%: $(B)/cgi-bin/%.o $(LIBSITE)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $< $(LIBSITE) $(LIBS_CORE)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIBSITE) $(LIBS_PUBLIC)
 
 $(BIN)/admin: $(ADMIN_OBJ) $(LIBSITE)
 	@mkdir -p $(@D)

@@ -35,6 +35,20 @@ static void state_flags(struct tmpl_vars *row, const char *state)
 	tmpl_set(row, name, "1");
 }
 
+/* preview_url: the release's public address while it is not public yet
+ * (a draft, or scheduled for later), where the admin sees it as a preview
+ * (lib/page.h); unset otherwise. */
+static void preview_link(struct admin_ctx *c, struct tmpl_vars *row)
+{
+	char url[32];
+	const char *np = tmpl_get(row, "not_public");
+	if (!np || strcmp(np, "1") != 0)
+		return;
+	snprintf(url, sizeof url, strcmp(c->lang, "de") == 0 ? "/%04d/press/de" : "/%04d/press",
+		 c->year);
+	tmpl_set(row, "preview_url", url);
+}
+
 static enum db_result load(struct admin_ctx *c, struct tmpl_vars *row)
 {
 	enum db_result r = db_admin_press(row, c->edition_id, c->lang);
@@ -43,6 +57,7 @@ static enum db_result load(struct admin_ctx *c, struct tmpl_vars *row)
 	const char *at = tmpl_get(row, "publish_at");
 	local_time(row, at ? atoll(at) : 0);
 	state_flags(row, tmpl_get(row, "state"));
+	preview_link(c, row);
 	return r;
 }
 

@@ -33,7 +33,7 @@ static void text_page(struct http_req *r, struct http_resp *w, enum page_section
 static void redirect(struct http_req *r, struct http_resp *w, int year)
 {
 	char loc[16];
-	enum db_result rc = db_edition(page_vars(), year, "en");
+	enum db_result rc = page_find_edition(page_vars(), year, "en");
 	if (rc != DB_FOUND) {
 		page_error(r, w, rc == DB_MISSING ? 404 : 500);
 		return;

@@ -40,6 +40,8 @@ static void handle(struct http_req *r, struct http_resp *w)
 	enum db_result rc = page_edition(v, year, PAGE_PRESS, lang);
 	if (rc == DB_FOUND) {
 		rc = db_press(v, year, lang);
+		if (rc == DB_MISSING && page_preview_press(v, year, lang))
+			rc = db_press(v, year, lang);
 		if (rc == DB_MISSING) {
 			missing(r, w, v, year, lang);
 			return;

@@ -314,29 +314,46 @@ enum auth_result auth_login(const char *name, const char *password,
 	return AUTH_OK;
 }
 
-int auth_session_check(const char *cookie_value, time_t now,
-		       struct auth_session *out)
+/* The stored row of a session id, read only.  1 valid (row filled),
+ * 0 malformed or unknown, 2 expired (AUTH_IDLE_SECONDS idle or older than
+ * AUTH_MAX_SECONDS), -1 error.  hash: the id's stored form. */
+static int session_read(const char *cookie_value, time_t now,
+			unsigned char hash[DB_AUTH_HASH_BYTES],
+			struct db_auth_session *row)
+{
+	if (sodium_init() < 0)
+		return -1;
+	if (id_hash(cookie_value, hash) < 0)
+		return 0;
+	enum db_result r = db_auth_session_get(hash, row);
+	if (r != DB_FOUND)
+		return r == DB_MISSING ? 0 : -1;
+	if (strlen(row->csrf) != AUTH_TOKEN_LEN)
+		return 0;
+	if (now - row->seen_at >= AUTH_IDLE_SECONDS ||
+	    now - row->created_at >= AUTH_MAX_SECONDS)
+		return 2;
+	return 1;
+}
+
+/* auth_session_check (writes 1) and auth_session_peek (writes 0: no
+ * touch, an expired session is only refused). */
+static int session_validate(const char *cookie_value, time_t now,
+			    struct auth_session *out, int writes)
 {
 	unsigned char hash[DB_AUTH_HASH_BYTES];
 	struct db_auth_session row;
 
 	memset(out, 0, sizeof *out);
-	if (sodium_init() < 0)
-		return -1;
-	if (id_hash(cookie_value, hash) < 0)
-		return 0;
-	enum db_result r = db_auth_session_get(hash, &row);
-	if (r != DB_FOUND)
-		return r == DB_MISSING ? 0 : -1;
-	if (strlen(row.csrf) != AUTH_TOKEN_LEN)
-		return 0;
-	if (now - row.seen_at >= AUTH_IDLE_SECONDS ||
-	    now - row.created_at >= AUTH_MAX_SECONDS)
-		return db_auth_session_expire(hash) < 0 ? -1 : 0;
+	int rc = session_read(cookie_value, now, hash, &row);
+	if (rc == 2)
+		return writes && db_auth_session_expire(hash) < 0 ? -1 : 0;
+	if (rc != 1)
+		return rc;
 	/* The touch is the only write a read-only page would make: it never
 	 * waits for another writer (a long save must not turn a page view into
 	 * a 500), and a skipped touch is simply made at the next request. */
-	if (now - row.seen_at >= AUTH_SEEN_STEP) {
+	if (writes && now - row.seen_at >= AUTH_SEEN_STEP) {
 		int t = db_auth_session_touch(hash, now);
 		if (t < 0)
 			return -1;
@@ -352,6 +369,18 @@ int auth_session_check(const char *cookie_value, time_t now,
 	out->created_at = row.created_at;
 	out->seen_at = row.seen_at;
 	return 1;
+}
+
+int auth_session_check(const char *cookie_value, time_t now,
+		       struct auth_session *out)
+{
+	return session_validate(cookie_value, now, out, 1);
+}
+
+int auth_session_peek(const char *cookie_value, time_t now,
+		      struct auth_session *out)
+{
+	return session_validate(cookie_value, now, out, 0);
 }
 
 int auth_logout(const struct auth_session *s, time_t now)

@@ -167,6 +167,14 @@ enum auth_result auth_login(const char *name, const char *password,
 int auth_session_check(const char *cookie_value, time_t now,
 		       struct auth_session *out);
 
+/* auth_session_check for a connection that only reads (the public
+ * programs' previews, lib/page.h): the same rules, and nothing written - no
+ * touch (a preview does not keep a session alive) and an expired session
+ * is only answered 0 (the admin program deletes it).  1 valid, 0 not, -1
+ * database error. */
+int auth_session_peek(const char *cookie_value, time_t now,
+		      struct auth_session *out);
+
 /* End the session (delete it) and write "logout" to the audit log.
  * 1 ended, 0 there was none, -1 error. */
 int auth_logout(const struct auth_session *s, time_t now);

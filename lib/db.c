@@ -24,6 +24,15 @@
 
 #define GALLERY_SHOWN " AND f.published = 1 AND f.in_gallery = 1 AND f.deleted_at IS NULL"
 
+/* What an edition's pages show (alias e, and p for press releases): the
+ * public's rule, or - in a preview for a logged-in admin (db_preview) -
+ * also an unpublished edition and draft or scheduled releases.  preview()
+ * is a function of the connection, not a bound parameter, so that the
+ * queries' signatures stay those of the public pages. */
+#define EDITION_SHOWN " (e.published = 1 OR preview())"
+#define PRESS_SHOWN " AND (preview() OR (p.state = 'published' OR (p.state = 'scheduled'" \
+	" AND p.publish_at <= CAST(strftime('%s', 'now') AS INTEGER))))"
+
 /* How long a reader waits for a writer's lock before giving up (ms).  In
  * WAL mode readers rarely wait at all; this covers checkpoints. */
 #define DB_BUSY_TIMEOUT_MS 5000
@@ -320,28 +329,70 @@ static void sql_video_embed(sqlite3_context *ctx, int argc, sqlite3_value **argv
 	sqlite3_result_text(ctx, out, -1, SQLITE_TRANSIENT);
 }
 
+/* ---- previews: what a logged-in admin may see on the public pages ---- */
+
+/* A stored file's address: a prefix and media.path ("ab/<sha256>.jpg"). */
+#define MEDIA_URL_MAX 256
+
+static int preview_on;
+
+void db_preview(int on)
+{
+	preview_on = on != 0;
+}
+
+/* preview(): 1 while db_preview is on, else 0. */
+static void sql_preview(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	(void)argv;
+	sqlite3_result_int(ctx, preview_on);
+}
+
+/* media_url(path): the address of a stored file for the page being made:
+ * /media/PATH for the public, /admin/media/PATH in a preview - an
+ * unpublished edition's files wait in the private store, which only the
+ * admin program serves (with the session; README.md, "Taking things
+ * down").  NULL stays NULL. */
+static void sql_media_url(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	char out[MEDIA_URL_MAX];
+	const unsigned char *path = sqlite3_value_text(argv[0]);
+	(void)argc;
+	int n = path ? snprintf(out, sizeof out, "%s/%s",
+				preview_on ? "/admin/media" : "/media", path) : -1;
+	if (n < 0 || (size_t)n >= sizeof out)
+		sqlite3_result_null(ctx);
+	else
+		sqlite3_result_text(ctx, out, n, SQLITE_TRANSIENT);
+}
+
 static int register_functions(void)
 {
 	static const struct {
 		const char *name;
 		int nargs;
 		void (*fn)(sqlite3_context *, int, sqlite3_value **);
+		int varies;     /* depends on db_preview: not deterministic */
 	} fns[] = {
-		{ "fmt_date", 2, sql_fmt_date },
-		{ "fmt_date_range", 3, sql_fmt_date_range },
-		{ "fmt_size", 1, sql_fmt_size },
-		{ "talk_path", 2, sql_talk_path },
-		{ "video_site", 1, sql_video_site },
-		{ "video_start", 1, sql_video_start },
-		{ "video_embed", 1, sql_video_embed },
-		{ "slug", 1, sql_slug },
-		{ "l10n", 3, sql_l10n },
-		{ "l10n_lang", 3, sql_l10n_lang },
+		{ "fmt_date", 2, sql_fmt_date, 0 },
+		{ "fmt_date_range", 3, sql_fmt_date_range, 0 },
+		{ "fmt_size", 1, sql_fmt_size, 0 },
+		{ "talk_path", 2, sql_talk_path, 0 },
+		{ "video_site", 1, sql_video_site, 0 },
+		{ "video_start", 1, sql_video_start, 0 },
+		{ "video_embed", 1, sql_video_embed, 0 },
+		{ "slug", 1, sql_slug, 0 },
+		{ "l10n", 3, sql_l10n, 0 },
+		{ "l10n_lang", 3, sql_l10n_lang, 0 },
+		{ "preview", 0, sql_preview, 1 },
+		{ "media_url", 1, sql_media_url, 1 },
 	};
-	const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
+	const int flags = SQLITE_UTF8 | SQLITE_INNOCUOUS;
 	for (size_t i = 0; i < sizeof fns / sizeof *fns; i++)
-		if (sqlite3_create_function_v2(db, fns[i].name, fns[i].nargs, flags, NULL,
-					       fns[i].fn, NULL, NULL, NULL))
+		if (sqlite3_create_function_v2(db, fns[i].name, fns[i].nargs,
+					       flags | (fns[i].varies ? 0 : SQLITE_DETERMINISTIC),
+					       NULL, fns[i].fn, NULL, NULL, NULL))
 			return -1;
 	return 0;
 }
@@ -663,16 +714,16 @@ enum db_result db_edition(struct tmpl_vars *v, int year, const char *lang)
 		" l10n_lang(?2, e.review_html, e.review_de_html) AS review_lang,"
 		" l10n(?2, e.next_html, e.next_de_html) AS next_html,"
 		" l10n_lang(?2, e.next_html, e.next_de_html) AS next_lang,"
-		" coalesce('/media/' || cm.path, '') AS cover_url, cm.width AS cover_width,"
+		" coalesce(media_url(cm.path), '') AS cover_url, cm.width AS cover_width,"
 		" cm.height AS cover_height,"
 		" CASE WHEN c.decorative THEN '' ELSE coalesce(l10n(?2, c.alt, c.alt_de), '') END AS cover_alt,"
 		" CASE WHEN c.decorative THEN '' ELSE coalesce(l10n_lang(?2, c.alt, c.alt_de), '') END"
 		"  AS cover_alt_lang,"
 		" EXISTS (SELECT 1 FROM press p WHERE p.edition_id = e.id AND p.lang = 'en'"
-		PRESS_PUBLIC ") AS press_en,"
+		PRESS_SHOWN ") AS press_en,"
 		" EXISTS (SELECT 1 FROM press p WHERE p.edition_id = e.id AND p.lang = 'de'"
-		PRESS_PUBLIC ") AS press_de,"
-		" (SELECT count(*) FROM press p WHERE p.edition_id = e.id" PRESS_PUBLIC ") AS press_count,"
+		PRESS_SHOWN ") AS press_de,"
+		" (SELECT count(*) FROM press p WHERE p.edition_id = e.id" PRESS_SHOWN ") AS press_count,"
 		" (SELECT count(*) FROM presentation t WHERE t.edition_id = e.id"
 		"   AND t.deleted_at IS NULL) AS presentation_count,"
 		" (SELECT count(*) FROM video d WHERE d.edition_id = e.id"
@@ -683,7 +734,7 @@ enum db_result db_edition(struct tmpl_vars *v, int year, const char *lang)
 		" LEFT JOIN photo c ON c.id = e.cover_photo_id AND c.published = 1"
 		"  AND c.deleted_at IS NULL"
 		" LEFT JOIN media cm ON cm.id = c.web_id"
-		" WHERE e.year = ?1 AND e.published = 1) x");
+		" WHERE e.year = ?1 AND" EDITION_SHOWN ") x");
 	if (!q)
 		return DB_FAILED;
 	sqlite3_bind_int(q, 1, year);
@@ -703,9 +754,9 @@ enum db_result db_press(struct tmpl_vars *v, int year, const char *lang)
 		"SELECT p.lang AS press_lang, p.title AS press_title,"
 		" p.subtitle AS press_subtitle, p.released,"
 		" fmt_date(p.released, p.lang) AS released_text, p.body_html,"
-		" CASE WHEN w.id IS NULL THEN '' ELSE '/media/' || w.path END AS photo_url,"
+		" CASE WHEN w.id IS NULL THEN '' ELSE media_url(w.path) END AS photo_url,"
 		" w.width AS photo_width, w.height AS photo_height,"
-		" CASE WHEN t.id IS NULL THEN '' ELSE '/media/' || t.path END AS photo_thumb_url,"
+		" CASE WHEN t.id IS NULL THEN '' ELSE media_url(t.path) END AS photo_thumb_url,"
 		" CASE WHEN f.decorative THEN '' ELSE l10n(p.lang, f.alt, f.alt_de) END AS photo_alt,"
 		" CASE WHEN f.decorative THEN '' ELSE l10n_lang(p.lang, f.alt, f.alt_de) END AS photo_alt_lang,"
 		/* The release's own caption is in its language; without one,
@@ -716,14 +767,15 @@ enum db_result db_press(struct tmpl_vars *v, int year, const char *lang)
 		"  ELSE l10n_lang(p.lang, f.caption, f.caption_de) END AS photo_caption_lang,"
 		" CASE WHEN f.id IS NULL THEN '' ELSE coalesce(nullif(e.press_credit, ''), f.credit) END"
 		"  AS photo_credit,"
-		" CASE WHEN d.id IS NULL THEN '' ELSE '/media/press/' || d.sha256 || '/'"
+		" CASE WHEN d.id IS NULL THEN '' WHEN preview() THEN media_url(d.path)"
+		"  ELSE '/media/press/' || d.sha256 || '/'"
 		"  || ltrim(slug(s.name) || '-', '-') || e.year || '-press-photo.jpg' END"
 		"  AS photo_download_url,"
 		" coalesce(d.width, 0) AS photo_download_width,"
 		" coalesce(d.height, 0) AS photo_download_height,"
 		" CASE p.lang WHEN 'en' THEN 'de' ELSE 'en' END AS other_lang,"
 		" EXISTS (SELECT 1 FROM press o WHERE o.edition_id = p.edition_id"
-		"   AND o.lang <> p.lang AND (o.state = 'published' OR (o.state = 'scheduled'"
+		"   AND o.lang <> p.lang AND (preview() OR o.state = 'published' OR (o.state = 'scheduled'"
 		"   AND o.publish_at <= CAST(strftime('%s', 'now') AS INTEGER)))) AS other_exists"
 		" FROM press p JOIN edition e ON e.id = p.edition_id"
 		" JOIN site s ON s.id = 1"
@@ -732,7 +784,7 @@ enum db_result db_press(struct tmpl_vars *v, int year, const char *lang)
 		" LEFT JOIN media w ON w.id = f.web_id"
 		" LEFT JOIN media t ON t.id = f.thumb_id"
 		" LEFT JOIN media d ON d.id = coalesce(f.orig_id, f.web_id)"
-		" WHERE e.year = ?1 AND e.published = 1 AND p.lang = ?2" PRESS_PUBLIC);
+		" WHERE e.year = ?1 AND" EDITION_SHOWN " AND p.lang = ?2" PRESS_SHOWN);
 	if (!q)
 		return DB_FAILED;
 	sqlite3_bind_int(q, 1, year);
@@ -745,7 +797,7 @@ enum db_result db_press_exists(int year, const char *lang)
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st,
 		"SELECT EXISTS (SELECT 1 FROM press p JOIN edition e ON e.id = p.edition_id"
-		" WHERE e.year = ?1 AND e.published = 1 AND p.lang = ?2" PRESS_PUBLIC ")");
+		" WHERE e.year = ?1 AND" EDITION_SHOWN " AND p.lang = ?2" PRESS_SHOWN ")");
 	if (!q)
 		return DB_FAILED;
 	sqlite3_bind_int(q, 1, year);
@@ -761,14 +813,15 @@ int db_presentations(struct tmpl_vars *v, int year, const char *list)
 	sqlite3_stmt *q = db_prepare(&st,
 		"SELECT t.title, t.speakers, t.affiliation, t.slug,"
 		" CASE WHEN m.id IS NULL THEN '' ELSE"
-		"  '/media/' || talk_path(e.year, t.slug) END AS file_url,"
+		"  CASE WHEN preview() THEN media_url(m.path)"
+		"  ELSE '/media/' || talk_path(e.year, t.slug) END END AS file_url,"
 		" CASE WHEN m.id IS NULL THEN '' ELSE 'PDF, ' || fmt_size(m.bytes) ||"
 		"  CASE WHEN m.pages IS NULL OR m.pages < 1 THEN ''"
 		"   WHEN m.pages = 1 THEN ', 1 page'"
 		"   ELSE ', ' || m.pages || ' pages' END END AS file_label"
 		" FROM presentation t JOIN edition e ON e.id = t.edition_id"
 		" LEFT JOIN media m ON m.id = t.media_id"
-		" WHERE e.year = ?1 AND e.published = 1 AND t.deleted_at IS NULL"
+		" WHERE e.year = ?1 AND" EDITION_SHOWN " AND t.deleted_at IS NULL"
 		" ORDER BY t.position, t.id");
 	if (!q)
 		return -1;
@@ -812,7 +865,7 @@ int db_videos(struct tmpl_vars *v, int year, const char *lang, const char *list)
 		" l10n_lang(?2, d.title, d.title_de) AS title_lang, d.url, video_site(d.url) AS site,"
 		" video_start(d.url) AS start_text, video_embed(d.url) AS embed_url"
 		" FROM video d JOIN edition e ON e.id = d.edition_id"
-		" WHERE e.year = ?1 AND e.published = 1 AND d.deleted_at IS NULL"
+		" WHERE e.year = ?1 AND" EDITION_SHOWN " AND d.deleted_at IS NULL"
 		" ORDER BY d.position, d.id");
 	if (!q)
 		return -1;
@@ -826,8 +879,8 @@ int db_gallery(struct tmpl_vars *v, int year, const char *lang, int limit,
 {
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st,
-		"SELECT '/media/' || t.path AS thumb_url, t.width AS thumb_width,"
-		" t.height AS thumb_height, '/media/' || w.path AS web_url,"
+		"SELECT media_url(t.path) AS thumb_url, t.width AS thumb_width,"
+		" t.height AS thumb_height, media_url(w.path) AS web_url,"
 		" printf('/%04d/gallery/%d', e.year, f.id) AS photo_url, 'photo-' || f.id AS anchor,"
 		" CASE WHEN row_number() OVER (ORDER BY f.position, f.id) > ?4"
 		"  THEN 'lazy' ELSE '' END AS loading,"
@@ -838,7 +891,7 @@ int db_gallery(struct tmpl_vars *v, int year, const char *lang, int limit,
 		" l10n_lang(?5, f.caption, f.caption_de) AS caption_lang, f.credit"
 		" FROM photo f JOIN edition e ON e.id = f.edition_id"
 		" JOIN media t ON t.id = f.thumb_id JOIN media w ON w.id = f.web_id"
-		" WHERE e.year = ?1 AND e.published = 1" GALLERY_SHOWN
+		" WHERE e.year = ?1 AND" EDITION_SHOWN GALLERY_SHOWN
 		" ORDER BY f.position, f.id LIMIT ?2 OFFSET ?3");
 	if (!q)
 		return -1;
@@ -860,7 +913,7 @@ int db_gallery_count(struct tmpl_vars *v, int year)
 		" FROM (SELECT f.credit,"
 		"  row_number() OVER (PARTITION BY f.credit ORDER BY f.position, f.id) AS first"
 		"  FROM photo f JOIN edition e ON e.id = f.edition_id"
-		"  WHERE e.year = ?1 AND e.published = 1" GALLERY_SHOWN ")");
+		"  WHERE e.year = ?1 AND" EDITION_SHOWN GALLERY_SHOWN ")");
 	if (!q)
 		return -1;
 	sqlite3_bind_int(q, 1, year);
@@ -895,13 +948,13 @@ enum db_result db_photo(struct tmpl_vars *v, int year, const char *lang, long lo
 		"  l10n_lang(?4, f.caption, f.caption_de) AS caption_lang, f.credit, f.decorative,"
 		"  CASE WHEN f.decorative THEN '' ELSE l10n(?4, f.alt, f.alt_de) END AS alt,"
 		"  CASE WHEN f.decorative THEN '' ELSE l10n_lang(?4, f.alt, f.alt_de) END AS alt_lang,"
-		"  '/media/' || t.path AS thumb_url, t.width AS thumb_width,"
-		"  '/media/' || w.path AS web_url, w.width AS web_width, w.height AS web_height,"
+		"  media_url(t.path) AS thumb_url, t.width AS thumb_width,"
+		"  media_url(w.path) AS web_url, w.width AS web_width, w.height AS web_height,"
 		"  row_number() OVER win AS number, count(*) OVER () AS photo_total,"
 		"  lag(f.id) OVER win AS prev_id, lead(f.id) OVER win AS next_id"
 		"  FROM photo f JOIN edition e ON e.id = f.edition_id"
 		"  JOIN media t ON t.id = f.thumb_id JOIN media w ON w.id = f.web_id"
-		"  WHERE e.year = ?1 AND e.published = 1" GALLERY_SHOWN
+		"  WHERE e.year = ?1 AND" EDITION_SHOWN GALLERY_SHOWN
 		"  WINDOW win AS (ORDER BY f.position, f.id))"
 		" WHERE id = ?2");
 	if (!q)

@@ -87,17 +87,26 @@ void db_rollback(void);
  *
  * Each sets the names listed into v (or into each row of `list`), and
  * returns an enum db_result for single rows, a count for lists (-1 on a
- * database error, logged).  Only published editions are ever found, and
- * rows in the trash (deleted_at set) are never listed.  Presentation text
- * (dates, sizes, labels, URLs) is made in SQL by the functions db_open
- * registers: fmt_date(iso, lang), fmt_date_range(starts, ends, lang),
- * fmt_size(bytes).
+ * database error, logged).  Only published editions are ever found
+ * (except in a preview, db_preview), and rows in the trash (deleted_at
+ * set) are never listed.  Presentation text (dates, sizes, labels, URLs)
+ * is made in SQL by the functions db_open registers: fmt_date(iso, lang),
+ * fmt_date_range(starts, ends, lang), fmt_size(bytes).
  *
  * Texts admins write in English and German (lang "en" or "de"): each is
  * set in the page's language, or in the other one while that is empty,
  * and NAME_lang says which when it is not the page's ("en" on a German
  * page showing the English text, "" otherwise) - the templates' lang
  * attribute, left out when "" (SQL functions l10n and l10n_lang). */
+
+/* A preview for a logged-in admin (lib/page.h): while on, the queries
+ * below that take a year also find an unpublished edition and draft or
+ * scheduled press releases, and give stored files' addresses under
+ * /admin/media/ (the admin program serves them from wherever they lie).
+ * The navigation's list of editions, the home page's year and the search
+ * stay the public's.  Off until turned on; the public programs turn it off
+ * before each request. */
+void db_preview(int on);
 
 /* The site row.  Sets: site_name, background_html and background_lang,
  * contact_name, contact_role and contact_role_lang, contact_phone,

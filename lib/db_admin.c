@@ -394,7 +394,9 @@ enum db_result db_admin_press(struct tmpl_vars *v, long long edition_id, const c
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st,
 		"SELECT title, subtitle, released, body_md, photo_caption, state,"
-		" coalesce(publish_at, 0) AS publish_at"
+		" coalesce(publish_at, 0) AS publish_at,"
+		" state = 'draft' OR (state = 'scheduled'"
+		"  AND publish_at > CAST(strftime('%s', 'now') AS INTEGER)) AS not_public"
 		" FROM press WHERE edition_id = ?1 AND lang = ?2");
 	if (!q)
 		return DB_FAILED;

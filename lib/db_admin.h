@@ -131,7 +131,8 @@ long long db_admin_media(const struct store_file *f, const char *mime,
 
 /* The release of edition_id in lang.  Sets: title, subtitle, released,
  * body_md, photo_caption (this language's), state (draft, published,
- * scheduled), publish_at (Unix seconds, 0 none).  DB_FOUND, DB_MISSING or
+ * scheduled), publish_at (Unix seconds, 0 none), not_public (1 for a
+ * draft or a release scheduled for later).  DB_FOUND, DB_MISSING or
  * DB_FAILED. */
 enum db_result db_admin_press(struct tmpl_vars *v, long long edition_id, const char *lang);
 /* The state of the release and, when scheduled, when it becomes public

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "auth.h"
 #include "buf.h"
 #include "db.h"
 #include "serve.h"
@@ -28,9 +29,12 @@ static struct tmpl *tmpls[PAGE_TMPL_MAX];
 static size_t ntmpl;
 static struct tmpl_vars *vars;
 /* The request being answered (page_main's wrapper sets it): the layout
- * takes the page's own address from it, so no program passes it along. */
+ * takes the page's own address from it, and the preview check its
+ * cookie, so no program passes it along. */
 static const struct http_req *cur_req;
 static void (*prog_handle)(struct http_req *, struct http_resp *);
+static int previewing;          /* this response is a preview */
+static int admin_state = -1;    /* from_admin's answer: -1 not asked yet */
 
 static int is_page_template(const char *name)
 {
@@ -192,10 +196,97 @@ enum db_result page_layout(struct tmpl_vars *v, int year,
 	return DB_FOUND;
 }
 
+/* ---- previews ---- */
+
+/* Does the request come from a logged-in admin?  The public programs
+ * check the session cookie themselves, read-only (auth_session_peek: no
+ * touch, the connection cannot write), and only on the way to a 404, so a
+ * published page never waits for it.  Without the cookie nothing is asked
+ * of the database: a visitor costs a scan of the Cookie header.
+ *
+ * Session ids are stored as BLAKE2b hashes (lib/auth.c), so this links
+ * libsodium's crypto_generichash into the public programs (Makefile,
+ * LIBS_PUBLIC).  Alternatives weighed: an own BLAKE2b would be a second
+ * copy of a primitive the admin gets from libsodium; asking the admin
+ * program (nginx auth_request, a socket) would cost a round trip per
+ * request with the cookie, which anyone can send (README.md, "microcache").
+ * The cost measured (README.md, "Previews"): no start-up time a request
+ * without the cookie notices (sodium_init runs at the first cookie), and
+ * a few kB of Pss per worker. */
+static int from_admin(void)
+{
+	char id[AUTH_TOKEN_SIZE];
+	struct auth_session s;
+	if (admin_state < 0) {
+		admin_state = 0;
+		if (cur_req && auth_cookie_get(http_header(cur_req, "Cookie"), id))
+			admin_state = auth_session_peek(id, time(NULL), &s) == 1;
+	}
+	return admin_state;
+}
+
+/* Turn the preview on for the rest of the request when an admin asks:
+ * the queries find what is not public yet (db_preview), the templates
+ * show the banner (preview, preview_edit_url). */
+static int preview_begin(struct tmpl_vars *v, const char *edit_url)
+{
+	if (!previewing && !from_admin())
+		return 0;
+	previewing = 1;
+	db_preview(1);
+	tmpl_set(v, "preview", "1");
+	tmpl_set(v, "preview_edit_url", edit_url);
+	return 1;
+}
+
+int page_preview_press(struct tmpl_vars *v, int year, const char *lang)
+{
+	char edit[48];
+	snprintf(edit, sizeof edit, "/admin/%04d/press/%s", year, lang);
+	return preview_begin(v, edit);
+}
+
+enum db_result page_find_edition(struct tmpl_vars *v, int year, const char *lang)
+{
+	char edit[32];
+	enum db_result rc = db_edition(v, year, lang);
+	snprintf(edit, sizeof edit, "/admin/%04d/", year);
+	if (rc == DB_MISSING && preview_begin(v, edit))
+		rc = db_edition(v, year, lang);
+	return rc;
+}
+
+/* A preview is for the admin who asked, and only now: not kept by the
+ * render cache (cacheable 0) nor by nginx's microcache - X-Accel-Expires:
+ * 0, which nginx obeys even where its configuration ignores
+ * Cache-Control, and "private", which symposium.conf's fastcgi_no_cache
+ * looks for - nor by a browser or a shared cache (no-store, RFC 9111
+ * 5.2.2.5 and 5.2.2.7).  The next request of a visitor is a 404 again. */
+static void preview_response(struct http_resp *w)
+{
+	w->cacheable = 0;
+	w->last_modified = 0;
+	w->cache_control = "private, no-store";
+	http_resp_header(w, "X-Accel-Expires", "0");
+}
+
+static void page_handle(struct http_req *r, struct http_resp *w)
+{
+	cur_req = r;
+	previewing = 0;
+	admin_state = -1;
+	db_preview(0);
+	prog_handle(r, w);
+	if (previewing)
+		preview_response(w);
+	db_preview(0);
+	cur_req = NULL;
+}
+
 enum db_result page_edition(struct tmpl_vars *v, int year,
 		enum page_section sec, const char *lang)
 {
-	enum db_result rc = db_edition(v, year, lang);
+	enum db_result rc = page_find_edition(v, year, lang);
 	if (rc != DB_FOUND)
 		return rc;
 	return page_layout(v, year, sec, lang);
@@ -224,13 +315,6 @@ void page_answer(struct http_req *r, struct http_resp *w, enum db_result rc,
 		page_render(w, name, v);
 	else
 		page_error(r, w, rc == DB_MISSING ? 404 : 500);
-}
-
-static void page_handle(struct http_req *r, struct http_resp *w)
-{
-	cur_req = r;
-	prog_handle(r, w);
-	cur_req = NULL;
 }
 
 int page_main(int argc, char **argv, const char *name,

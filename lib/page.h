@@ -69,10 +69,31 @@ enum db_result page_layout(struct tmpl_vars *v, int year, enum page_section sec,
  * request's path, as the gallery's pager does). */
 void page_canonical(struct tmpl_vars *v, const char *path);
 
-/* An edition's page: db_edition plus the layout.  DB_FOUND, DB_MISSING
- * (no such published edition: answer 404) or DB_FAILED (answer 500). */
+/* An edition's page: page_find_edition plus the layout.  DB_FOUND,
+ * DB_MISSING (no such published edition, and no preview: answer 404) or
+ * DB_FAILED (answer 500). */
 enum db_result page_edition(struct tmpl_vars *v, int year, enum page_section sec,
 		 const char *lang);
+
+/* ---- previews ----
+ *
+ * What is not public yet - an unpublished edition's pages, a draft or
+ * scheduled press release - is a 404 for everyone but a logged-in admin
+ * (the __Host-sid cookie of a valid session, checked read-only), who gets
+ * the page as visitors will see it, with a banner (template names preview
+ * = "1" and preview_edit_url, the admin page to edit it) and without
+ * being kept anywhere: Cache-Control "private, no-store", X-Accel-Expires
+ * 0, never in the render cache.  A page that is public is the same for
+ * everyone, admins included.  Once a preview began, the rest of the
+ * request's queries see what the admin may see (db_preview). */
+
+/* db_edition; when it finds no published edition and the request is an
+ * admin's, the preview begins and the edition is looked up again. */
+enum db_result page_find_edition(struct tmpl_vars *v, int year, const char *lang);
+
+/* The press release of `lang` is not public: begin a preview if the
+ * request is an admin's (1; then ask db_press again), else 0. */
+int page_preview_press(struct tmpl_vars *v, int year, const char *lang);
 
 /* Render templates/<name> into w's body as a public page: cacheable when
  * the status is 200, Last-Modified from the site's changed_at. */

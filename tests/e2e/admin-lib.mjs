@@ -188,6 +188,15 @@ export class Admin {
 	}
 }
 
+// Log in through the form in a browser page (playwright-core), landing on
+// the dashboard.
+export async function browserLogin(page, acct) {
+	await page.goto(`${BASE}/admin/login`);
+	await page.fill('input[name="name"]', acct.name);
+	await page.fill('input[name="password"]', acct.password);
+	await Promise.all([page.waitForURL(`${BASE}/admin/`), page.click('form[action="/admin/login"] [type="submit"]')]);
+}
+
 // POST an edition's admin form with published on or off (the other
 // fields as the form has them); the response.
 export async function publishForm(admin, year, on) {

@@ -411,6 +411,47 @@ static void test_session_check(void **state)
 	assert_int_equal(auth_session_check("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", T0, &c), 0);
 }
 
+/* The public programs' read: the same answers, nothing written - no touch,
+ * and an expired session stays for the admin program to delete. */
+static void test_session_peek_reads_only(void **state)
+{
+	(void)state;
+	struct auth_session s, c;
+	add_alice();
+	login_ok(T0, &s);
+	assert_int_equal(auth_session_peek(s.id, T0 + 120, &c), 1);
+	assert_string_equal(c.admin, NAME);
+	assert_int_equal(c.admin_id, s.admin_id);
+	assert_int_equal(count("SELECT seen_at FROM session") - T0, 0);
+	assert_int_equal(auth_session_peek(s.id, T0 + AUTH_IDLE_SECONDS, &c), 0);
+	assert_int_equal(count("SELECT count(*) FROM session"), 1);
+	assert_int_equal(auth_session_peek("", T0, &c), 0);
+	assert_int_equal(auth_session_peek(NULL, T0, &c), 0);
+	assert_int_equal(auth_session_peek("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", T0, &c), 0);
+	/* One character changed: another id, another hash. */
+	char other[AUTH_TOKEN_SIZE];
+	memcpy(other, s.id, sizeof other);
+	other[0] = other[0] == 'A' ? 'B' : 'A';
+	assert_int_equal(auth_session_peek(other, T0 + 1, &c), 0);
+}
+
+/* On a read-only connection, as the public programs open the database. */
+static void test_session_peek_on_a_read_only_connection(void **state)
+{
+	(void)state;
+	struct auth_session s, c;
+	add_alice();
+	login_ok(T0, &s);
+	db_close();
+	assert_int_equal(db_open(dbpath, DB_READONLY), 0);
+	int valid = auth_session_peek(s.id, T0 + 600, &c);
+	int expired = auth_session_peek(s.id, T0 + AUTH_MAX_SECONDS, &c);
+	db_close();
+	assert_int_equal(db_open(dbpath, DB_READWRITE), 0);
+	assert_int_equal(valid, 1);
+	assert_int_equal(expired, 0);
+}
+
 static void test_session_seen_at_written_once_a_minute(void **state)
 {
 	(void)state;
@@ -772,6 +813,8 @@ int main(void)
 		cmocka_unit_test_setup(test_throttle_ipv6_counts_per_64, wipe),
 		cmocka_unit_test_setup(test_failures_pruned_after_an_hour, wipe),
 		cmocka_unit_test_setup(test_session_check, wipe),
+		cmocka_unit_test_setup(test_session_peek_reads_only, wipe),
+		cmocka_unit_test_setup(test_session_peek_on_a_read_only_connection, wipe),
 		cmocka_unit_test_setup(test_session_seen_at_written_once_a_minute, wipe),
 		cmocka_unit_test_setup(test_session_touch_skipped_while_locked, wipe),
 		cmocka_unit_test_setup(test_session_expires_idle, wipe),

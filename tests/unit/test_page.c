@@ -130,6 +130,43 @@ static void test_unpublished_edition_is_not_found(void **state)
 	(void)state;
 	assert_int_equal(page_edition(page_vars(), 2025, PAGE_OVERVIEW, "en"), DB_MISSING);
 	assert_int_equal(page_edition(page_vars(), 2023, PAGE_OVERVIEW, "en"), DB_FOUND);
+	/* No request, no cookie: no preview either. */
+	assert_int_equal(page_find_edition(page_vars(), 2025, "en"), DB_MISSING);
+}
+
+/* In a preview the edition's queries find what is not public and give
+ * its files under /admin/media/; the navigation stays the public's. */
+static void test_preview_queries(void **state)
+{
+	(void)state;
+	struct tmpl_vars *v = page_vars();
+	assert_int_equal(fixture_exec(db_file,
+		"UPDATE press SET state = 'draft' WHERE lang = 'de'"), SQLITE_OK);
+	db_preview(1);
+	enum db_result ed = db_edition(v, 2025, "en");
+	int talks = db_presentations(v, 2025, "talks");
+	int photos = db_gallery(v, 2025, "en", 10, 0, "photos");
+	enum db_result draft = db_press(v, 2021, "de");
+	int editions = db_editions(v, "editions", 0, "");
+	db_preview(0);
+	assert_int_equal(ed, DB_FOUND);
+	assert_int_equal(talks, 1);
+	assert_int_equal(photos, 1);
+	assert_int_equal(draft, DB_FOUND);
+	assert_int_equal(editions, 3);
+	/* Off again: the public's answers. */
+	tmpl_vars_clear(v);
+	assert_int_equal(db_gallery(v, 2025, "en", 10, 0, "photos"), 0);
+	assert_int_equal(db_press(v, 2021, "de"), DB_MISSING);
+	assert_int_equal(db_photo(v, 2023, "en", 2, GALLERY_PAGE_SIZE), DB_FOUND);
+	assert_string_equal(tmpl_get(v, "web_url"), "/media/d4/d4.jpg");
+	db_preview(1);
+	tmpl_vars_clear(v);
+	enum db_result secret = db_photo(v, 2025, "en", 9, GALLERY_PAGE_SIZE);
+	db_preview(0);
+	assert_int_equal(secret, DB_FOUND);
+	assert_string_equal(tmpl_get(v, "web_url"), "/admin/media/d4/d4.jpg");
+	assert_string_equal(tmpl_get(v, "thumb_url"), "/admin/media/c3/c3.jpg");
 }
 
 /* "upcoming" comes from today's date: a cached page must not outlive
@@ -293,6 +330,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_templates_load, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_home_escapes_hostile_title, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unpublished_edition_is_not_found, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_preview_queries, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_version_changes_with_the_day, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_draft_press_release_is_not_public, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scheduled_release_public_from_its_time, setup, teardown),
