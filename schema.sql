@@ -165,6 +165,34 @@ CREATE TABLE video (
 );
 CREATE INDEX video_order ON video(edition_id, position);
 
+-- The programme (times: Unix seconds, entered and shown in Europe/Berlin)
+-- and the registration of an edition (migration 005).
+CREATE TABLE programme_session (
+	id              INTEGER PRIMARY KEY,
+	edition_id      INTEGER NOT NULL REFERENCES edition(id) ON DELETE CASCADE,
+	starts_at       INTEGER NOT NULL CHECK (starts_at >= 0),
+	ends_at         INTEGER NOT NULL CHECK (ends_at > starts_at),
+	title           TEXT NOT NULL,
+	title_de        TEXT NOT NULL DEFAULT '',
+	speakers        TEXT NOT NULL DEFAULT '',
+	room            TEXT NOT NULL DEFAULT '',
+	presentation_id INTEGER REFERENCES presentation(id) ON DELETE SET NULL,
+	video_id        INTEGER REFERENCES video(id) ON DELETE SET NULL,
+	created_at      INTEGER NOT NULL,
+	deleted_at      INTEGER
+);
+CREATE INDEX programme_session_order ON programme_session(edition_id, starts_at);
+
+-- One registration per edition: where visitors register (http or https
+-- only) and from when until when.  Either time may be NULL: open from the
+-- start, or until the edition.
+CREATE TABLE registration (
+	edition_id INTEGER PRIMARY KEY REFERENCES edition(id) ON DELETE CASCADE,
+	url        TEXT NOT NULL CHECK (url GLOB 'http://*' OR url GLOB 'https://*'),
+	opens_at   INTEGER,
+	closes_at  INTEGER CHECK (closes_at IS NULL OR opens_at IS NULL OR closes_at > opens_at)
+);
+
 -- Administration.
 CREATE TABLE admin (
 	id         INTEGER PRIMARY KEY,

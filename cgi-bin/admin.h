@@ -17,9 +17,9 @@
 #include "tmpl.h"
 #include "upload.h"
 
-/* The zone the admin enters and reads times in (scheduled press releases):
- * the organisers'.  The admin process runs in it (admin_init). */
-#define ADMIN_ZONE "Europe/Berlin"
+/* The admin enters and reads times (scheduled press releases, the
+ * programme) in the organisers' zone, WHEN_ZONE (lib/when.h); the admin
+ * process runs in it (admin_init). */
 #define ADMIN_TEXT_MAX   300           /* one-line fields, bytes */
 #define ADMIN_AUDIT_ROWS 200           /* rows on the audit page */
 #define ADMIN_MEDIA_MAX  (64LL << 20)  /* a stored file the admin shows itself */

@@ -7,22 +7,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "db.h"
 #include "md.h"
+#include "when.h"
 
 /* The release and the edition's press kit: what the form shows and what
  * its version covers. */
 /* The publication time as the form shows it: "2026-12-02T09:00" in the
- * admin's zone (ADMIN_ZONE, set for the whole admin process). */
+ * admin's zone (WHEN_ZONE, set for the whole admin process). */
 static void local_time(struct tmpl_vars *row, long long at)
 {
-	char text[32] = "";
-	struct tm tm;
-	time_t t = (time_t)at;
-	if (at > 0 && localtime_r(&t, &tm))
-		strftime(text, sizeof text, "%Y-%m-%dT%H:%M", &tm);
+	char text[WHEN_LOCAL_LEN + 1];
+	when_format(text, sizeof text, at, "%Y-%m-%dT%H:%M");
 	tmpl_set(row, "publish_local", text);
 }
 
@@ -61,26 +58,6 @@ static enum db_result load(struct admin_ctx *c, struct tmpl_vars *row)
 	return r;
 }
 
-/* "2026-12-02T09:00" (HTML's datetime-local) in the admin's zone: Unix
- * seconds, or -1.  mktime settles the daylight-saving question itself
- * (tm_isdst -1); a time the clocks skip is moved on by the hour. */
-static long long parse_local(const char *s)
-{
-	struct tm tm = { .tm_isdst = -1 };
-	char tail;
-	if (strlen(s) != 16 || s[10] != 'T' ||
-	    sscanf(s, "%4d-%2d-%2dT%2d:%2d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-		   &tm.tm_hour, &tm.tm_min, &tail) != 5 ||
-	    tm.tm_year < 1970 || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 ||
-	    tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59)
-		return -1;
-	int mday = tm.tm_mday;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	time_t t = mktime(&tm);
-	return t == (time_t)-1 || tm.tm_mday != mday ? -1 : (long long)t;
-}
-
 /* The release's state: draft, published, or scheduled for a date and
  * time (the embargo).  *at is the time for a scheduled one, else 0. */
 static const char *read_state(struct admin_ctx *c, long long *at)
@@ -95,7 +72,7 @@ static const char *read_state(struct admin_ctx *c, long long *at)
 		return state;
 	}
 	state_flags(c->v, state);
-	if (strcmp(state, "scheduled") == 0 && (*at = parse_local(when)) < 0)
+	if (strcmp(state, "scheduled") == 0 && (*at = when_parse_local(when)) < 0)
 		admin_invalid(c, "publish_local", 422, "A scheduled release needs a date "
 			      "and time, e.g. 2026-12-02 09:00.");
 	return state;

@@ -18,6 +18,7 @@
 #include "image.h"
 #include "serve.h"
 #include "space.h"
+#include "when.h"
 
 /* ---- templates ---- */
 
@@ -74,8 +75,7 @@ static int admin_init(void)
 		}
 	}
 	/* Scheduled times are entered and shown in the organisers' zone. */
-	if (setenv("TZ", ADMIN_ZONE, 1) == 0)
-		tzset();
+	when_zone_init();
 	if (auth_init() < 0 || set_media_root() < 0) {
 		fprintf(stderr, "admin: cannot start (libsodium or media path)\n");
 		return -1;
