@@ -19,6 +19,11 @@ static void edition(struct http_req *r, struct http_resp *w, int year)
 	snprintf(path, sizeof path, "/%04d/", year);
 	if (year && rc == DB_FOUND)
 		page_canonical(v, path);
+	/* An upcoming edition's page leads with its programme and
+	 * registration. */
+	const char *up = tmpl_get(v, "upcoming");
+	if (rc == DB_FOUND && year && up && strcmp(up, "1") == 0)
+		rc = page_programme(v, year, "en");
 	page_answer(r, w, rc, "home.xml", v);
 }
 

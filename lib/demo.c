@@ -17,6 +17,7 @@
 #include "db.h"
 #include "db_admin.h"
 #include "db_demo.h"
+#include "db_programme.h"
 #include "links.h"
 #include "md.h"
 #include "store.h"
@@ -24,6 +25,7 @@
 #include "image.h"
 #include "demogen.h"
 #include "url.h"
+#include "when.h"
 
 #define DEMO_DIR_MODE     0755   /* nginx reads media/, reaches run/ */
 #define DEMO_TMP_MODE     0750   /* half-written uploads: ours only */
@@ -545,6 +547,36 @@ static int video(struct demo_ctx *c, xmlNode *n, long long edition_id)
 	return rc;
 }
 
+/* A session of the programme: its times in WHEN_ZONE, its title in both
+ * languages, speakers and room, and the talk it presents (by slug). */
+static int session(struct demo_ctx *c, xmlNode *n, long long edition_id)
+{
+	struct pool p = { NULL, 0, 0 };
+	const char *starts = attr(&p, n, "starts"), *ends = attr(&p, n, "ends");
+	const char *talk_slug = attr(&p, n, "talk");
+	struct db_programme_session s = {
+		.edition_id = edition_id, .title = child_text(&p, n, "title"),
+		.title_de = child_text(&p, n, "title-de"), .speakers = child_text(&p, n, "speakers"),
+		.room = attr(&p, n, "room"),
+	};
+	int rc = -1;
+	when_zone_init();
+	s.starts_at = starts ? when_parse_local(starts) : -1;
+	s.ends_at = ends ? when_parse_local(ends) : -1;
+	if (talk_slug)
+		s.presentation_id = db_programme_talk_by_slug(edition_id, talk_slug);
+	if (!s.title || s.starts_at < 0 || s.ends_at <= s.starts_at || s.presentation_id < 0 ||
+	    (talk_slug && !s.presentation_id))
+		fail_at(c, n, "needs starts and ends (YYYY-MM-DDTHH:MM, ends later), <title>, "
+			"and talk the slug of a presentation above");
+	else if (db_programme_add(&s, c->now) > 0)
+		rc = 0;
+	else
+		fail_at(c, n, db_reason());
+	pool_free(&p);
+	return rc;
+}
+
 static int gallery(struct demo_ctx *c, xmlNode *n, long long edition_id)
 {
 	struct pool p = { NULL, 0, 0 };
@@ -611,6 +643,8 @@ static int edition(struct demo_ctx *c, xmlNode *n)
 			rc = talk(c, ch, id, year);
 		else if (is_elem(ch, "video"))
 			rc = video(c, ch, id);
+		else if (is_elem(ch, "session"))
+			rc = session(c, ch, id);
 		else if (is_elem(ch, "gallery"))
 			rc = gallery(c, ch, id);
 		if (rc < 0)

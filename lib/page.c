@@ -11,8 +11,10 @@
 #include "auth.h"
 #include "buf.h"
 #include "db.h"
+#include "db_programme.h"
 #include "serve.h"
 #include "url.h"
+#include "when.h"
 
 #define PAGE_VERSION_DAYS 65536   /* days before the day part repeats */
 #define PAGE_VERSION_DUE  1024    /* scheduled releases due, before that part repeats */
@@ -98,16 +100,21 @@ int page_open(void)
  * UTC day is part of the version, so cached pages go at midnight even
  * when nothing was written. */
 /* A scheduled press release becomes public when its time comes, with no
- * write to change data_version: the number of releases due is part of the
- * version too.  It is asked again only when the data changed or the next
- * release's time has passed. */
-static int press_due(long long data_version, time_t now)
+ * write to change data_version, and a registration opens and closes by
+ * the clock alone: the number of such times passed is part of the version
+ * too.  It is asked again only when the data changed or the next such
+ * time has passed. */
+static int timed_due(long long data_version, time_t now)
 {
 	static long long asked_at = -1;
 	static time_t next;
 	static int due;
 	if (data_version != asked_at || (next && now >= next)) {
-		due = db_press_due(now, &next);
+		time_t press_next, reg_next;
+		int press = db_press_due(now, &press_next);
+		int reg = db_programme_due(now, &reg_next);
+		due = press < 0 || reg < 0 ? -1 : press + reg;
+		next = !press_next || (reg_next && reg_next < press_next) ? reg_next : press_next;
 		asked_at = due < 0 ? -1 : data_version;
 	}
 	return due;
@@ -119,7 +126,7 @@ long long page_version(void)
 	time_t now = time(NULL);
 	if (v < 0)
 		return v;
-	int due = press_due(v, now);
+	int due = timed_due(v, now);
 	if (due < 0)
 		return -1;
 	return (v * PAGE_VERSION_DAYS + (long long)(now / 86400) % PAGE_VERSION_DAYS)
@@ -154,6 +161,7 @@ static void set_section(struct tmpl_vars *v, enum page_section sec)
 		[PAGE_IMPRINT] = "cur_imprint",
 		[PAGE_PRIVACY] = "cur_privacy",
 		[PAGE_SEARCH] = "cur_search",
+		[PAGE_PROGRAMME] = "cur_programme",
 	};
 	if ((size_t)sec < sizeof names / sizeof *names && names[sec])
 		tmpl_set(v, names[sec], "page");
@@ -287,8 +295,13 @@ enum db_result page_edition(struct tmpl_vars *v, int year,
 		enum page_section sec, const char *lang)
 {
 	enum db_result rc = page_find_edition(v, year, lang);
+	if (rc == DB_FOUND)
+		rc = db_programme_span(v, year);
 	if (rc != DB_FOUND)
 		return rc;
+	const char *n = tmpl_get(v, "session_count");
+	if (n && atoi(n) > 0)
+		tmpl_set(v, "has_content", "1");
 	return page_layout(v, year, sec, lang);
 }
 
@@ -329,6 +342,10 @@ int page_main(int argc, char **argv, const char *name,
 		.error = page_error,
 		.version = page_version,
 	};
+	/* Programme times and registration dates are shown in the
+	 * organisers' zone (lib/when.h); nothing else reads local time. */
+	if (when_zone_init() < 0)
+		return 1;
 	return serve_main(argc, argv, &p);
 }
 
@@ -361,6 +378,15 @@ void page_error(struct http_req *r, struct http_resp *w, int status)
 		tmpl_render(t, v, &w->body);
 	else
 		buf_printf(&w->body, "%d %s\n", status, http_status_text(status));
+}
+
+enum db_result page_programme(struct tmpl_vars *v, int year, const char *lang)
+{
+	if (db_programme_sessions(v, year, lang, "sessions") < 0)
+		return DB_FAILED;
+	enum db_result rc = db_programme_registration(v, year, lang, time(NULL));
+	tmpl_set(v, "has_registration", rc == DB_FOUND ? "1" : "");
+	return rc == DB_FAILED ? DB_FAILED : DB_FOUND;
 }
 
 int page_year(const char *s, const char **rest)

@@ -26,6 +26,7 @@ enum page_section {
 	PAGE_IMPRINT,
 	PAGE_PRIVACY,
 	PAGE_SEARCH,
+	PAGE_PROGRAMME,
 	PAGE_OTHER              /* error pages */
 };
 
@@ -69,9 +70,10 @@ enum db_result page_layout(struct tmpl_vars *v, int year, enum page_section sec,
  * request's path, as the gallery's pager does). */
 void page_canonical(struct tmpl_vars *v, const char *path);
 
-/* An edition's page: page_find_edition plus the layout.  DB_FOUND,
- * DB_MISSING (no such published edition, and no preview: answer 404) or
- * DB_FAILED (answer 500). */
+/* An edition's page: page_find_edition, db_programme_span (session_count,
+ * and has_content 1 when the edition has a programme) plus the layout.
+ * DB_FOUND, DB_MISSING (no such published edition, and no preview: answer
+ * 404) or DB_FAILED (answer 500). */
 enum db_result page_edition(struct tmpl_vars *v, int year, enum page_section sec,
 		 const char *lang);
 
@@ -113,6 +115,12 @@ int page_main(int argc, char **argv, const char *name,
  * points *rest after it, or -1 ("+2023", "202", "20234" are refused; the
  * caller decides what may follow). */
 int page_year(const char *s, const char **rest);
+
+/* The programme of a published edition as the pages show it: the list
+ * "sessions" (db_programme_sessions) and the registration's names
+ * (db_programme_registration, as of now; has_registration 1 when there is
+ * one).  DB_FOUND or DB_FAILED. */
+enum db_result page_programme(struct tmpl_vars *v, int year, const char *lang);
 
 /* A positive page number written canonically: digits, no leading zero,
  * at most PAGE_NUM_MAX.  The number, or -1. */
