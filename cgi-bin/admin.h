@@ -114,6 +114,11 @@ void admin_video_get(struct admin_ctx *c);
 void admin_video_post(struct admin_ctx *c);
 void admin_video_move(struct admin_ctx *c);
 void admin_video_delete(struct admin_ctx *c);
+void admin_programme_get(struct admin_ctx *c);
+void admin_programme_post(struct admin_ctx *c);
+void admin_programme_item_get(struct admin_ctx *c);
+void admin_programme_item_post(struct admin_ctx *c);
+void admin_programme_item_delete(struct admin_ctx *c);
 /* The edit forms shown again as typed (the route table's `form`): the
  * values the POST's handler read are in c->v, the status in c->status. */
 void admin_site_form(struct admin_ctx *c);
@@ -127,6 +132,8 @@ void admin_describe_form(struct admin_ctx *c);
 void admin_photo_form(struct admin_ctx *c);
 void admin_videos_form(struct admin_ctx *c);
 void admin_video_form(struct admin_ctx *c);
+void admin_programme_form(struct admin_ctx *c);
+void admin_programme_item_form(struct admin_ctx *c);
 
 /* The serve_page of the web side (admin_serve.c), and the command line's
  * `user` command (admin_user.c). */
@@ -217,7 +224,7 @@ void admin_item_delete(struct admin_ctx *c, enum db_admin_kind k, const char *li
 const char *admin_kind_list(enum db_admin_kind k);
 /* ---- versions of edit forms (admin_version.c): no lost updates ---- */
 
-#define ADMIN_VFIELDS_MAX 16           /* fields one version covers */
+#define ADMIN_VFIELDS_MAX 19           /* fields one version covers (an edition: 17) */
 #define ADMIN_VERSION_MAX 160          /* the token's text, NUL included */
 
 struct admin_vfield {

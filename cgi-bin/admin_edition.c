@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db_programme.h"
 #include "md.h"
+#include "when.h"
 
 #define ADMIN_ADDRESS_MAX 1000     /* a postal address: a few lines */
 #define ADMIN_SUMMARY_MAX 600      /* one or two sentences */
@@ -17,9 +19,13 @@ void admin_edition_new_get(struct admin_ctx *c)
 	admin_render(c, "edition.xml", 200);
 }
 
+/* The edition and its registration (lib/db_programme.h). */
 static enum db_result load(struct admin_ctx *c, struct tmpl_vars *row)
 {
-	return db_admin_edition(row, c->year);
+	enum db_result rc = db_admin_edition(row, c->year);
+	if (rc == DB_FOUND && db_programme_admin_registration(row, c->edition_id) != DB_FOUND)
+		rc = DB_FAILED;
+	return rc;
 }
 
 static const struct admin_version version = { "edition.xml", "edition", load, {
@@ -30,11 +36,14 @@ static const struct admin_version version = { "edition.xml", "edition", load, {
 	{ "headline_de", "Headline (German)" }, { "summary_de", "Summary (German)" },
 	{ "review_de_md", "Review (German)" },
 	{ "next_de_md", "Note on the next edition (German)" },
+	{ "registration_url", "Registration address" },
+	{ "registration_opens", "Registration opens" },
+	{ "registration_closes", "Registration closes" },
 	{ NULL, NULL } } };
 
 void admin_edition_get(struct admin_ctx *c)
 {
-	if (db_admin_edition(c->v, c->year) != DB_FOUND) {
+	if (load(c, c->v) != DB_FOUND) {
 		admin_fail(c, 500, NULL);
 		return;
 	}
@@ -71,6 +80,54 @@ static void in_year(struct admin_ctx *c, const char *name, const char *date, int
 	snprintf(err, sizeof err, "err_%s", name);
 	if (*date && year && atoi(date) != year && !tmpl_get(c->v, err))
 		admin_invalid(c, name, 422, "The date must lie in %d, the edition's year.", year);
+}
+
+/* The registration: where (an http or https address; the public page links
+ * it) and from when until when, in WHEN_ZONE.  Times need an address, and
+ * the closing comes after the opening. */
+struct registration {
+	const char *url;
+	long long opens_at, closes_at;     /* 0: not set */
+};
+
+static long long reg_time(struct admin_ctx *c, const char *name)
+{
+	const char *s = admin_field(c, name, 0, WHEN_LOCAL_LEN + 3);
+	char t[WHEN_LOCAL_LEN + 1];
+	snprintf(t, sizeof t, "%s", s);    /* a browser may add ":00" seconds */
+	long long at = *s ? when_parse_local(t) : 0;
+	if (at < 0 || (strlen(s) > WHEN_LOCAL_LEN && strcmp(s + WHEN_LOCAL_LEN, ":00") != 0)) {
+		admin_invalid(c, name, 422, "A time is written YYYY-MM-DD HH:MM (Berlin time), "
+			      "e.g. 2026-10-01 09:00.");
+		at = 0;
+	}
+	return at;
+}
+
+static int web_address(const char *u)
+{
+	size_t n = strncmp(u, "https://", 8) == 0 ? 8 : strncmp(u, "http://", 7) == 0 ? 7 : 0;
+	if (!n || !u[n] || strchr("/?#", u[n]))
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)u; *p; p++)
+		if (*p <= 0x20 || *p == 0x7f || *p == '"' || *p == '<' || *p == '>' || *p == '\\')
+			return 0;
+	return 1;
+}
+
+static void read_registration(struct admin_ctx *c, struct registration *g)
+{
+	g->url = admin_field(c, "registration_url", 0, ADMIN_TEXT_MAX);
+	g->opens_at = reg_time(c, "registration_opens");
+	g->closes_at = reg_time(c, "registration_closes");
+	if (*g->url && !web_address(g->url))
+		admin_invalid(c, "registration_url", 422, "The address starts with https:// "
+			      "(or http://) and has no spaces, e.g. https://example.org/register.");
+	else if (!*g->url && (g->opens_at || g->closes_at))
+		admin_invalid(c, "registration_url", 422, "Registration times need the "
+			      "address where visitors register.");
+	if (g->opens_at && g->closes_at && g->closes_at <= g->opens_at)
+		admin_invalid(c, "registration_closes", 422, "Registration must close after it opens.");
 }
 
 /* The German texts, with the English ones' limits; Markdown rendered into
@@ -120,7 +177,8 @@ void admin_edition_form(struct admin_ctx *c)
 	admin_render(c, "edition.xml", c->status);
 }
 
-static void save(struct admin_ctx *c, struct db_admin_edition *e, int is_new)
+static void save(struct admin_ctx *c, struct db_admin_edition *e, int is_new,
+		const struct registration *g)
 {
 	char object[32], loc[32];
 	snprintf(object, sizeof object, "edition %04d", e->year);
@@ -128,6 +186,9 @@ static void save(struct admin_ctx *c, struct db_admin_edition *e, int is_new)
 		return;
 	long long id = is_new ? db_admin_edition_add(e) :
 		db_admin_edition_update(e) == DB_FOUND ? c->edition_id : -1;
+	if (id > 0 && !is_new &&
+	    db_programme_registration_save(id, g->url, g->opens_at, g->closes_at) < 0)
+		id = -1;
 	if (id <= 0) {
 		admin_abort(c);
 		return;
@@ -148,10 +209,13 @@ static void post(struct admin_ctx *c, int is_new)
 	struct buf review = BUF_INIT, next = BUF_INIT, de[2] = { BUF_INIT, BUF_INIT };
 	e.year = is_new ? new_year(c) : c->year;
 	read_form(c, &e, &review, &next, de);
+	struct registration g = { "", 0, 0 };
+	if (!is_new)                /* a new edition gets its registration later */
+		read_registration(c, &g);
 	if (c->invalid) {
 		admin_edition_form(c);
 	} else {
-		save(c, &e, is_new);
+		save(c, &e, is_new, &g);
 	}
 	buf_free(&review);
 	buf_free(&next);

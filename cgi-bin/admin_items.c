@@ -11,7 +11,7 @@
 const char *admin_kind_list(enum db_admin_kind k)
 {
 	return k == DB_ADMIN_PRESENTATION ? "presentations" :
-	       k == DB_ADMIN_PHOTO ? "photos" : "videos";
+	       k == DB_ADMIN_PHOTO ? "photos" : k == DB_ADMIN_SESSION ? "programme" : "videos";
 }
 
 /* Back to the list with a message, at the item (its anchor). */

@@ -28,7 +28,7 @@ static const char *const tmpl_files[] = {
 	"admin/press.xml", "admin/talks.xml", "admin/talk.xml",
 	"admin/photos.xml", "admin/photos_describe.xml", "admin/photo.xml",
 	"admin/videos.xml",
-	"admin/video.xml", "admin/error.xml",
+	"admin/video.xml", "admin/programme.xml", "admin/session.xml", "admin/error.xml",
 };
 #define NTMPL (sizeof tmpl_files / sizeof *tmpl_files)
 
@@ -186,6 +186,7 @@ static const struct {
 	{ 1, "/", "cur_edition" }, { 1, "/press/en", "cur_press_en" },
 	{ 1, "/press/de", "cur_press_de" }, { 1, "/presentations", "cur_presentations" },
 	{ 1, "/photos", "cur_photos" }, { 1, "/videos", "cur_videos" },
+	{ 1, "/programme", "cur_programme" },
 };
 
 static void nav_place(struct admin_ctx *c)
@@ -243,6 +244,8 @@ static const struct {
 			   "summary_de", "review_de_md", "next_de_md", NULL } },
 	{ "talks.xml", { "title", "speakers", "affiliation", NULL } },
 	{ "videos.xml", { "title", "url", "title_de", NULL } },
+	{ "programme.xml", { "title", "title_de", "speakers", "room", "starts_local",
+			     "ends_local", NULL } },
 	{ "login.xml", { "name", "login_name", NULL } },
 	{ "people.xml", { "new_name", NULL } },
 	{ "press.xml", { "title", "subtitle", "released", "body_md", "photo_caption", NULL } },
@@ -567,6 +570,11 @@ static const struct route routes[] = {
 	{ "/admin/%Y/videos/%I", admin_video_get, admin_video_post, &spec_form, admin_video_form },
 	{ "/admin/%Y/videos/%I/move", NULL, admin_video_move, &spec_form, NULL },
 	{ "/admin/%Y/videos/%I/delete", NULL, admin_video_delete, &spec_form, NULL },
+	{ "/admin/%Y/programme", admin_programme_get, admin_programme_post, &spec_form,
+	  admin_programme_form },
+	{ "/admin/%Y/programme/%I", admin_programme_item_get, admin_programme_item_post,
+	  &spec_form, admin_programme_item_form },
+	{ "/admin/%Y/programme/%I/delete", NULL, admin_programme_item_delete, &spec_form, NULL },
 };
 #define NROUTES (sizeof routes / sizeof *routes)
 

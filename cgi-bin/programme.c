@@ -27,8 +27,10 @@ static void html(struct http_req *r, struct http_resp *w, int year, const char *
 	enum db_result rc = page_edition(v, year, PAGE_PROGRAMME, lang);
 	if (rc == DB_FOUND)
 		rc = page_programme(v, year, lang);
-	/* Nothing to show: no such page, like an empty gallery. */
-	if (rc == DB_FOUND && num(v, "session_count") == 0 && !*tmpl_get(v, "has_registration"))
+	/* Nothing to show (no sessions, and no registration or a past
+	 * edition's): no such page, like an empty gallery. */
+	if (rc == DB_FOUND && num(v, "session_count") == 0 &&
+	    !(*tmpl_get(v, "has_registration") && num(v, "upcoming")))
 		rc = DB_MISSING;
 	page_answer(r, w, rc, "programme.xml", v);
 }

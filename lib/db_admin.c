@@ -74,7 +74,7 @@ static long long scalar(sqlite3_stmt *st, long long none)
 /* ---- kinds ---- */
 
 static const char *const kind_names[DB_ADMIN_KINDS] = {
-	"presentation", "photo", "video"
+	"presentation", "photo", "video", "session"
 };
 
 const char *db_admin_kind_name(enum db_admin_kind k)
@@ -976,6 +976,7 @@ static const char *const neighbour_sql[DB_ADMIN_KINDS][2] = {
 	  "  AND n.deleted_at IS NULL AND (n.position, n.id) > (c.position, c.id)"
 	  " WHERE c.id = ?1 AND c.edition_id = ?2 AND c.deleted_at IS NULL"
 	  " ORDER BY n.position, n.id LIMIT 1" },
+	{ NULL, NULL },         /* sessions: their order is their time */
 };
 
 /* Two rows trade places.  With equal positions a swap would change
@@ -987,12 +988,13 @@ static const char *const swap_sql[DB_ADMIN_KINDS] = {
 	" WHERE id IN (?1, ?3)",
 	"UPDATE video SET position = CASE id WHEN ?1 THEN ?2 ELSE ?4 END"
 	" WHERE id IN (?1, ?3)",
+	NULL,
 };
 
 enum db_result db_admin_move(enum db_admin_kind k, long long edition_id, long long id, int dir)
 {
 	static sqlite3_stmt *nb[DB_ADMIN_KINDS][2], *sw[DB_ADMIN_KINDS];
-	if ((unsigned)k >= DB_ADMIN_KINDS || dir == 0)
+	if ((unsigned)k >= DB_ADMIN_KINDS || dir == 0 || !swap_sql[k])
 		return DB_MISSING;
 	int d = dir > 0;
 	sqlite3_stmt *q = db_prepare(&nb[k][d], neighbour_sql[k][d]);
@@ -1031,6 +1033,8 @@ static const char *const trash_sql[DB_ADMIN_KINDS] = {
 	" AND in_gallery = 1 AND deleted_at IS NULL",
 	"UPDATE video SET deleted_at = ?3 WHERE id = ?1 AND edition_id = ?2"
 	" AND deleted_at IS NULL",
+	"UPDATE programme_session SET deleted_at = ?3 WHERE id = ?1 AND edition_id = ?2"
+	" AND deleted_at IS NULL",
 };
 
 enum db_result db_admin_trash(enum db_admin_kind k, long long edition_id, long long id,
@@ -1058,6 +1062,8 @@ static const char *const restore_sql[DB_ADMIN_KINDS] = {
 	" WHERE id = ?1 AND deleted_at IS NOT NULL",
 	"UPDATE video SET deleted_at = NULL"
 	" WHERE id = ?1 AND deleted_at IS NOT NULL",
+	"UPDATE programme_session SET deleted_at = NULL"
+	" WHERE id = ?1 AND deleted_at IS NOT NULL",
 };
 
 static const char *const year_sql[DB_ADMIN_KINDS] = {
@@ -1066,6 +1072,8 @@ static const char *const year_sql[DB_ADMIN_KINDS] = {
 	"SELECT e.year FROM photo t JOIN edition e ON e.id = t.edition_id"
 	" WHERE t.id = ?1",
 	"SELECT e.year FROM video t JOIN edition e ON e.id = t.edition_id"
+	" WHERE t.id = ?1",
+	"SELECT e.year FROM programme_session t JOIN edition e ON e.id = t.edition_id"
 	" WHERE t.id = ?1",
 };
 
@@ -1113,7 +1121,11 @@ int db_admin_trash_list(struct tmpl_vars *v, const char *list)
 		" UNION ALL"
 		" SELECT 'video', d.id, e.year, d.title, '', d.deleted_at"
 		"  FROM video d JOIN edition e ON e.id = d.edition_id"
-		"  WHERE d.deleted_at IS NOT NULL)"
+		"  WHERE d.deleted_at IS NOT NULL"
+		" UNION ALL"
+		" SELECT 'session', s.id, e.year, s.title, '', s.deleted_at"
+		"  FROM programme_session s JOIN edition e ON e.id = s.edition_id"
+		"  WHERE s.deleted_at IS NOT NULL)"
 		" ORDER BY deleted_at DESC, kind, id DESC LIMIT ?1");
 	if (!q)
 		return -1;

@@ -26,10 +26,11 @@ enum db_admin_kind {
 	DB_ADMIN_PRESENTATION,
 	DB_ADMIN_PHOTO,
 	DB_ADMIN_VIDEO,
+	DB_ADMIN_SESSION,       /* of the programme: ordered by time, never moved */
 	DB_ADMIN_KINDS
 };
 
-/* "presentation", "photo", "video"; and back (-1 for anything else). */
+/* "presentation", "photo", "video", "session"; and back (-1 for anything else). */
 const char *db_admin_kind_name(enum db_admin_kind k);
 int db_admin_kind_parse(const char *s);
 

@@ -122,6 +122,7 @@ static const char *const item_edition_sql[DB_ADMIN_KINDS] = {
 	"SELECT edition_id FROM presentation WHERE id = ?1",
 	"SELECT edition_id FROM photo WHERE id = ?1",
 	"SELECT edition_id FROM video WHERE id = ?1",
+	"SELECT edition_id FROM programme_session WHERE id = ?1",
 };
 
 long long db_links_item_edition(int kind, long long id)
@@ -223,6 +224,8 @@ static const char *const purge_sql[DB_ADMIN_KINDS] = {
 	"DELETE FROM photo WHERE id = ?1 AND deleted_at IS NOT NULL"
 	" RETURNING thumb_id, web_id, orig_id",
 	"DELETE FROM video WHERE id = ?1 AND deleted_at IS NOT NULL"
+	" RETURNING NULL, NULL, NULL",
+	"DELETE FROM programme_session WHERE id = ?1 AND deleted_at IS NOT NULL"
 	" RETURNING NULL, NULL, NULL",
 };
 

@@ -301,8 +301,11 @@ static void scan_media(struct ex *x, const struct buf *page)
 static void page_file(const char *uri, char out[EXPORT_URL_MAX])
 {
 	const char *q = strstr(uri, "?page=");
+	const char *slash = strrchr(uri, '/');
 	size_t n = strlen(uri);
-	if (q)
+	if (strchr(slash, '.'))         /* a file: programme.ics, 7.ics */
+		snprintf(out, EXPORT_URL_MAX, "%s", uri + 1);
+	else if (q)
 		snprintf(out, EXPORT_URL_MAX, "%.*s/page-%s.html", (int)(q - uri - 1), uri + 1, q + 6);
 	else if (uri[n - 1] == '/')
 		snprintf(out, EXPORT_URL_MAX, "%sindex.html", uri + 1);
@@ -313,26 +316,34 @@ static void page_file(const char *uri, char out[EXPORT_URL_MAX])
 /* The program that answers uri, as deploy/programs.tsv maps it. */
 static const char *program_for(const char *uri)
 {
-	static const char *const progs[] = { "press", "presentations", "gallery" };
+	static const char *const progs[] = { "press", "presentations", "gallery", "programme" };
 	const char *rest = uri + 6;          /* after "/YEAR/" */
 	if (strlen(uri) < 6 || uri[5] != '/' || strspn(uri + 1, "0123456789") != 4)
 		return "home";
 	for (size_t i = 0; i < sizeof progs / sizeof *progs; i++) {
 		size_t n = strlen(progs[i]);
-		if (strncmp(rest, progs[i], n) == 0 && (!rest[n] || strchr("/?", rest[n])))
+		if (strncmp(rest, progs[i], n) == 0 && (!rest[n] || strchr("/?.", rest[n])))
 			return progs[i];
 	}
 	return "home";
 }
 
-/* A link worth following: a page of this site, no file, no admin, and no
- * query but the gallery's ?page=N. */
+/* A calendar file of the programme (/2023/programme/7.ics): the one kind
+ * of file a program answers, exported like a page. */
+static int calendar_link(const char *u, size_t n)
+{
+	return n > 4 && memcmp(u + n - 4, ".ics", 4) == 0 && memchr(u, '.', n) == u + n - 4 &&
+	       !memchr(u, '?', n);
+}
+
+/* A link worth following: a page of this site, no file but a calendar,
+ * no admin, and no query but the gallery's ?page=N. */
 static int page_link(const char *u, size_t n)
 {
 	static const char *const not_pages[] = { "/media/", "/assets/", "/admin", "/favicon" };
 	const char *q = memchr(u, '?', n);
 	if (n == 0 || n >= EXPORT_URL_MAX || u[0] != '/' || (n > 1 && u[1] == '/') ||
-	    memchr(u, '.', n) || memchr(u, '&', n))
+	    (memchr(u, '.', n) && !calendar_link(u, n)) || memchr(u, '&', n))
 		return 0;
 	for (size_t i = 0; i < sizeof not_pages / sizeof *not_pages; i++) {
 		if (strncmp(u, not_pages[i], strlen(not_pages[i])) == 0)
@@ -394,7 +405,8 @@ static int edition(struct ex *x, int year)
 {
 	static const struct { const char *fmt; int optional; } pages[] = {
 		{ "/%04d/", 0 }, { "/%04d/press", 1 }, { "/%04d/press/de", 1 },
-		{ "/%04d/presentations", 0 },
+		{ "/%04d/presentations", 0 }, { "/%04d/programme", 1 },
+		{ "/%04d/programme.ics", 1 },
 	};
 	char uri[EXPORT_URL_MAX], also[EXPORT_URL_MAX];
 	for (size_t i = 0; i < sizeof pages / sizeof *pages; i++) {

@@ -32,7 +32,7 @@ B=${B:-build}
 BARE=$ROOT/$B/bench/bare
 IMPORT=$ROOT/$B/bench/image_import
 STARTUP=$ROOT/$B/bench/startup
-PAGES="/2023/ /2023/press /2023/presentations /2023/gallery /2023/gallery/3 /search?q=secure+cloud"
+PAGES="/2023/ /2023/press /2023/presentations /2023/gallery /2023/gallery/3 /search?q=secure+cloud /2023/programme /2023/programme.ics"
 BIG_PAGES="/2023/gallery /2023/gallery?page=10"
 BIG_PHOTOS=1000
 CGI_RUNS=20
@@ -50,7 +50,7 @@ T_BULK_S=60 T_BULK_P99_MS=500
 for t in wrk nginx curl sqlite3; do
 	command -v $t >/dev/null 2>&1 || { echo "bench: $t is not installed (make deps)" >&2; exit 1; }
 done
-for f in "$BARE" "$IMPORT" "$STARTUP" cgi-bin/home cgi-bin/press cgi-bin/presentations cgi-bin/gallery cgi-bin/search; do
+for f in "$BARE" "$IMPORT" "$STARTUP" cgi-bin/home cgi-bin/press cgi-bin/presentations cgi-bin/gallery cgi-bin/search cgi-bin/programme; do
 	[ -x "$f" ] || { echo "bench: $f is not built (make bench builds it)" >&2; exit 1; }
 done
 
@@ -439,7 +439,7 @@ done
 # write: the cold path of a worker, median of CGI_RUNS (tests/bench/startup.c).
 START=$TMP/start
 : >"$START"
-for spec in home=/2023/ press=/2023/press presentations=/2023/presentations gallery=/2023/gallery; do
+for spec in home=/2023/ press=/2023/press presentations=/2023/presentations gallery=/2023/gallery programme=/2023/programme; do
 	prog=${spec%%=*} uri=${spec#*=}
 	REQUEST_METHOD=GET REQUEST_URI=$uri QUERY_STRING= SERVER_PROTOCOL=HTTP/1.1 \
 		GATEWAY_INTERFACE=CGI/1.1 SITE_DB=$VAR/site.db SITE_TEMPLATES=$ROOT/templates \

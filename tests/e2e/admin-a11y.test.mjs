@@ -45,6 +45,8 @@ function pages() {
 		['photo', `/admin/${YEAR}/photos/${firstId('photo', 't.in_gallery = 1')}`],
 		['videos', `/admin/${YEAR}/videos`],
 		['video', `/admin/${YEAR}/videos/${firstId('video')}`],
+		['programme', `/admin/${YEAR}/programme`],
+		['session', `/admin/${YEAR}/programme/${firstId('programme_session')}`],
 	];
 }
 

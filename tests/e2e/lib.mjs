@@ -19,7 +19,7 @@ export const YEAR = 2023;
 export const MAP_PAGES = [
 	'/', `/${YEAR}/`, '/imprint', '/privacy',
 	`/${YEAR}/press`, `/${YEAR}/press/de`,
-	`/${YEAR}/presentations`, `/${YEAR}/gallery`,
+	`/${YEAR}/presentations`, `/${YEAR}/gallery`, `/${YEAR}/programme`,
 ];
 
 // A loopback port free at this moment (another process may still take it:
@@ -219,7 +219,8 @@ export async function crawl() {
 		if (res.status !== 200 || !/text\/html/.test(res.headers.get('content-type') || ''))
 			continue;
 		for (const l of localLinks(text, p)) {
-			if (/^\/(media|assets)\//.test(l) || l.startsWith('/admin') || seen.has(l))
+			// Calendar files (.ics) are not pages: programme.test.mjs reads them.
+			if (/^\/(media|assets)\//.test(l) || /\.ics$/.test(l) || l.startsWith('/admin') || seen.has(l))
 				continue;
 			seen.add(l);
 			queue.push(l);
