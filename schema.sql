@@ -166,7 +166,7 @@ CREATE TABLE video (
 CREATE INDEX video_order ON video(edition_id, position);
 
 -- The programme (times: Unix seconds, entered and shown in Europe/Berlin)
--- and the registration of an edition (migration 005).
+-- and the registration of an edition (migration 006).
 CREATE TABLE programme_session (
 	id              INTEGER PRIMARY KEY,
 	edition_id      INTEGER NOT NULL REFERENCES edition(id) ON DELETE CASCADE,
