@@ -166,7 +166,7 @@ CREATE TABLE video (
 CREATE INDEX video_order ON video(edition_id, position);
 
 -- The programme (times: Unix seconds, entered and shown in Europe/Berlin)
--- and the registration of an edition (migration 006).
+-- and the registration of an edition (migration 007).
 CREATE TABLE programme_session (
 	id              INTEGER PRIMARY KEY,
 	edition_id      INTEGER NOT NULL REFERENCES edition(id) ON DELETE CASCADE,
@@ -304,4 +304,4 @@ CREATE TRIGGER search_video_del AFTER DELETE ON video BEGIN
 	DELETE FROM search_index WHERE rowid = old.id * 8 + 5;
 END;
 
-PRAGMA user_version = 6;
+PRAGMA user_version = 7;
