@@ -223,7 +223,8 @@ CREATE TABLE audit (
 	admin  TEXT NOT NULL,
 	action TEXT NOT NULL,                      -- 'create', 'update', 'delete', 'restore', ...
 	object TEXT NOT NULL,                      -- 'presentation 12'
-	detail TEXT NOT NULL DEFAULT ''
+	detail TEXT NOT NULL DEFAULT '',
+	title  TEXT                                -- the item's title then; NULL: not kept (older rows)
 );
 
 -- The archive's search (/search): one FTS5 index over the text of every
@@ -304,4 +305,4 @@ CREATE TRIGGER search_video_del AFTER DELETE ON video BEGIN
 	DELETE FROM search_index WHERE rowid = old.id * 8 + 5;
 END;
 
-PRAGMA user_version = 7;
+PRAGMA user_version = 8;

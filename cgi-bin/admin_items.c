@@ -147,11 +147,13 @@ void admin_purge_post(struct admin_ctx *c)
 	struct doomed d = { .n = 0 };
 	if (admin_begin(c) < 0)
 		return;
+	snprintf(object, sizeof object, "%s %lld", db_admin_kind_name(c->kind), c->id);
 	c->edition_id = db_links_item_edition(c->kind, c->id);
-	enum db_result rc = c->edition_id < 0 ? DB_FAILED : db_links_purge(c->kind, c->id, doom, &d);
+	/* Its id may be reused: older audit rows keep the title it has now. */
+	enum db_result rc = c->edition_id < 0 || db_auth_audit_keep_titles(object) < 0 ?
+		DB_FAILED : db_links_purge(c->kind, c->id, doom, &d);
 	if (!in_trash(c, rc))
 		return;
-	snprintf(object, sizeof object, "%s %lld", db_admin_kind_name(c->kind), c->id);
 	snprintf(detail, sizeof detail, "deleted for good, %d stored file%s removed",
 		 d.n, d.n == 1 ? "" : "s");
 	if (admin_commit(c, "purge", object, detail) < 0)

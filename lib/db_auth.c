@@ -411,13 +411,32 @@ int db_auth_session_prune(time_t idle_before, time_t created_before)
 
 /* ---- audit log ---- */
 
+/* The title of the item an object names ("presentation 12", "photo 17",
+ * "video 3") as it is now, trash included: NULL when there is none (or
+ * a photo has neither alt text nor caption).  o is an SQL expression. */
+#define ITEM_TITLE(o) \
+	"coalesce((SELECT t.title FROM presentation t WHERE t.id =" \
+	"   CAST(substr(" o ", 14) AS INTEGER) AND " o " = 'presentation ' || t.id)," \
+	"  (SELECT CASE WHEN f.alt <> '' THEN f.alt WHEN f.caption <> ''" \
+	"   THEN f.caption END FROM photo f WHERE f.id =" \
+	"   CAST(substr(" o ", 7) AS INTEGER) AND " o " = 'photo ' || f.id)," \
+	"  (SELECT d.title FROM video d WHERE d.id =" \
+	"   CAST(substr(" o ", 7) AS INTEGER) AND " o " = 'video ' || d.id))"
+
+/* Ids are reused (no AUTOINCREMENT): a row keeps the title its item had
+ * when it was written, "" when there was none.  An item already gone (the
+ * purge's own row) keeps the last title the log knew for it. */
 int db_auth_audit(const char *admin, const char *action, const char *object,
 		  const char *detail, time_t now)
 {
 	static sqlite3_stmt *slot;
 	sqlite3_stmt *st = db_prepare(&slot,
-		"INSERT INTO audit (at, admin, action, object, detail)"
-		" VALUES (?1, ?2, ?3, ?4, ?5)");
+		"INSERT INTO audit (at, admin, action, object, detail, title)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, coalesce(" ITEM_TITLE("?4") ","
+		"  CASE WHEN ?4 GLOB 'presentation *' OR ?4 GLOB 'photo *'"
+		"   OR ?4 GLOB 'video *' THEN (SELECT a.title FROM audit a"
+		"   WHERE a.object = ?4 AND a.title <> '' ORDER BY a.id DESC LIMIT 1) END,"
+		"  ''))");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
@@ -428,6 +447,18 @@ int db_auth_audit(const char *admin, const char *action, const char *object,
 	return run(st, "audit");
 }
 
+int db_auth_audit_keep_titles(const char *object)
+{
+	static sqlite3_stmt *slot;
+	sqlite3_stmt *st = db_prepare(&slot,
+		"UPDATE audit SET title = coalesce(" ITEM_TITLE("?1") ", '')"
+		" WHERE object = ?1 AND title IS NULL");
+	if (!st)
+		return -1;
+	bind_text(st, 1, object);
+	return run(st, "audit titles");
+}
+
 int db_auth_audit_list(struct tmpl_vars *v, const char *list, int n)
 {
 	static sqlite3_stmt *slot;
@@ -436,18 +467,11 @@ int db_auth_audit_list(struct tmpl_vars *v, const char *list, int n)
 		"SELECT *, title <> object AS titled FROM (SELECT id, at,"
 		" strftime('%Y-%m-%d %H:%M:%S UTC', at, 'unixepoch') AS at_utc,"
 		" admin, action, detail,"
-		/* "photo 17" as the reader knows it: the item's title (alt
-		 * text or caption for a photo), trash included; the object as
-		 * written when the item is gone for good. */
-		" coalesce((SELECT t.title FROM presentation t WHERE t.id ="
-		"   CAST(substr(a.object, 14) AS INTEGER)"
-		"   AND a.object = 'presentation ' || t.id),"
-		"  (SELECT CASE WHEN f.alt <> '' THEN f.alt WHEN f.caption <> ''"
-		"   THEN f.caption END FROM photo f WHERE f.id ="
-		"   CAST(substr(a.object, 7) AS INTEGER) AND a.object = 'photo ' || f.id),"
-		"  (SELECT d.title FROM video d WHERE d.id ="
-		"   CAST(substr(a.object, 7) AS INTEGER) AND a.object = 'video ' || d.id),"
-		"  a.object) AS title, object"
+		/* "photo 17" as the reader knows it: the title the row kept;
+		 * rows written before titles were kept (NULL) show the item's
+		 * title now, the object itself when the item is gone. */
+		" CASE WHEN a.title IS NULL THEN coalesce(" ITEM_TITLE("a.object") ", a.object)"
+		"  WHEN a.title <> '' THEN a.title ELSE a.object END AS title, object"
 		" FROM audit a ORDER BY id DESC LIMIT ?1) ORDER BY id DESC");
 	if (!st)
 		return -1;

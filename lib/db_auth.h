@@ -106,14 +106,21 @@ int db_auth_session_prune(time_t idle_before, time_t created_before);
 
 /* One entry: who (an admin's name, or a fixed word such as "cli"), what
  * ("create", "update", "delete", "login", ...), on which object
- * ("presentation 12", "admin alice"), and free text.  NULL detail: "". */
+ * ("presentation 12", "admin alice"), and free text.  NULL detail: "".
+ * The row keeps the item's title as it is now (ids are reused after a
+ * purge, so it is never looked up again); for an item already gone, the
+ * last title the log holds for the object. */
 int db_auth_audit(const char *admin, const char *action, const char *object,
 		  const char *detail, time_t now);
+/* Before the item `object` is deleted for good (its id may then be
+ * reused): rows written before titles were kept get its title now.  0 or
+ * -1. */
+int db_auth_audit_keep_titles(const char *object);
 /* The newest n entries (n is clamped to 1..DB_AUTH_AUDIT_MAX), newest
  * first, into `list` of v.  Each row sets: id, at (Unix seconds), at_utc
  * ("2024-05-01 09:30:12 UTC"), admin, action, object, detail, and title
- * (the item's title for "presentation 12", "photo 17", "video 3"; else
- * the object) and titled (1 when they differ).  Count, or -1. */
+ * (the title the row kept for "presentation 12", "photo 17", "video 3"
+ * - the item's title now for rows older than that; else the object) and titled (1 when they differ).  Count, or -1. */
 int db_auth_audit_list(struct tmpl_vars *v, const char *list, int n);
 
 #endif

@@ -8,7 +8,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { getBytes, sql, VARDIR } from './lib.mjs';
+import { getBytes, sql, textOf, VARDIR } from './lib.mjs';
 import { Admin, account, skipReason, formFields, withFields, snippet, uniq, MEDIA, addPhotos,
 	stopAdmin, startAdmin, status, waitStatus } from './admin-lib.mjs';
 import { makePdf, makeJpeg } from './fixtures/files.mjs';
@@ -124,6 +124,30 @@ describe('admin: taking a photo or slides down takes the file off the web', { sk
 		assert.match(audit, new RegExp(`^${admin.acct.name}\\|purge\\|.*3 stored files removed`), `audit: ${audit}`);
 		// Only what is in the trash can be purged.
 		assert.equal((await admin.post(`/admin/trash/photo/${state.kept}/purge`, {})).status, 404);
+	});
+
+	// Ids are reused after a purge (no AUTOINCREMENT): the audit log's rows
+	// of the purged talk keep its title, also a row written before titles
+	// were kept (title NULL, as an upgraded site has them).
+	test('a purged talk\'s id taken by a new talk: its audit rows keep the old title', async () => {
+		const add = async (title) => {
+			const r = await admin.upload(`/admin/${year}/presentations`, { title, speakers: 'Dr. Audit' }, []);
+			assert.equal(r.status, 303, `add ${title}: ${r.status} ${snippet(r.text)}`);
+			return sql(`SELECT max(id) FROM presentation;`).trim();
+		};
+		const oldTitle = `Old audit title ${tag}`, newTitle = `New audit title ${tag}`;
+		const id = await add(oldTitle);
+		sql(`INSERT INTO audit (at, admin, action, object) VALUES (1, 'e2e', 'update', 'presentation ${id}');`);
+		assert.equal((await admin.post(`/admin/${year}/presentations/${id}/delete`, {})).status, 303);
+		const purge = await admin.post(`/admin/trash/presentation/${id}/purge`, {});
+		assert.equal(purge.status, 303, `purge: ${purge.status} ${snippet(purge.text)}`);
+		assert.equal(await add(newTitle), id, 'the new talk took the purged id');
+		const page = await admin.page('/admin/audit');
+		const rows = [...page.html.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) => textOf(m[1]))
+			.filter((t) => t.includes(`(presentation ${id})`));
+		const titled = (t) => rows.filter((r) => r.includes(t)).length;
+		assert.equal(titled(newTitle), 1, `one row of the new talk: ${rows.join(' / ')}`);
+		assert.equal(titled(oldTitle), 4, `create, the old row, delete, purge: ${rows.join(' / ')}`);
 	});
 
 	test('unpublish the edition: its photos and slides 404; publish: back', async () => {

@@ -726,35 +726,22 @@ static void test_cookie_get(void **state)
 static void test_audit_newest_first(void **state)
 {
 	(void)state;
-	char err[256];
-	FILE *f;
-	char path[sizeof dir + 32];
-	snprintf(path, sizeof path, "%s/audit.xml", dir);
-	assert_non_null(f = fopen(path, "w"));
-	fputs("<ul xmlns:t=\"urn:symposium:template\"><li t:each=\"log\">"
-	      "${action} ${object} ${admin} ${at_utc}</li></ul>", f);
-	fclose(f);
-	struct tmpl *t = tmpl_load(dir, "audit.xml", err, sizeof err);
-	assert_non_null(t);
-
 	assert_int_equal(db_auth_audit("alice", "create", "presentation 1", NULL, T0), 0);
 	assert_int_equal(db_auth_audit("alice", "update", "presentation 1", "title", T0 + 1), 0);
 	assert_int_equal(db_auth_audit("bob", "delete", "presentation 1", "", T0 + 2), 0);
 	struct tmpl_vars *v = tmpl_vars_new();
 	assert_int_equal(db_auth_audit_list(v, "log", 2), 2);
-	struct buf out = BUF_INIT;
-	tmpl_render(t, v, &out);
-	assert_non_null(out.data);
-	const char *del = strstr(out.data, "delete presentation 1 bob 2023-11-14 22:13:22 UTC");
-	const char *upd = strstr(out.data, "update presentation 1 alice");
+	char *out = testdb_render(dir, "<ul xmlns:t=\"urn:symposium:template\"><li t:each=\"log\">"
+				  "${action} ${object} ${admin} ${at_utc}</li></ul>", v);
+	assert_non_null(out);
+	const char *del = strstr(out, "delete presentation 1 bob 2023-11-14 22:13:22 UTC");
+	const char *upd = strstr(out, "update presentation 1 alice");
 	assert_non_null(del);
 	assert_non_null(upd);
 	assert_true(del < upd);
-	assert_null(strstr(out.data, "create"));
-	buf_free(&out);
+	assert_null(strstr(out, "create"));
+	free(out);
 	tmpl_vars_free(v);
-	tmpl_free(t);
-	unlink(path);
 }
 
 /* ---- reading a password ---- */

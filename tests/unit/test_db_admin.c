@@ -390,6 +390,72 @@ static void test_full_database_is_noted(void **state)
 	space_clear();
 }
 
+static int no_file(void *ctx, const char *path)
+{
+	(void)ctx;
+	(void)path;
+	return 0;
+}
+
+/* The audit list as "id=title;" for each row. */
+static char *audit_titles(void)
+{
+	struct tmpl_vars *v = tmpl_vars_new();
+	assert_true(db_auth_audit_list(v, "e", DB_AUTH_AUDIT_MAX) > 0);
+	char *out = testdb_render(dir, "<p xmlns:t=\"urn:symposium:template\">"
+				  "<t:block t:each=\"e\">${id}=${title};</t:block></p>", v);
+	assert_non_null(out);
+	tmpl_vars_free(v);
+	return out;
+}
+
+/* Row id of the audit list shows title. */
+static void assert_audit_title(const char *list, long long id, const char *title)
+{
+	char want[160];
+	snprintf(want, sizeof want, ";%lld=%s;", id, title);
+	if (!strstr(list, want))
+		fail_msg("audit row %lld does not show \"%s\": %s", id, title, list);
+}
+
+/* A purged talk's id is taken by the next new talk (no AUTOINCREMENT):
+ * its audit rows keep its title - also a row of an earlier release, which
+ * kept none (NULL) - and the new talk's rows show the new title. */
+static void test_audit_titles_survive_a_reused_id(void **state)
+{
+	(void)state;
+	char object[48], sql[160];
+	long long ed = edition(2015);
+	struct db_admin_talk t = { ed, "old-talk", "The old title", "Dr. A", "", 0 };
+	long long id = db_admin_presentation_add(&t, T0);
+	assert_true(id > 0);
+	snprintf(object, sizeof object, "presentation %lld", id);
+	assert_int_equal(db_admin_changed("alice", "create", object, "", T0), 0);
+	long long created = count_rows("SELECT max(id) FROM audit");
+	snprintf(sql, sizeof sql, "INSERT INTO audit (at, admin, action, object)"
+		 " VALUES (%lld, 'alice', 'update', '%s')", (long long)T0, object);
+	assert_int_equal(sqlite3_exec(db_handle(), sql, NULL, NULL, NULL), SQLITE_OK);
+	long long legacy = created + 1;
+	assert_int_equal(db_admin_trash(DB_ADMIN_PRESENTATION, ed, id, T0), DB_FOUND);
+	assert_int_equal(db_auth_audit_keep_titles(object), 0);
+	assert_int_equal(db_links_purge(DB_ADMIN_PRESENTATION, id, no_file, NULL), DB_FOUND);
+	assert_int_equal(db_admin_changed("alice", "purge", object, "", T0), 0);
+	long long purged = count_rows("SELECT max(id) FROM audit");
+
+	struct db_admin_talk u = { ed, "new-talk", "The new title", "Dr. B", "", 0 };
+	assert_int_equal(db_admin_presentation_add(&u, T0), id);      /* the id again */
+	assert_int_equal(db_admin_changed("alice", "create", object, "", T0), 0);
+	long long renewed = count_rows("SELECT max(id) FROM audit");
+	char *list = audit_titles();
+	char *p = strchr(list, '>');      /* ";" before the first row too */
+	*p = ';';
+	assert_audit_title(p, created, "The old title");
+	assert_audit_title(p, legacy, "The old title");
+	assert_audit_title(p, purged, "The old title");
+	assert_audit_title(p, renewed, "The new title");
+	free(list);
+}
+
 static void test_kind_names(void **state)
 {
 	(void)state;
@@ -547,6 +613,7 @@ int main(void)
 		cmocka_unit_test(test_changed_writes_audit_and_stamp),
 		cmocka_unit_test(test_rollback_leaves_no_audit),
 		cmocka_unit_test(test_full_database_is_noted),
+		cmocka_unit_test(test_audit_titles_survive_a_reused_id),
 		cmocka_unit_test(test_kind_names),
 		cmocka_unit_test(test_draft_waits_then_becomes_a_photo),
 		cmocka_unit_test(test_draft_needs_alt_or_decorative),

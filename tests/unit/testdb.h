@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "tmpl.h"
 
 /* The whole file, NUL-terminated ("" when empty); NULL when unreadable. */
 static char *testdb_slurp(const char *path)
@@ -46,6 +47,30 @@ static int testdb_create(char *dir, char *dbpath, size_t dbpathsz,
 	sqlite3_close(raw);
 	free(schema);
 	return rc;
+}
+
+/* v rendered through a template of the given text (written to
+ * dir/render.xml): the output, malloc'd; NULL when it does not compile. */
+static inline char *testdb_render(const char *dir, const char *text,
+				  const struct tmpl_vars *v)
+{
+	char path[4096], err[256];
+	struct buf out = BUF_INIT;
+	FILE *f;
+	snprintf(path, sizeof path, "%s/render.xml", dir);
+	if (!(f = fopen(path, "w")))
+		return NULL;
+	fputs(text, f);
+	fclose(f);
+	struct tmpl *t = tmpl_load(dir, "render.xml", err, sizeof err);
+	unlink(path);
+	if (!t)
+		return NULL;
+	tmpl_render(t, v, &out);
+	tmpl_free(t);
+	if (!out.data)
+		buf_puts(&out, "");
+	return out.data;
 }
 
 /* Remove the directory testdb_create made, and everything in it. */
