@@ -499,11 +499,16 @@ static void photo_order(long long ed, char *out, size_t n)
 	sqlite3_finalize(st);
 }
 
+static long long describe_with(long long ed, long long d, struct db_admin_photo *p)
+{
+	p->edition_id = ed;
+	return db_admin_draft_describe(d, p, T0);
+}
+
 static long long describe(long long ed, long long d, const char *alt)
 {
-	struct db_admin_photo p = { .edition_id = ed, .alt = alt, .caption = "",
-		.credit = "C", .published = 1 };
-	return db_admin_draft_describe(d, &p, T0);
+	struct db_admin_photo p = { .alt = alt, .caption = "", .credit = "C", .published = 1 };
+	return describe_with(ed, d, &p);
 }
 
 static void test_draft_waits_then_becomes_a_photo(void **state)
@@ -597,6 +602,57 @@ static void test_pick_press_photo_and_cover(void **state)
 	assert_int_equal(db_admin_photo_pick(ed, p, DB_ADMIN_PICK_COVER), DB_MISSING);  /* in the trash */
 }
 
+/* ---- German texts ---- */
+
+/* The edition's German texts are stored with it, each beside its English
+ * one, on creation and on update. */
+static void test_edition_german_texts(void **state)
+{
+	(void)state;
+	struct db_admin_edition e = { .year = 2009, .title = "Symposium 2009",
+		.review_md = "r", .review_html = "<p>r</p>",
+		.de = { .headline = "Motto", .summary = "Ein Tag.", .review_md = "*R*",
+			.review_html = "<p><em>R</em></p>" } };
+	assert_true(db_admin_edition_add(&e) > 0);
+	assert_int_equal(count_rows("SELECT count(*) FROM edition WHERE year = 2009"
+				    " AND headline_de = 'Motto' AND summary_de = 'Ein Tag.'"
+				    " AND review_de_md = '*R*' AND review_de_html = '<p><em>R</em></p>'"
+				    " AND next_de_md = '' AND headline = ''"), 1);
+	e.de.review_md = "";
+	e.de.review_html = "";
+	e.de.next_md = "N";
+	e.de.next_html = "<p>N</p>";
+	assert_int_equal(db_admin_edition_update(&e), DB_FOUND);
+	struct tmpl_vars *v = tmpl_vars_new();
+	assert_int_equal(db_admin_edition(v, 2009), DB_FOUND);
+	assert_string_equal(tmpl_get(v, "review_de_md"), "");
+	assert_string_equal(tmpl_get(v, "next_de_md"), "N");
+	assert_string_equal(tmpl_get(v, "headline_de"), "Motto");
+	tmpl_vars_free(v);
+}
+
+/* A decorative photo has no alt text in either language; its German
+ * caption stays. */
+static void test_photo_german_texts(void **state)
+{
+	(void)state;
+	long long ed = edition(2008);
+	struct db_admin_photo p = { .edition_id = ed, .alt = "A hall", .alt_de = "Ein Saal",
+		.caption = "Opening", .caption_de = "Er\xc3\xb6" "ffnung", .credit = "C", .published = 1 };
+	long long id = describe_with(ed, draft(ed, 120, "g.jpg"), &p);
+	assert_true(id > 0);
+	assert_int_equal(count_rows("SELECT count(*) FROM photo WHERE alt_de = 'Ein Saal'"
+				    " AND caption_de = 'Er\xc3\xb6" "ffnung'"), 1);
+	p.decorative = 1;
+	assert_int_equal(db_admin_photo_update(id, &p), DB_FOUND);
+	struct tmpl_vars *v = tmpl_vars_new();
+	assert_int_equal(db_admin_photo(v, ed, id), DB_FOUND);
+	assert_string_equal(tmpl_get(v, "alt"), "");
+	assert_string_equal(tmpl_get(v, "alt_de"), "");
+	assert_string_equal(tmpl_get(v, "caption_de"), "Er\xc3\xb6" "ffnung");
+	tmpl_vars_free(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -619,6 +675,8 @@ int main(void)
 		cmocka_unit_test(test_draft_needs_alt_or_decorative),
 		cmocka_unit_test(test_place_before_and_to_the_end),
 		cmocka_unit_test(test_pick_press_photo_and_cover),
+		cmocka_unit_test(test_edition_german_texts),
+		cmocka_unit_test(test_photo_german_texts),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
