@@ -9,6 +9,8 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { BASE, OUT, get, sql, tags } from './lib.mjs';
 import { Admin, account, skipReason, snippet, uniq, addPhotos, formFields, withFields, browserLogin, COOKIE } from './admin-lib.mjs';
 import { makeJpeg, makePdf } from './fixtures/files.mjs';
@@ -25,6 +27,8 @@ const OLD = 2021;
 // (deploy/site.sh's BYPASS_RATE 20 a second, gen.sh's burst of 40).
 const PAST_BUDGET = 70;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const VNU_JAR = path.join(import.meta.dirname, 'node_modules/vnu-jar/build/dist/vnu.jar');
+const VNU_TIMEOUT_MS = 180000;
 
 // A time as the press form's datetime-local field takes it, in Berlin.
 function berlin(ms) {
@@ -193,6 +197,31 @@ describe('previews of what is not public yet', { skip: skip || false }, () => {
 		const out = await third.post('/admin/logout', {});
 		assert.equal(out.status, 303);
 		assert.equal((await fetchAs(`/${year}/`, `${COOKIE}=${third.sid}`)).status, 404, 'after log-out');
+	});
+
+	test('the previews are valid HTML (Nu Html Checker)', async () => {
+		const dir = path.join(SHOTS, 'html');
+		fs.mkdirSync(dir, { recursive: true });
+		const files = [];
+		for (const p of [...pages(), `/${OLD}/press/de`]) {
+			const r = await fetchAs(p, cookie);
+			assert.equal(r.status, 200, p);
+			const f = path.join(dir, `${p.replace(/[^A-Za-z0-9]+/g, '_')}.html`);
+			fs.writeFileSync(f, r.text);
+			files.push(f);
+		}
+		// vnu prints its JSON report on stderr and exits 1 when it found errors.
+		let report;
+		try {
+			report = (await promisify(execFile)('java', ['-jar', VNU_JAR, '--errors-only', '--format', 'json', ...files],
+				{ timeout: VNU_TIMEOUT_MS, maxBuffer: 64 << 20 })).stderr;
+		} catch (e) {
+			if (!e.stderr || !e.stderr.trim().startsWith('{'))
+				throw e;
+			report = e.stderr;
+		}
+		const errs = JSON.parse(report).messages.map((m) => `${m.url} line ${m.lastLine}: ${m.message}`);
+		assert.deepEqual(errs, []);
 	});
 
 	test('the admin links to the previews of what is not public', async () => {
