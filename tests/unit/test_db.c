@@ -16,6 +16,7 @@
 #include "buf.h"
 #include "db.h"
 #include "tmpl.h"
+#include "render_fixture.h"
 #include "site_fixture.h"
 
 static char *db_file;
@@ -44,20 +45,7 @@ static int teardown(void **state)
  * markup) with v and return the output (static buffer). */
 static const char *render(const struct tmpl_vars *v, const char *body)
 {
-	static struct buf out;
-	char path[256], err[256];
-	snprintf(path, sizeof path, "%s/t.xml", tmpl_dir);
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fprintf(f, "<t:block xmlns:t=\"urn:symposium:template\">%s</t:block>", body);
-	fclose(f);
-	struct tmpl *t = tmpl_load(tmpl_dir, "t.xml", err, sizeof err);
-	if (!t)
-		fail_msg("%s", err);
-	buf_reset(&out);
-	tmpl_render(t, v, &out);
-	tmpl_free(t);
-	return out.data ? out.data : "";
+	return fixture_render(tmpl_dir, v, body);
 }
 
 /* A scalar SQL expression through the open connection. */

@@ -17,6 +17,7 @@
 #include "db_admin.h"
 #include "db_programme.h"
 #include "tmpl.h"
+#include "render_fixture.h"
 #include "when.h"
 #include "testdb.h"
 
@@ -63,20 +64,7 @@ static int group_teardown(void **state)
 /* Lists are only visible through a template: render `body` with v. */
 static const char *render(const struct tmpl_vars *v, const char *body)
 {
-	static struct buf out;
-	char path[256], err[256];
-	snprintf(path, sizeof path, "%s/t.xml", dir);
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fprintf(f, "<t:block xmlns:t=\"urn:symposium:template\">%s</t:block>", body);
-	fclose(f);
-	struct tmpl *t = tmpl_load(dir, "t.xml", err, sizeof err);
-	if (!t)
-		fail_msg("%s", err);
-	buf_reset(&out);
-	tmpl_render(t, v, &out);
-	tmpl_free(t);
-	return out.data ? out.data : "";
+	return fixture_render(dir, v, body);
 }
 
 static void test_sessions_in_order_by_day_in_berlin_time(void **state)
