@@ -178,8 +178,6 @@ int db_programme_admin_list(struct tmpl_vars *v, long long edition_id, const cha
 	sqlite3_stmt *q = db_prepare(&st,
 		ADMIN_COLUMNS ","
 		" fmt_date(" LOCAL("s.starts_at", "%Y-%m-%d") ", 'en') AS day_text,"
-		" coalesce(lag(" LOCAL("s.starts_at", "%Y-%m-%d") ") OVER w, '') <> "
-		LOCAL("s.starts_at", "%Y-%m-%d") " AS new_day,"
 		" " LOCAL("s.starts_at", "%H:%M") " AS start_text,"
 		" " LOCAL("s.ends_at", "%H:%M") " AS end_text,"
 		" CASE WHEN t.deleted_at IS NULL THEN coalesce(t.title, '') ELSE '' END AS talk_title,"
@@ -188,7 +186,6 @@ int db_programme_admin_list(struct tmpl_vars *v, long long edition_id, const cha
 		" LEFT JOIN presentation t ON t.id = s.presentation_id"
 		" LEFT JOIN video d ON d.id = s.video_id"
 		" WHERE s.edition_id = ?1 AND s.deleted_at IS NULL"
-		" WINDOW w AS (ORDER BY s.starts_at, s.id)"
 		" ORDER BY s.starts_at, s.id");
 	if (!q)
 		return -1;

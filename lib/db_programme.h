@@ -53,7 +53,7 @@ int db_programme_due(time_t now, time_t *next);
 
 /* The edition's sessions, not in the trash, by start time, into `list`:
  * id, title, title_de, speakers, room, starts_local, ends_local
- * ("2026-12-02T09:00"), day_text, new_day, start_text, end_text,
+ * ("2026-12-02T09:00"), day_text, start_text, end_text,
  * talk_title, video_title ("" when not linked).  Count or -1. */
 int db_programme_admin_list(struct tmpl_vars *v, long long edition_id, const char *list);
 /* One, not in the trash: id, title, title_de, speakers, room,

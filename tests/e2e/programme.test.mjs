@@ -287,7 +287,7 @@ describe('the admin edits the programme', { skip: skip || false }, () => {
 		added = Number(sql(`SELECT max(id) FROM programme_session WHERE title = 'Probe session on quokkas';`).trim());
 		const list = await admin.page(`${LIST}?done=added`);
 		assert.match(list.words, /Added\./);
-		assert.match(list.words, /16:00–16:30 Probe session on quokkas/);
+		assert.match(list.words, /5 December 2023, 16:00–16:30 Probe session on quokkas/);
 		const { text } = await live(`/${YEAR}/programme`, admin);
 		const s = sessionsOf(text).find((x) => x.id === added);
 		assert.ok(s, 'not on the public page');
