@@ -16,10 +16,13 @@
 	") || ', ' || " LOCAL(col, "%H:%M") ", '')"
 
 /* The session's links: the talk's stable PDF name (there while the talk
- * has slides and is not in the trash, the edition being published) and
- * the video, not in the trash. */
+ * has slides and is not in the trash, the edition being published; in a
+ * preview the stored file through the admin, as db_presentations gives
+ * it) and the video, not in the trash. */
 #define SESSION_LINKS \
 	" CASE WHEN t.id IS NULL OR t.deleted_at IS NOT NULL OR t.media_id IS NULL THEN ''" \
+	"  WHEN preview() THEN coalesce(media_url((SELECT m.path FROM media m" \
+	"   WHERE m.id = t.media_id)), '')" \
 	"  ELSE '/media/' || talk_path(e.year, t.slug) END AS slides_url," \
 	" CASE WHEN d.id IS NULL OR d.deleted_at IS NOT NULL THEN '' ELSE d.url END AS video_url"
 #define SESSION_JOINS \
