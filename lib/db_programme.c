@@ -66,8 +66,8 @@ int db_programme_sessions(struct tmpl_vars *v, int year, const char *lang,
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st,
 		"SELECT s.id AS session_id,"
-		" CASE WHEN ?2 = 'de' AND s.title_de <> '' THEN s.title_de ELSE s.title END AS title,"
-		" CASE WHEN ?2 = 'de' AND s.title_de = '' THEN 'en' ELSE '' END AS title_lang,"
+		" l10n(?2, s.title, s.title_de) AS title,"
+		" l10n_lang(?2, s.title, s.title_de) AS title_lang,"
 		" s.speakers, s.room,"
 		" " LOCAL("s.starts_at", "%Y-%m-%d") " AS day,"
 		" fmt_date(" LOCAL("s.starts_at", "%Y-%m-%d") ", ?2) AS day_text,"
