@@ -73,10 +73,12 @@ enum op_kind {
 	OP_PVAR,        /* attribute part: a value */
 	OP_IF,          /* name; arg = index of the op after the body */
 	OP_UNLESS,
-	OP_EACH,
+	OP_EACH,        /* flags EACH_COMMA: rows separated by "," (JSON) */
+	OP_JSON,        /* value of name, escaped inside a JSON string */
 };
 
-enum { A_URL = 1, A_OPTIONAL = 2, A_CHECK = 4 };
+enum { A_URL = 1, A_OPTIONAL = 2, A_CHECK = 4, A_XML = 8 };
+enum { EACH_COMMA = 1 };
 
 struct op {
 	uint64_t key;           /* name_key() of the name, for ops with a name */
@@ -342,11 +344,15 @@ static inline void put(struct buf *b, const void *p, size_t n)
  *           C0 control set plus space " < > ` and non-ASCII), which is
  *           percent-encoded.  '%' stays, so an already encoded value is not
  *           encoded twice. */
-enum { E_TEXT = 1, E_ATTR = 2, E_URL = 4 };
+/*   E_XMLC  in XML output (text or attribute): also the C0 controls that
+ *           XML 1.0 has no character for (section 2.2 "Char": only tab,
+ *           LF and CR), replaced by U+FFFD - a feed reader must refuse a
+ *           document with one. */
+enum { E_TEXT = 1, E_ATTR = 2, E_URL = 4, E_XMLC = 8 };
 
 static const unsigned char esc_class[256] = {
-	/* 0x00 */ 7,4,4,4,4,4,4,4, 4,4,4,4,4,4,4,4,
-	/* 0x10 */ 4,4,4,4,4,4,4,4, 4,4,4,4,4,4,4,4,
+	/* 0x00 */ 15,12,12,12,12,12,12,12, 12,4,4,12,12,4,12,12,
+	/* 0x10 */ 12,12,12,12,12,12,12,12, 12,12,12,12,12,12,12,12,
 	/* 0x20    sp ! " # $ % & ' ( ) * + , - . / */
 	           4,0,6,0,0,0,7,0, 0,0,0,0,0,0,0,0,
 	/* 0x30    0-9 : ; < = > ? */
@@ -381,7 +387,7 @@ static inline size_t scan(const unsigned char *s, size_t i, size_t n, unsigned m
 static void put_special(struct buf *out, unsigned char c, unsigned mask)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	if (mask == E_URL && c != '&') {
+	if ((mask & E_URL) && c != '&') {
 		char pct[3] = { '%', hex[c >> 4], hex[c & 15] };
 		put(out, pct, 3);
 		return;
@@ -391,7 +397,7 @@ static void put_special(struct buf *out, unsigned char c, unsigned mask)
 	case '<': put(out, "&lt;", 4); break;
 	case '>': put(out, "&gt;", 4); break;
 	case '"': put(out, "&quot;", 6); break;
-	default: put(out, REPLACEMENT_CHAR, 3); break;     /* NUL */
+	default: put(out, REPLACEMENT_CHAR, 3); break;     /* NUL, XML's controls */
 	}
 }
 
@@ -407,6 +413,58 @@ static void put_esc(struct buf *out, const char *str, size_t n, unsigned mask)
 			return;
 		put_special(out, s[j], mask);
 		i = j + 1;
+	}
+}
+
+/* The length of the well-formed UTF-8 sequence at s[0, n) (RFC 3629
+ * section 4: no overlong forms, no surrogates, nothing above U+10FFFF),
+ * or 0. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0];
+	size_t k = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 :
+		c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+	if (k == 0 || k > n)
+		return 0;
+	for (size_t i = 1; i < k; i++)
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+	if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] > 0x9F) ||
+	    (c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] > 0x8F))
+		return 0;
+	return k;
+}
+
+/* s[0, n) inside a JSON string in a <script> element (RFC 8259 section 7):
+ * '"', '\\' and the controls escaped as JSON requires; '<', '>' and '&' as
+ * \uXXXX, so no "</script" or "<!--" can end or bend the element (HTML
+ * Living Standard 4.12.1.3, "Restrictions for contents of script
+ * elements"); U+2028 and U+2029, which JavaScript before ES2019 takes for
+ * line ends, escaped too; a byte that is not well-formed UTF-8 becomes
+ * U+FFFD, so a JSON parser never sees one. */
+static void put_json(struct buf *out, const char *str, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *s = (const unsigned char *)str;
+	for (size_t i = 0; i < n; ) {
+		unsigned char c = s[i];
+		size_t k = utf8_len(s + i, n - i);
+		const char *e = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\n' ? "\\n" :
+			c == '\r' ? "\\r" : c == '\t' ? "\\t" : NULL;
+		if (e) {
+			put(out, e, 2);
+		} else if (k == 0) {
+			put(out, "\\ufffd", 6);
+			k = 1;
+		} else if (c < 0x20 || c == '<' || c == '>' || c == '&') {
+			char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+			put(out, u, 6);
+		} else if (k == 3 && c == 0xE2 && s[i + 1] == 0x80 && (s[i + 2] & 0xFE) == 0xA8) {
+			put(out, s[i + 2] == 0xA8 ? "\\u2028" : "\\u2029", 6);
+		} else {
+			put(out, s + i, k);
+		}
+		i += k;
 	}
 }
 
@@ -545,7 +603,8 @@ static void render_attr(const struct tmpl *t, const struct op *a,
 				s++;    /* what the scheme check skipped */
 				n--;
 			}
-		put_esc(out, s, n, a->flags & A_URL ? E_URL : E_ATTR);
+		put_esc(out, s, n, (a->flags & A_URL ? E_URL : E_ATTR) |
+		        (a->flags & A_XML ? E_XMLC : 0));
 	}
 	put(out, "\"", 1);
 }
@@ -562,9 +621,14 @@ static void run(const struct tmpl *t, size_t i, size_t end,
 			put(out, t->pool + o->off, o->len);
 			i++;
 			break;
-		case OP_TEXT:
+		case OP_TEXT:   /* flags: E_XMLC in XML output */
 			s = value_of(t, o, c, &n);
-			put_esc(out, s, n, E_TEXT);
+			put_esc(out, s, n, E_TEXT | o->flags);
+			i++;
+			break;
+		case OP_JSON:
+			s = value_of(t, o, c, &n);
+			put_json(out, s, n);
 			i++;
 			break;
 		case OP_RAW:
@@ -587,6 +651,8 @@ static void run(const struct tmpl *t, size_t i, size_t end,
 			if (e && e->kind == ENT_LIST)
 				for (const struct tmpl_vars *r = e->list.first; r; r = r->next_row) {
 					struct chain rc = { r, c };
+					if ((o->flags & EACH_COMMA) && r != e->list.first)
+						put(out, ",", 1);
 					run(t, i + 1, o->arg, &rc, out);
 				}
 			i = o->arg;
@@ -637,6 +703,9 @@ struct cc {
 	struct buf pool;
 	bool merge;             /* the last op is a literal ending the pool */
 	int keep_ws;            /* inside <pre> or <textarea> */
+	bool xml;               /* XML output: the root is not <html> */
+	bool json;              /* inside <script type="application/ld+json"> */
+	bool json_str, json_bs; /* there: inside a string, after a backslash */
 	const char *files[TMPL_MAX_INCLUDE_DEPTH + 1];  /* the include chain */
 	int depth;
 	char *err;
@@ -818,12 +887,75 @@ static bool is_ref_start(const char *s, size_t i, size_t n)
 	return s[i] == '$' && i + 1 < n && s[i + 1] == '{';
 }
 
+/* A reference in text, where ${name?} has no meaning: parse_ref's result. */
+static size_t text_ref(struct cc *c, long line, const char *s, size_t n, struct ref *r)
+{
+	size_t used = parse_ref(c, line, s, n, r);
+	if (used && r->optional) {
+		fail(c, line, "${%.*s?} is only allowed as a whole attribute value",
+		     (int)r->len, r->name);
+		return 0;
+	}
+	return used;
+}
+
+static void lit_raw(struct cc *c, const char *s, size_t n)
+{
+	size_t start = c->pool.len;
+	buf_put(&c->pool, s, n);
+	lit_from(c, start);
+}
+
+/* One byte of a JSON script's static text: where strings begin and end. */
+static void json_step(struct cc *c, char ch)
+{
+	if (c->json_bs)
+		c->json_bs = false;
+	else if (c->json_str && ch == '\\')
+		c->json_bs = true;
+	else if (ch == '"')
+		c->json_str = !c->json_str;
+}
+
+/* Text inside a JSON script: static text as written (the JSON of the
+ * template), a ${name} only inside a string literal, where put_json
+ * escapes it - so no value can end the string, let alone the element.
+ * '<' is refused in the static text: it is what could end the script. */
+static int compile_json_text(struct cc *c, const char *s, size_t n, long line)
+{
+	size_t run = 0, i = 0;
+	while (i < n) {
+		if (!is_ref_start(s, i, n)) {
+			if (s[i] == '<')
+				return fail(c, line, "'<' in a JSON script: write \\u003c");
+			json_step(c, s[i]);
+			line += s[i++] == '\n';
+			continue;
+		}
+		if (!c->json_str || c->json_bs)
+			return fail(c, line, "${...} in a JSON script must stand inside "
+			            "a string (\"...\"), where it is escaped");
+		struct ref r;
+		size_t used = text_ref(c, line, s + i, n - i, &r);
+		if (!used)
+			return -1;
+		lit_raw(c, s + run, i - run);
+		push_name(c, OP_JSON, r.name, r.len);
+		i += used;
+		run = i;
+	}
+	lit_raw(c, s + run, n - run);
+	return 0;
+}
+
 static int compile_text(struct cc *c, xmlNode *node)
 {
 	const char *s = (const char *)node->content;
 	size_t n = s ? strlen(s) : 0;
 	if (n == 0)
 		return 0;
+	if (c->json)
+		return compile_json_text(c, s, n, xmlGetLineNo(node));
 	if (!c->keep_ws && all_space(s, n)) {
 		lit(c, memchr(s, '\n', n) ? "\n" : " ");
 		return 0;
@@ -836,14 +968,12 @@ static int compile_text(struct cc *c, xmlNode *node)
 			continue;
 		}
 		struct ref r;
-		size_t used = parse_ref(c, line, s + i, n - i, &r);
+		size_t used = text_ref(c, line, s + i, n - i, &r);
 		if (!used)
 			return -1;
-		if (r.optional)
-			return fail(c, line, "${%.*s?} is only allowed as a whole attribute value",
-			            (int)r.len, r.name);
 		lit_text(c, s + run, i - run);
-		push_name(c, OP_TEXT, r.name, r.len);
+		size_t k = push_name(c, OP_TEXT, r.name, r.len);   /* may move ops */
+		c->ops[k].flags = c->xml ? E_XMLC : 0;
 		i += used;
 		run = i;
 	}
@@ -925,7 +1055,7 @@ static int compile_dyn_attr(struct cc *c, const char *name, const char *v, long 
 	size_t ai = push(c, OP_ATTR);
 	c->ops[ai].off = (uint32_t)a;
 	c->ops[ai].len = (uint32_t)(c->pool.len - a);
-	uint8_t flags = is_url_attr(name) ? A_URL : 0;
+	uint8_t flags = (is_url_attr(name) ? A_URL : 0) | (c->xml ? A_XML : 0);
 	bool before_var = true, scheme_fixed = false;
 	size_t run = 0, i = 0, parts = 0;
 	while (i <= n) {
@@ -970,9 +1100,14 @@ static int compile_dyn_attr(struct cc *c, const char *name, const char *v, long 
 static int compile_attr(struct cc *c, const xmlAttr *a, long line)
 {
 	const char *name = (const char *)a->name;
-	if (a->ns)
+	char qname[2 * TMPL_MAX_NAME + 2];
+	if (a->ns && (!c->xml || !a->ns->prefix))
 		return fail(c, line, "attribute %s:%s: unknown namespace prefix",
 		            a->ns->prefix ? (const char *)a->ns->prefix : "", name);
+	if (a->ns) {    /* XML output keeps xml:lang and declared prefixes */
+		snprintf(qname, sizeof qname, "%s:%s", (const char *)a->ns->prefix, name);
+		name = qname;
+	}
 	if (starts_with_ci(name, "on"))
 		return fail(c, line, "event handler attribute %s= is not allowed "
 		            "(the Content-Security-Policy forbids inline script)", name);
@@ -1106,6 +1241,69 @@ static int compile_t_element(struct cc *c, xmlNode *el, const struct dirs *d, lo
 	return compile_children(c, el->children);
 }
 
+/* <script type="application/ld+json">: a data block, which the browser
+ * never runs (so the Content-Security-Policy allows it); its content is
+ * the template's JSON with ${name} inside strings (compile_json_text). */
+static bool is_json_script(const xmlNode *el)
+{
+	for (const xmlAttr *a = el->properties; a; a = a->next)
+		if (!a->ns && eq_ci((const char *)a->name, "type")) {
+			const char *v = attr_value(a);
+			return v && eq_ci(v, "application/ld+json");
+		}
+	return false;
+}
+
+static int compile_json_script(struct cc *c, xmlNode *el, long line)
+{
+	c->json = true;
+	c->json_str = c->json_bs = false;
+	int rc = compile_children(c, el->children);
+	if (!rc && c->json_str)
+		rc = fail(c, line, "the JSON script ends inside a string");
+	c->json = false;
+	return rc;
+}
+
+/* An element of XML output (a feed, a sitemap): its qualified name, the
+ * namespaces it declares (the template's own aside), and <x/> when the
+ * template gives it no content - XML has no void elements. */
+static int compile_xml_element(struct cc *c, xmlNode *el, const struct dirs *d, long line)
+{
+	char qname[2 * TMPL_MAX_NAME + 2];
+	snprintf(qname, sizeof qname, "%s%s%s", el->ns && el->ns->prefix ?
+	         (const char *)el->ns->prefix : "", el->ns && el->ns->prefix ? ":" : "",
+	         (const char *)el->name);
+	if (d->raw)
+		return fail(c, line, "t:raw in XML output");
+	lit(c, "<");
+	lit(c, qname);
+	for (const xmlNs *ns = el->nsDef; ns; ns = ns->next) {
+		if (streq(ns->href, TMPL_NS))
+			continue;
+		size_t start = c->pool.len;
+		buf_printf(&c->pool, " xmlns%s%s=\"", ns->prefix ? ":" : "",
+		           ns->prefix ? (const char *)ns->prefix : "");
+		put_esc(&c->pool, (const char *)ns->href, strlen((const char *)ns->href), E_ATTR);
+		buf_putc(&c->pool, '"');
+		lit_from(c, start);
+	}
+	for (const xmlAttr *a = el->properties; a; a = a->next)
+		if (!is_t_ns(a->ns) && compile_attr(c, a, line))
+			return -1;
+	if (!has_content(el)) {
+		lit(c, "/>");
+		return 0;
+	}
+	lit(c, ">");
+	if (compile_children(c, el->children))
+		return -1;
+	lit(c, "</");
+	lit(c, qname);
+	lit(c, ">");
+	return 0;
+}
+
 static int compile_html_element(struct cc *c, xmlNode *el, const struct dirs *d, long line)
 {
 	const char *name = (const char *)el->name;
@@ -1117,9 +1315,12 @@ static int compile_html_element(struct cc *c, xmlNode *el, const struct dirs *d,
 		return fail(c, line, "<style> is not allowed (the Content-Security-Policy "
 		            "forbids inline style; use a stylesheet)");
 	bool script = eq_ci(name, "script"), vd = is_void(name);
-	if (script && has_content(el))
+	bool json = script && is_json_script(el);
+	if (script && !json && has_content(el))
 		return fail(c, line, "<script> must be empty (the Content-Security-Policy "
 		            "forbids inline script; use src=)");
+	if (json && d->raw)
+		return fail(c, line, "t:raw on a JSON script (its values are escaped, never raw)");
 	if (vd && has_content(el))
 		return fail(c, line, "<%s> is a void element and must be empty", name);
 	if (vd && d->raw)
@@ -1138,6 +1339,7 @@ static int compile_html_element(struct cc *c, xmlNode *el, const struct dirs *d,
 		c->keep_ws++;
 	}
 	int rc = d->raw ? compile_raw(c, el, d->raw, line) :
+		json ? compile_json_script(c, el, line) :
 		script ? 0 : compile_children(c, el->children);
 	if (ws)
 		c->keep_ws--;
@@ -1156,13 +1358,22 @@ static int compile_element(struct cc *c, xmlNode *el)
 	struct dirs d;
 	if (get_dirs(c, el, &d, line))
 		return -1;
+	if (c->json && (!is_t_ns(el->ns) || d.raw))
+		return fail(c, line, "only <t:block> and <t:include> may stand in a JSON script");
+	if (c->json && c->json_str)
+		return fail(c, line, "<t:%s> inside a JSON string", (const char *)el->name);
 	size_t be = d.each ? push_name(c, OP_EACH, d.each, strlen(d.each)) : 0;
+	if (d.each && c->json)
+		c->ops[be].flags = EACH_COMMA;  /* JSON has no trailing comma */
 	size_t bi = d.ifn ? push_name(c, OP_IF, d.ifn, strlen(d.ifn)) : 0;
 	size_t bu = d.unless ? push_name(c, OP_UNLESS, d.unless, strlen(d.unless)) : 0;
 	int rc = is_t_ns(el->ns) ? compile_t_element(c, el, &d, line) :
+		c->xml ? compile_xml_element(c, el, &d, line) :
 		compile_html_element(c, el, &d, line);
 	if (rc)
 		return -1;
+	if (c->json && c->json_str)
+		return fail(c, line, "a JSON string runs past </t:%s>", (const char *)el->name);
 	if (d.unless)
 		close_block(c, bu);
 	if (d.ifn)
@@ -1308,6 +1519,12 @@ static bool is_html_root(const xmlNode *root)
 	       (!root->ns || (!root->ns->prefix && streq(root->ns->href, XHTML_NS)));
 }
 
+/* A root in a namespace of its own (Atom, sitemaps): XML output. */
+static bool is_xml_root(const xmlNode *root)
+{
+	return root->ns && !streq(root->ns->href, XHTML_NS) && !is_t_ns(root->ns);
+}
+
 /* Compile dir/file in place.  `line` is where it was included (0 for the
  * top), where a missing file is reported. */
 static int compile_file(struct cc *c, const char *file, long line, bool top)
@@ -1329,6 +1546,10 @@ static int compile_file(struct cc *c, const char *file, long line, bool top)
 		xmlNode *root = xmlDocGetRootElement(doc);
 		if (top && is_html_root(root))
 			lit(c, "<!DOCTYPE html>\n");
+		else if (top && is_xml_root(root)) {
+			c->xml = true;
+			lit(c, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+		}
 		rc = compile_element(c, root);
 		xmlFreeDoc(doc);
 	}

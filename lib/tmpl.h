@@ -28,6 +28,20 @@
  *   <t:block>          renders only its content (a carrier for t:if/t:each).
  *   <t:include src="_part.xml"/>  the other template, inlined at compile time.
  *
+ * JSON-LD: <script type="application/ld+json"> may hold the template's JSON.
+ * There ${name} must stand inside a JSON string literal (a compile error
+ * elsewhere) and is escaped for it: RFC 8259 string rules, '<', '>', '&',
+ * U+2028 and U+2029 as \uXXXX, broken UTF-8 as \ufffd.  Only <t:block> and
+ * <t:include> may stand in it, never inside a string; the rows of a
+ * t:each there are separated by commas; '<' in its static text is an error.
+ *
+ * XML output (a feed, a sitemap): a template whose root element is in a
+ * namespace other than XHTML's starts with the XML declaration, keeps
+ * prefixes and namespace declarations (t: aside), writes an element the
+ * template leaves empty as <x/>, and replaces the C0 controls XML cannot
+ * hold (all but tab, LF, CR) in values by U+FFFD.  ${name} works as in
+ * HTML, URL attributes (href) keep the scheme check.
+ *
  * Compile errors ("file:line: message") cover: malformed XML, an unknown t:
  * directive, a bad ${...}, t:raw on a name not ending in _html, content in a
  * void element, inline <script>/<style> content, on* and style attributes

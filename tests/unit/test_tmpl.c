@@ -645,6 +645,138 @@ static void check_mode_sees_outer_scopes_in_lists(void **state)
 	tmpl_vars_free(v);
 }
 
+
+/* ---- JSON scripts (JSON-LD) ------------------------------------------- */
+
+#define JS(x) W("<script type=\"application/ld+json\">" x "</script>")
+#define JSOUT(x) OUT("<script type=\"application/ld+json\">" x "</script>")
+
+static void json_value_is_escaped_inside_its_string(void **state)
+{
+	(void)state;
+	assert_string_equal(render1(JS("{\"name\": \"${x}\"}"), "x", "a \"b\" \\ c"),
+	                    JSOUT("{\"name\": \"a \\\"b\\\" \\\\ c\"}"));
+}
+
+static void json_value_cannot_end_the_script(void **state)
+{
+	(void)state;
+	assert_string_equal(render1(JS("{\"n\": \"${x}\"}"), "x", "</script><!--&x>"),
+	                    JSOUT("{\"n\": \"\\u003c/script\\u003e\\u003c!--\\u0026x\\u003e\"}"));
+}
+
+static void json_controls_are_escaped(void **state)
+{
+	(void)state;
+	assert_string_equal(render1(JS("{\"n\": \"${x}\"}"), "x", "a\nb\rc\td\x01" "e\x1f"),
+	                    JSOUT("{\"n\": \"a\\nb\\rc\\td\\u0001e\\u001f\"}"));
+}
+
+static void json_line_separators_are_escaped(void **state)
+{
+	(void)state;
+	assert_string_equal(render1(JS("{\"n\": \"${x}\"}"), "x", "a\xE2\x80\xA8" "b\xE2\x80\xA9" "c"),
+	                    JSOUT("{\"n\": \"a\\u2028b\\u2029c\"}"));
+}
+
+static void json_keeps_utf8_and_replaces_broken_bytes(void **state)
+{
+	(void)state;
+	/* ü and € stay; a lone continuation byte, a truncated sequence, an
+	 * overlong '/' and an encoded surrogate do not. */
+	assert_string_equal(render1(JS("{\"n\": \"${x}\"}"), "x",
+	                            "\xC3\xBC\xE2\x82\xAC\x80" "a\xE2\x82" "b\xC0\xAF\xED\xA0\x80"),
+	                    JSOUT("{\"n\": \"\xC3\xBC\xE2\x82\xAC\\ufffda\\ufffd\\ufffdb"
+	                          "\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\"}"));
+}
+
+static void json_each_separates_rows_with_commas(void **state)
+{
+	(void)state;
+	struct tmpl_vars *v = tmpl_vars_new();
+	tmpl_set(tmpl_add(v, "rows"), "n", "a");
+	tmpl_set(tmpl_add(v, "rows"), "n", "b\"");
+	tmpl_set(tmpl_add(v, "rows"), "n", "c");
+	assert_string_equal(render(JS("[<t:block t:each=\"rows\">\"${n}\"</t:block>]"), v),
+	                    JSOUT("[\"a\",\"b\\\"\",\"c\"]"));
+	tmpl_vars_free(v);
+	v = tmpl_vars_new();
+	assert_string_equal(render(JS("[<t:block t:each=\"rows\">\"${n}\"</t:block>]"), v),
+	                    JSOUT("[]"));
+	tmpl_vars_free(v);
+}
+
+static void json_if_leaves_out_a_member(void **state)
+{
+	(void)state;
+	const char *src = JS("{<t:block t:if=\"x\">\"x\": \"${x}\", </t:block>\"y\": \"1\"}");
+	assert_string_equal(render1(src, "x", ""), JSOUT("{\"y\": \"1\"}"));
+	assert_string_equal(render1(src, "x", "2"), JSOUT("{\"x\": \"2\", \"y\": \"1\"}"));
+}
+
+static void error_json_value_outside_a_string(void **state)
+{
+	(void)state;
+	expect_error(JS("\n{\"n\": ${x}}"), "e.xml:2:", "inside a string");
+	/* A quote escaped in the static text does not end the string... */
+	assert_string_equal(render1(JS("{\"n\": \"a\\\"${x}\"}"), "x", "b"),
+	                    JSOUT("{\"n\": \"a\\\"b\"}"));
+	/* ...and after a closed one the value is outside again. */
+	expect_error(JS("{\"n\": \"a\\\\\" ${x}}"), "e.xml:1:", "inside a string");
+}
+
+static void error_json_static_text_and_elements(void **state)
+{
+	(void)state;
+	expect_error(JS("\n{\"n\": \"&lt;/script>\"}"), "e.xml:2:", "'<'");
+	expect_error(JS("{\"n\": \"<b>x</b>\"}"), "e.xml:1:", "<t:block>");
+	expect_error(JS("{\"n\": \"<t:block t:if=\"x\">y</t:block>\"}"), "e.xml:1:", "inside a JSON string");
+	expect_error(JS("{\"n\": \"x}"), "e.xml:1:", "ends inside a string");
+	expect_error(W("<script type=\"application/ld+json\" t:raw=\"x_html\"/>"), "e.xml:1:", "t:raw");
+	/* Any other script stays empty. */
+	expect_error(W("<script type=\"text/javascript\">{}</script>"), "e.xml:1:", "<script>");
+}
+
+/* ---- XML output ------------------------------------------------------- */
+
+#define ATOM "<feed xmlns=\"http://www.w3.org/2005/Atom\" " NS ">"
+
+static void xml_root_gets_declaration_and_empty_elements(void **state)
+{
+	(void)state;
+	assert_string_equal(render1(ATOM "<title>${x}</title><link href=\"${x}\"/></feed>", "x", "/a&b"),
+	                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	                    "<feed xmlns=\"http://www.w3.org/2005/Atom\">"
+	                    "<title>/a&amp;b</title><link href=\"/a&amp;b\"/></feed>");
+}
+
+static void xml_keeps_prefixes_and_declarations(void **state)
+{
+	(void)state;
+	assert_string_equal(render1("<urlset xmlns=\"urn:s\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\" "
+	                            NS "><xhtml:link hreflang=\"${x}\" xml:lang=\"de\"/></urlset>", "x", "de"),
+	                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	                    "<urlset xmlns=\"urn:s\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">"
+	                    "<xhtml:link hreflang=\"de\" xml:lang=\"de\"/></urlset>");
+}
+
+static void xml_drops_characters_xml_cannot_hold(void **state)
+{
+	(void)state;
+	assert_string_equal(render1(ATOM "<title a=\"${x}\">${x}</title></feed>", "x", "a\x01\tb\x1f\n"),
+	                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	                    "<feed xmlns=\"http://www.w3.org/2005/Atom\">"
+	                    "<title a=\"a\xEF\xBF\xBD\tb\xEF\xBF\xBD\n\">a\xEF\xBF\xBD\tb\xEF\xBF\xBD\n</title></feed>");
+}
+
+static void xml_url_attribute_is_still_checked(void **state)
+{
+	(void)state;
+	assert_string_equal(render1(ATOM "<link href=\"${x}\"/></feed>", "x", "javascript:alert(1)"),
+	                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	                    "<feed xmlns=\"http://www.w3.org/2005/Atom\"><link href=\"#\"/></feed>");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -703,6 +835,19 @@ int main(void)
 		cmocka_unit_test(check_mode_counts_unset_names),
 		cmocka_unit_test(check_mode_sees_outer_scopes_in_lists),
 		cmocka_unit_test(large_values_span_chunks),
+		cmocka_unit_test(json_value_is_escaped_inside_its_string),
+		cmocka_unit_test(json_value_cannot_end_the_script),
+		cmocka_unit_test(json_controls_are_escaped),
+		cmocka_unit_test(json_line_separators_are_escaped),
+		cmocka_unit_test(json_keeps_utf8_and_replaces_broken_bytes),
+		cmocka_unit_test(json_each_separates_rows_with_commas),
+		cmocka_unit_test(json_if_leaves_out_a_member),
+		cmocka_unit_test(error_json_value_outside_a_string),
+		cmocka_unit_test(error_json_static_text_and_elements),
+		cmocka_unit_test(xml_root_gets_declaration_and_empty_elements),
+		cmocka_unit_test(xml_keeps_prefixes_and_declarations),
+		cmocka_unit_test(xml_drops_characters_xml_cannot_hold),
+		cmocka_unit_test(xml_url_attribute_is_still_checked),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
