@@ -100,6 +100,7 @@ CREATE TABLE photo (
 	orig_id    INTEGER REFERENCES media(id),   -- full resolution, no metadata; NULL: older photos
 	alt_de     TEXT NOT NULL DEFAULT '',       -- German; empty: alt is shown, marked lang="en"
 	caption_de TEXT NOT NULL DEFAULT '',
+	share_id   INTEGER REFERENCES media(id),   -- 1200x630 share preview (lib/share.c); NULL: none yet
 	CHECK (decorative = 1 OR alt <> '')
 );
 CREATE INDEX photo_order ON photo(edition_id, position);

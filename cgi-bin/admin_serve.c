@@ -7,12 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
 
 #include "db.h"
 #include "links.h"
+#include "share.h"
 #include "md.h"
 #include "store.h"
 #include "image.h"
@@ -89,14 +91,19 @@ static int admin_init(void)
  * threads, so never before the fork). */
 static int admin_open(void)
 {
-	if (db_open(serve_cfg.db_path, DB_READWRITE) < 0)
+	if (db_open(serve_cfg.db_path, DB_READWRITE) < 0 || image_init() < 0)
 		return -1;
 	/* Heal what a worker killed between a commit and its files left:
 	 * here, not in admin_init, because the supervisor restarts only the
-	 * worker that died. */
+	 * worker that died.  The share previews first (stored before their
+	 * rows commit, so under the writers' lock), then the tree. */
+	int fd = links_writer_enter(media_root);
+	if (fd < 0 || share_sync(media_root, 0, time(NULL)) < 0)
+		fprintf(stderr, "admin: could not make every share preview\n");
+	links_writer_leave(fd);
 	if (links_reconcile_all(media_root) < 0)
 		fprintf(stderr, "admin: could not reconcile the media tree with the database\n");
-	return image_init();
+	return 0;
 }
 
 /* ---- rendering ---- */
@@ -502,6 +509,11 @@ int admin_commit(struct admin_ctx *c, const char *action, const char *object,
 	 * following it.  Never set outside tests. */
 	if (getenv(ADMIN_TEST_CRASH_ENV))
 		_exit(ADMIN_TEST_CRASH_STATUS);
+	/* A new cover or press photo gets its share preview; a failure only
+	 * leaves the site's fallback image in the tags (logged). */
+	if (c->edition_id && share_sync(media_root, c->edition_id, c->now) < 0)
+		fprintf(stderr, "admin: edition %lld: could not make a share preview\n",
+			c->edition_id);
 	if (c->edition_id && links_reconcile_edition(media_root, c->edition_id) < 0) {
 		/* Saved: no form to keep, whatever the cause. */
 		admin_fail(c, space_short() ? 507 : 500, space_short() ?

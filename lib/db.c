@@ -9,29 +9,8 @@
 #include <sys/stat.h>
 
 #include "buf.h"
+#include "db_rules.h"
 #include "video.h"
-
-
-/* Which photos the public sees in a gallery (alias f): the one spelling of
- * the rule for the grid, its count, the edition's figures and the photo
- * pages. */
-/* Which press releases (alias p) the public sees: published ones, and
- * scheduled ones whose time has come - compared with the clock at each
- * query, so an embargo ends on time with nobody logged in (the render
- * cache follows through page_version()). */
-#define PRESS_PUBLIC " AND (p.state = 'published' OR (p.state = 'scheduled'" \
-	" AND p.publish_at <= CAST(strftime('%s', 'now') AS INTEGER)))"
-
-#define GALLERY_SHOWN " AND f.published = 1 AND f.in_gallery = 1 AND f.deleted_at IS NULL"
-
-/* What an edition's pages show (alias e, and p for press releases): the
- * public's rule, or - in a preview for a logged-in admin (db_preview) -
- * also an unpublished edition and draft or scheduled releases.  preview()
- * is a function of the connection, not a bound parameter, so that the
- * queries' signatures stay those of the public pages. */
-#define EDITION_SHOWN " (e.published = 1 OR preview())"
-#define PRESS_SHOWN " AND (preview() OR (p.state = 'published' OR (p.state = 'scheduled'" \
-	" AND p.publish_at <= CAST(strftime('%s', 'now') AS INTEGER))))"
 
 /* How long a reader waits for a writer's lock before giving up (ms).  In
  * WAL mode readers rarely wait at all; this covers checkpoints. */

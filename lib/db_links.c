@@ -162,13 +162,16 @@ long long db_links_item_edition(int kind, long long id)
 	" UNION SELECT f.thumb_id" PHOTO_SHOWN \
 	" UNION SELECT f.web_id" PHOTO_SHOWN \
 	" UNION SELECT coalesce(f.orig_id, f.web_id)" PHOTO_LIVE \
-	"  AND f.id = e.press_photo_id"
+	"  AND f.id = e.press_photo_id" \
+	" UNION SELECT f.share_id" PHOTO_LIVE \
+	"  AND f.id IN (e.cover_photo_id, e.press_photo_id)"
 /* Every media id a row refers to (edition_id ?1, or 0 for all). */
 #define USED_MEDIA(cond) \
 	"SELECT media_id FROM presentation WHERE media_id IS NOT NULL" cond \
 	" UNION SELECT thumb_id FROM photo WHERE 1" cond \
 	" UNION SELECT web_id FROM photo WHERE 1" cond \
 	" UNION SELECT orig_id FROM photo WHERE orig_id IS NOT NULL" cond \
+	" UNION SELECT share_id FROM photo WHERE share_id IS NOT NULL" cond \
 	" UNION SELECT thumb_id FROM photo_draft WHERE 1" cond \
 	" UNION SELECT web_id FROM photo_draft WHERE 1" cond \
 	" UNION SELECT orig_id FROM photo_draft WHERE 1" cond
@@ -220,13 +223,13 @@ enum db_result db_links_media_known(const char *path)
 
 static const char *const purge_sql[DB_ADMIN_KINDS] = {
 	"DELETE FROM presentation WHERE id = ?1 AND deleted_at IS NOT NULL"
-	" RETURNING media_id, NULL, NULL",
+	" RETURNING media_id, NULL, NULL, NULL",
 	"DELETE FROM photo WHERE id = ?1 AND deleted_at IS NOT NULL"
-	" RETURNING thumb_id, web_id, orig_id",
+	" RETURNING thumb_id, web_id, orig_id, share_id",
 	"DELETE FROM video WHERE id = ?1 AND deleted_at IS NOT NULL"
-	" RETURNING NULL, NULL, NULL",
+	" RETURNING NULL, NULL, NULL, NULL",
 	"DELETE FROM programme_session WHERE id = ?1 AND deleted_at IS NOT NULL"
-	" RETURNING NULL, NULL, NULL",
+	" RETURNING NULL, NULL, NULL, NULL",
 };
 
 /* The media rows of ids[] that no row uses any more: deleted, their paths
@@ -236,7 +239,7 @@ static int drop_unused(const long long ids[DB_LINKS_ITEM_FILES],
 {
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st,
-		"DELETE FROM media WHERE id IN (?1, ?2, ?3) AND id NOT IN (" USED_MEDIA("") ")"
+		"DELETE FROM media WHERE id IN (?1, ?2, ?3, ?4) AND id NOT IN (" USED_MEDIA("") ")"
 		" RETURNING path");
 	int rc, failed = 0;
 	if (!q)

@@ -37,6 +37,7 @@ long long db_links_item_edition(int kind, long long id);
  * the public may see it - the slides of a live talk of a published
  * edition; the two sizes of a live, published photo of a published
  * edition shown in its gallery, as its cover or as its press photo; the
+ * share preview of such a cover or press photo; the
  * press photo's full resolution - else 0 (drafts, the trash, unpublished
  * photos and editions, replaced files).  edition_id 0:
  * every row; otherwise the rows that edition's talks and photos use, and
@@ -47,7 +48,7 @@ int db_links_each_media(long long edition_id,
 /* Whether a media row has this path. */
 enum db_result db_links_media_known(const char *path);
 
-#define DB_LINKS_ITEM_FILES 3    /* media rows one item uses at most */
+#define DB_LINKS_ITEM_FILES 4    /* media rows one item uses at most */
 
 /* Purge item id of kind from the trash for good: its row (only while it
  * is in the trash), and the media rows only it used (at most

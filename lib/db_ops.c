@@ -134,7 +134,7 @@ int db_ops_unused_media(long long before, db_ops_row_fn fn, void *ctx)
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st,
 		"SELECT m.id, m.path FROM media m WHERE m.created_at < ?1"
-		" AND NOT EXISTS (SELECT 1 FROM photo p WHERE m.id IN (p.thumb_id, p.web_id, p.orig_id))"
+		" AND NOT EXISTS (SELECT 1 FROM photo p WHERE m.id IN (p.thumb_id, p.web_id, p.orig_id, p.share_id))"
 		" AND NOT EXISTS (SELECT 1 FROM photo_draft d"
 		"  WHERE m.id IN (d.thumb_id, d.web_id, d.orig_id))"
 		" AND NOT EXISTS (SELECT 1 FROM presentation t WHERE t.media_id = m.id)"

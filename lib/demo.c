@@ -19,6 +19,7 @@
 #include "db_demo.h"
 #include "db_programme.h"
 #include "links.h"
+#include "share.h"
 #include "md.h"
 #include "store.h"
 #include "pdf.h"
@@ -743,6 +744,10 @@ static int build(struct demo_ctx *c, const char *tmp, const char *schema, xmlDoc
 	}
 	/* The public names of the files, edition by edition, by the one rule
 	 * the admin program follows too. */
+	if (rc == 0 && doc && share_sync(c->root, 0, c->now) < 0) {
+		snprintf(c->err, c->errsz, "%s: cannot make the share previews", c->root);
+		rc = -1;
+	}
 	if (rc == 0 && links_reconcile_all(c->root) < 0) {
 		snprintf(c->err, c->errsz, "%s: cannot make the public names of the files",
 			 c->root);

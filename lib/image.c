@@ -308,6 +308,28 @@ int image_import(const char *root, const char *src_path,
 	return 0;
 }
 
+int image_share(const char *root, const char *src_path, struct store_file *out,
+		char *err, size_t errsz)
+{
+	memset(out, 0, sizeof *out);
+	if (!image_ready)
+		return fail(err, errsz, "image support is not started");
+	if (strchr(src_path, '['))
+		return fail(err, errsz, "could not read the photo");
+	VipsObject *ctx = VIPS_OBJECT(vips_image_new());
+	VipsImage **t = (VipsImage **)vips_object_local_array(ctx, 2);
+	/* size BOTH: a photo narrower than 1200 px is scaled up to fill the
+	 * box rather than left short of the size the tags announce. */
+	int r = vips_thumbnail(src_path, &t[0], IMAGE_SHARE_W, "height", IMAGE_SHARE_H,
+			"size", VIPS_SIZE_BOTH, "crop", VIPS_INTERESTING_ATTENTION,
+			"fail_on", VIPS_FAIL_ON_ERROR, NULL)
+		|| vips_cast_uchar(t[0], &t[1], NULL)
+		|| save_jpeg(root, t[1], IMAGE_JPEG_Q, out);
+	if (r)
+		log_vips("share");
+	g_object_unref(ctx);
+	return r ? fail(err, errsz, "could not make the share image") : 0;
+}
 
 /* Diagonal gradient between the scene's two colours, as float RGB. */
 static int paint_gradient(VipsImage **t, const struct image_scene *sc)

@@ -56,6 +56,20 @@ void image_set_timeout(double seconds);
 int image_import(const char *root, const char *src_path,
 		struct image_sizes *out, char *err, size_t errsz);
 
+/* The share preview of a photo (Open Graph, Twitter cards; the size their
+ * documentation asks for, 1.91:1). */
+#define IMAGE_SHARE_W 1200
+#define IMAGE_SHARE_H 630
+
+/* Crop the stored photo src_path (a JPEG this pipeline wrote) to exactly
+ * IMAGE_SHARE_W x IMAGE_SHARE_H: scaled to cover the box, then cut around
+ * what libvips' attention measure finds most interesting (edges, skin
+ * tones, saturation) rather than the centre, so a speaker at the side of a
+ * photo stays in; upscaled when the photo is smaller; metadata stripped;
+ * stored as a JPEG under root (out).  err as for image_import. */
+int image_share(const char *root, const char *src_path, struct store_file *out,
+		char *err, size_t errsz);
+
 /* A painted picture: a diagonal gradient from `from` (top-left) to `to`
  * (bottom-right), the soft discs added onto it after a Gaussian blur of
  * sigma `blur`, then the solid discs drawn over it.  RGB 0..255. */

@@ -203,6 +203,36 @@ static void test_image_deadline_stops_decoding(void **state)
 	assert_int_equal(count_entries(at(f, "tmp")), 0);
 }
 
+/* The share preview: exactly 1200x630 from a landscape and a portrait
+ * photo alike (cropped, a small one upscaled), no metadata. */
+static void test_image_share_is_exactly_the_preview_size(void **state)
+{
+	struct fixture *f = *state;
+	struct image_sizes m;
+	struct store_file sh;
+	struct buf b = BUF_INIT;
+	struct sof s;
+	char err[128];
+	static const int dims[][2] = { { 3000, 2000 }, { 800, 1200 }, { 300, 200 } };
+
+	for (size_t i = 0; i < sizeof dims / sizeof *dims; i++) {
+		make_exif_jpeg(f, at(f, "p.jpg"), dims[i][0], dims[i][1]);
+		assert_int_equal(image_import(f->root, at(f, "p.jpg"), &m, err, sizeof err), 0);
+		char src[STORE_PATH_MAX];
+		snprintf(src, sizeof src, "%s/%s", f->root, m.orig.path);
+		assert_int_equal(image_share(f->root, src, &sh, err, sizeof err), 0);
+		assert_int_equal(sh.width, IMAGE_SHARE_W);
+		assert_int_equal(sh.height, IMAGE_SHARE_H);
+		stored(f, &sh, &b);
+		assert_int_equal(jpeg_sof(&b, &s), 0);
+		assert_int_equal(s.width, IMAGE_SHARE_W);
+		assert_int_equal(s.height, IMAGE_SHARE_H);
+		assert_false(contains(&b, "Exif", 4));
+		assert_false(contains(&b, SECRET, 8));
+	}
+	buf_free(&b);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -219,6 +249,7 @@ int main(void)
 		T(test_image_grey_alpha_png_becomes_srgb),
 		T(test_image_import_leaves_no_temp_files),
 		T(test_image_deadline_stops_decoding),
+		T(test_image_share_is_exactly_the_preview_size),
 	};
 
 	return cmocka_run_group_tests(tests, image_group_setup, NULL);

@@ -1,0 +1,206 @@
+/* db_seo: the queries of share previews, JSON-LD, the sitemap and the
+ * feed (db_seo.h). */
+#include "db_seo.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db_rules.h"
+#include "tmpl.h"
+
+#define DB_SEO_NAME_MAX 512     /* one speaker's name, as split for JSON-LD */
+
+/* RFC 3339 in UTC from Unix seconds (SQL expression x). */
+#define RFC3339(x) "strftime('%Y-%m-%dT%H:%M:%SZ', " x ", 'unixepoch')"
+
+static int row_error(sqlite3_stmt *q)
+{
+	fprintf(stderr, "db: %s: %s\n", sqlite3_errmsg(db_handle()), sqlite3_sql(q));
+	sqlite3_reset(q);
+	return -1;
+}
+
+enum db_result db_seo_share(struct tmpl_vars *v, int year, const char *prefer)
+{
+	static sqlite3_stmt *st;
+	/* The photo's conditions are those under which lib/db_links.c puts
+	 * the crop in the served tree. */
+	sqlite3_stmt *q = db_prepare(&st,
+		"SELECT coalesce('/media/' || m.path, '" DB_SEO_FALLBACK_URL "') AS share_url,"
+		" coalesce(m.width, 1200) AS share_width, coalesce(m.height, 630) AS share_height,"
+		" CASE WHEN m.id IS NULL THEN s.name WHEN f.decorative THEN e.title"
+		"  ELSE f.alt END AS share_alt"
+		" FROM edition e JOIN site s ON s.id = 1"
+		" LEFT JOIN photo f ON f.id = (SELECT c.id FROM photo c"
+		"  WHERE c.id IN (e.cover_photo_id, e.press_photo_id) AND c.published = 1"
+		"  AND c.deleted_at IS NULL AND c.share_id IS NOT NULL"
+		"  ORDER BY c.id = CASE ?2 WHEN 'press' THEN e.press_photo_id"
+		"   ELSE e.cover_photo_id END DESC LIMIT 1)"
+		" LEFT JOIN media m ON m.id = f.share_id"
+		" WHERE e.year = ?1 AND e.published = 1");
+	if (!q)
+		return DB_FAILED;
+	sqlite3_bind_int(q, 1, year);
+	sqlite3_bind_text(q, 2, prefer, -1, SQLITE_STATIC);
+	return db_fill(q, v);
+}
+
+/* Split a speakers field into people: at ";", " and ", " & ". */
+static void add_people(struct tmpl_vars *row, const char *s)
+{
+	static const char *const seps[] = { ";", " and ", " & " };
+	while (*s) {
+		size_t best = strlen(s), skip = 0;
+		for (size_t i = 0; i < sizeof seps / sizeof *seps; i++) {
+			const char *p = strstr(s, seps[i]);
+			if (p && (size_t)(p - s) < best) {
+				best = (size_t)(p - s);
+				skip = strlen(seps[i]);
+			}
+		}
+		size_t a = 0, b = best;
+		while (a < b && s[a] == ' ')
+			a++;
+		while (b > a && s[b - 1] == ' ')
+			b--;
+		if (b > a && b - a < DB_SEO_NAME_MAX)
+			tmpl_setn(tmpl_add(row, "ld_people"), "ld_person", s + a, b - a);
+		s += best + skip;
+	}
+}
+
+int db_seo_talks(struct tmpl_vars *v, int year, const char *list)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st,
+		"SELECT t.title, t.slug, t.speakers FROM presentation t"
+		" JOIN edition e ON e.id = t.edition_id"
+		" WHERE e.year = ?1 AND e.published = 1 AND t.deleted_at IS NULL"
+		" ORDER BY t.position, t.id");
+	int rc, n = 0;
+	if (!q)
+		return -1;
+	sqlite3_bind_int(q, 1, year);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct tmpl_vars *row = tmpl_add(v, list);
+		tmpl_set(row, "ld_name", (const char *)sqlite3_column_text(q, 0));
+		tmpl_set(row, "ld_slug", (const char *)sqlite3_column_text(q, 1));
+		add_people(row, (const char *)sqlite3_column_text(q, 2));
+		n++;
+	}
+	if (rc != SQLITE_DONE)
+		return row_error(q);
+	sqlite3_reset(q);
+	return n;
+}
+
+enum db_result db_seo_times(struct tmpl_vars *v, int year, const char *lang)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st,
+		"SELECT " RFC3339("s.changed_at") " AS site_updated,"
+		" coalesce((SELECT CASE WHEN p.state = 'scheduled' THEN " RFC3339("p.publish_at")
+		"  ELSE p.released END FROM press p JOIN edition e ON e.id = p.edition_id"
+		"  WHERE e.year = ?1 AND e.published = 1 AND p.lang = ?2" PRESS_PUBLIC "), '')"
+		"  AS press_published"
+		" FROM site s WHERE s.id = 1");
+	if (!q)
+		return DB_FAILED;
+	sqlite3_bind_int(q, 1, year);
+	sqlite3_bind_text(q, 2, lang, -1, SQLITE_STATIC);
+	return db_fill(q, v);
+}
+
+int db_seo_pages(struct tmpl_vars *v, const char *list)
+{
+	static sqlite3_stmt *st;
+	/* The sections in the order of the navigation; the home page and the
+	 * imprint and privacy pages first and last. */
+	sqlite3_stmt *q = db_prepare(&st,
+		"SELECT path FROM ("
+		" SELECT 99999 AS y, 0 AS k, 0 AS i, '/' AS path"
+		" UNION ALL SELECT e.year, 1, 0, '/' || e.year || '/' FROM edition e"
+		"  WHERE e.published = 1"
+		" UNION ALL SELECT e.year, CASE p.lang WHEN 'en' THEN 2 ELSE 3 END, 0,"
+		"  '/' || e.year || CASE p.lang WHEN 'en' THEN '/press' ELSE '/press/de' END"
+		"  FROM press p JOIN edition e ON e.id = p.edition_id WHERE e.published = 1"
+		PRESS_PUBLIC
+		" UNION ALL SELECT e.year, 4, 0, '/' || e.year || '/presentations' FROM edition e"
+		"  WHERE e.published = 1 AND (EXISTS (SELECT 1 FROM presentation t"
+		"   WHERE t.edition_id = e.id AND t.deleted_at IS NULL)"
+		"  OR EXISTS (SELECT 1 FROM video d WHERE d.edition_id = e.id"
+		"   AND d.deleted_at IS NULL))"
+		" UNION ALL SELECT e.year, 5, 0, '/' || e.year || '/gallery' FROM edition e"
+		"  WHERE e.published = 1 AND EXISTS (SELECT 1 FROM photo f"
+		"   WHERE f.edition_id = e.id" GALLERY_SHOWN ")"
+		" UNION ALL SELECT e.year, 6, f.position, '/' || e.year || '/gallery/' || f.id"
+		"  FROM photo f JOIN edition e ON e.id = f.edition_id"
+		"  WHERE e.published = 1" GALLERY_SHOWN
+		" UNION ALL SELECT 0, 7, 0, '/imprint' UNION ALL SELECT 0, 8, 0, '/privacy')"
+		" ORDER BY y DESC, k, i, path");
+	return q ? db_fill_list(q, v, list) : -1;
+}
+
+int db_seo_entries(struct tmpl_vars *v, const char *list)
+{
+	static sqlite3_stmt *st;
+	/* A release dated without a time counts from 00:00 UTC of its day;
+	 * an edition has no time of its own, the site's last change stands
+	 * for it (it is what Last-Modified says of its page, too). */
+	sqlite3_stmt *q = db_prepare(&st,
+		"SELECT * FROM ("
+		" SELECT 'press' AS kind, p.title, p.subtitle AS summary, p.lang,"
+		"  '/' || e.year || CASE p.lang WHEN 'en' THEN '/press' ELSE '/press/de' END AS path,"
+		"  " RFC3339("coalesce(p.publish_at, CAST(strftime('%s', p.released) AS INTEGER))")
+		"  AS updated"
+		"  FROM press p JOIN edition e ON e.id = p.edition_id"
+		"  WHERE e.published = 1" PRESS_PUBLIC
+		" UNION ALL SELECT 'edition', e.title, e.summary, 'en', '/' || e.year || '/',"
+		"  " RFC3339("s.changed_at")
+		"  FROM edition e JOIN site s ON s.id = 1 WHERE e.published = 1)"
+		" ORDER BY updated DESC, path");
+	return q ? db_fill_list(q, v, list) : -1;
+}
+
+
+int db_seo_share_missing(long long edition_id,
+		int (*fn)(void *ctx, long long photo_id, const char *src), void *ctx)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st,
+		"SELECT f.id, m.path FROM photo f JOIN edition e ON e.id = f.edition_id"
+		" JOIN media m ON m.id = coalesce(f.orig_id, f.web_id)"
+		" WHERE f.id IN (e.cover_photo_id, e.press_photo_id) AND f.share_id IS NULL"
+		" AND f.deleted_at IS NULL AND (?1 = 0 OR e.id = ?1) ORDER BY f.id");
+	int rc, n = 0, failed = 0;
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, edition_id);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		n++;
+		if (fn(ctx, sqlite3_column_int64(q, 0), (const char *)sqlite3_column_text(q, 1)) < 0)
+			failed = 1;
+	}
+	if (rc != SQLITE_DONE)
+		return row_error(q);
+	sqlite3_reset(q);
+	return failed ? -1 : n;
+}
+
+enum db_result db_seo_share_set(long long photo_id, long long media_id)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st, "UPDATE photo SET share_id = ?2 WHERE id = ?1");
+	if (!q)
+		return DB_FAILED;
+	sqlite3_bind_int64(q, 1, photo_id);
+	sqlite3_bind_int64(q, 2, media_id);
+	int rc = sqlite3_step(q);
+	if (rc != SQLITE_DONE) {
+		row_error(q);
+		return DB_FAILED;
+	}
+	sqlite3_reset(q);
+	return sqlite3_changes(db_handle()) ? DB_FOUND : DB_MISSING;
+}

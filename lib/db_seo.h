@@ -1,0 +1,53 @@
+/* db_seo: what share previews, JSON-LD, the sitemap and the feed ask the
+ * database (the public rules come from lib/db_rules.h), and the share
+ * previews' bookkeeping for the admin program (lib/share.c). */
+#ifndef DB_SEO_H
+#define DB_SEO_H
+
+#include "db.h"
+
+/* The share preview of edition `year` (published), from its cover photo or
+ * its press photo, `prefer` deciding which comes first ("cover" or
+ * "press"); either only while the photo is public and has its crop.  Sets
+ * share_url (a path), share_width, share_height, share_alt; without such
+ * a photo the site's fallback (DB_SEO_FALLBACK_URL, the site's name as
+ * alt).  DB_FOUND, DB_MISSING (no such published edition) or DB_FAILED. */
+#define DB_SEO_FALLBACK_URL "/assets/share.jpg"
+enum db_result db_seo_share(struct tmpl_vars *v, int year, const char *prefer);
+
+/* The edition's talks for JSON-LD's subEvent: list `list`, each row
+ * ld_name, ld_slug and the list ld_people (ld_person: the speakers field
+ * split at ";", " and ", " & " - a comma may be part of a name, "Ing. X,
+ * MSc").  Count, or -1. */
+int db_seo_talks(struct tmpl_vars *v, int year, const char *list);
+
+/* Times for JSON-LD and Atom (RFC 3339, UTC): site_updated (changed_at);
+ * for a press release of year/lang also press_published (its publication
+ * time when scheduled, else its date). */
+enum db_result db_seo_times(struct tmpl_vars *v, int year, const char *lang);
+
+/* Every public page for the sitemap, list `list`: path ("/2023/press"),
+ * newest edition first.  Pages with nothing on them (an edition's empty
+ * gallery or presentations) are left out.  Count, or -1. */
+int db_seo_pages(struct tmpl_vars *v, const char *list);
+
+/* The feed's entries, newest first, list `list`: kind ("press",
+ * "edition"), title, summary, lang, path, updated (RFC 3339).  Only what
+ * the public sees: published editions, press releases public now.  Count,
+ * or -1. */
+int db_seo_entries(struct tmpl_vars *v, const char *list);
+
+/* ---- the admin program's side (lib/share.c) ---- */
+
+/* The cover and press photos of edition_id (0: of every edition) that
+ * have no share preview yet, trash aside: fn gets the photo's id and
+ * its stored source ("ab/...jpg": the full resolution, else the large
+ * size).  Rows, or -1. */
+int db_seo_share_missing(long long edition_id,
+		int (*fn)(void *ctx, long long photo_id, const char *src), void *ctx);
+
+/* Record media_id as photo_id's share preview.  DB_FOUND, DB_MISSING,
+ * DB_FAILED. */
+enum db_result db_seo_share_set(long long photo_id, long long media_id);
+
+#endif
