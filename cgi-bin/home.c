@@ -6,6 +6,7 @@
 
 #include "db.h"
 #include "page.h"
+#include "seo.h"
 
 static void edition(struct http_req *r, struct http_resp *w, int year)
 {
@@ -24,6 +25,8 @@ static void edition(struct http_req *r, struct http_resp *w, int year)
 	const char *up = tmpl_get(v, "upcoming");
 	if (rc == DB_FOUND && year && up && strcmp(up, "1") == 0)
 		rc = page_programme(v, year, "en");
+	if (year && rc == DB_FOUND)
+		rc = seo_edition(v, year);
 	page_answer(r, w, rc, "home.xml", v);
 }
 

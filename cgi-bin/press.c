@@ -4,6 +4,7 @@
 
 #include "db.h"
 #include "page.h"
+#include "seo.h"
 
 /* A release missing in the asked language while the other exists: a 404
  * that says so and links across, in the language asked for. */
@@ -47,6 +48,8 @@ static void handle(struct http_req *r, struct http_resp *w)
 			return;
 		}
 	}
+	if (rc == DB_FOUND)
+		rc = seo_press(v, year, lang);
 	page_answer(r, w, rc, "press.xml", v);
 }
 

@@ -21,6 +21,10 @@ static int row_error(sqlite3_stmt *q)
 	return -1;
 }
 
+/* A cover or press photo (alias x) whose preview the public may see. */
+#define SHARE_OK(x) " AND " x ".published = 1 AND " x ".deleted_at IS NULL" \
+	" AND " x ".share_id IS NOT NULL"
+
 enum db_result db_seo_share(struct tmpl_vars *v, int year, const char *prefer)
 {
 	static sqlite3_stmt *st;
@@ -32,17 +36,39 @@ enum db_result db_seo_share(struct tmpl_vars *v, int year, const char *prefer)
 		" CASE WHEN m.id IS NULL THEN s.name WHEN f.decorative THEN e.title"
 		"  ELSE f.alt END AS share_alt"
 		" FROM edition e JOIN site s ON s.id = 1"
-		" LEFT JOIN photo f ON f.id = (SELECT c.id FROM photo c"
-		"  WHERE c.id IN (e.cover_photo_id, e.press_photo_id) AND c.published = 1"
-		"  AND c.deleted_at IS NULL AND c.share_id IS NOT NULL"
-		"  ORDER BY c.id = CASE ?2 WHEN 'press' THEN e.press_photo_id"
-		"   ELSE e.cover_photo_id END DESC LIMIT 1)"
+		" LEFT JOIN photo a ON a.id = CASE ?2 WHEN 'press' THEN e.press_photo_id"
+		"  ELSE e.cover_photo_id END" SHARE_OK("a")
+		" LEFT JOIN photo b ON b.id = CASE ?2 WHEN 'press' THEN e.cover_photo_id"
+		"  ELSE e.press_photo_id END" SHARE_OK("b")
+		" LEFT JOIN photo f ON f.id = coalesce(a.id, b.id)"
 		" LEFT JOIN media m ON m.id = f.share_id"
 		" WHERE e.year = ?1 AND e.published = 1");
 	if (!q)
 		return DB_FAILED;
 	sqlite3_bind_int(q, 1, year);
 	sqlite3_bind_text(q, 2, prefer, -1, SQLITE_STATIC);
+	return db_fill(q, v);
+}
+
+enum db_result db_seo_event(struct tmpl_vars *v, int year)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *q = db_prepare(&st,
+		"SELECT ld_start, ld_end, ld_online, ld_street,"
+		" CASE WHEN rest GLOB '[0-9][0-9][0-9][0-9][0-9] *' THEN substr(rest, 1, 5)"
+		"  ELSE '' END AS ld_postal,"
+		" CASE WHEN rest GLOB '[0-9][0-9][0-9][0-9][0-9] *' THEN trim(substr(rest, 7))"
+		"  ELSE rest END AS ld_locality"
+		" FROM (SELECT coalesce(e.starts, '') AS ld_start,"
+		"  coalesce(e.ends, e.starts, '') AS ld_end,"
+		"  lower(e.venue) = 'online' AS ld_online,"
+		"  CASE WHEN instr(e.address, ',') THEN trim(substr(e.address, 1,"
+		"   instr(e.address, ',') - 1)) ELSE '' END AS ld_street,"
+		"  trim(substr(e.address, instr(e.address, ',') + 1)) AS rest"
+		"  FROM edition e WHERE e.year = ?1 AND e.published = 1)");
+	if (!q)
+		return DB_FAILED;
+	sqlite3_bind_int(q, 1, year);
 	return db_fill(q, v);
 }
 
@@ -159,7 +185,7 @@ int db_seo_entries(struct tmpl_vars *v, const char *list)
 		" UNION ALL SELECT 'edition', e.title, e.summary, 'en', '/' || e.year || '/',"
 		"  " RFC3339("s.changed_at")
 		"  FROM edition e JOIN site s ON s.id = 1 WHERE e.published = 1)"
-		" ORDER BY updated DESC, path");
+		" ORDER BY updated DESC, path DESC");
 	return q ? db_fill_list(q, v, list) : -1;
 }
 

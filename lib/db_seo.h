@@ -15,6 +15,14 @@
 #define DB_SEO_FALLBACK_URL "/assets/share.jpg"
 enum db_result db_seo_share(struct tmpl_vars *v, int year, const char *prefer);
 
+/* An edition's facts as JSON-LD's Event wants them: ld_start and ld_end
+ * (ISO 8601 dates; ends defaults to starts; "" when not announced),
+ * ld_online (1 when the venue is "Online"), and the address split for a
+ * PostalAddress: ld_street (before the first comma), ld_postal (a German
+ * five-digit code after it), ld_locality (the rest).  DB_FOUND,
+ * DB_MISSING, DB_FAILED. */
+enum db_result db_seo_event(struct tmpl_vars *v, int year);
+
 /* The edition's talks for JSON-LD's subEvent: list `list`, each row
  * ld_name, ld_slug and the list ld_people (ld_person: the speakers field
  * split at ";", " and ", " & " - a comma may be part of a name, "Ing. X,

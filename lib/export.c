@@ -276,13 +276,34 @@ static const char *memmem_str(const char *p, size_t n, const char *needle)
 	return NULL;
 }
 
-/* Every attribute value "/media/..." of a page. */
+/* Does the quoted value holding "/media/" at p start there, or with a
+ * scheme and host before it (the share previews' absolute addresses,
+ * og:image and JSON-LD: the base URL's host, which the export serves)? */
+static int media_value(const char *start, const char *p)
+{
+	const char *q = p;
+	while (q > start && q[-1] != '"' && p - q < EXPORT_URL_MAX) {
+		if (strchr(" <>'\n", q[-1]))
+			return 0;
+		q--;
+	}
+	if (q == start || q[-1] != '"')
+		return 0;
+	return q == p || strncmp(q, "http://", 7) == 0 || strncmp(q, "https://", 8) == 0;
+}
+
+/* Every attribute (or JSON) value "/media/..." or "http(s)://host/media/..."
+ * of a page. */
 static void scan_media(struct ex *x, const struct buf *page)
 {
-	static const char key[] = "\"/media/";
+	static const char key[] = "/media/";
 	char rel[EXPORT_URL_MAX];
 	const char *p = page->data, *end = page->data + page->len;
 	while (p && (p = memmem_str(p, (size_t)(end - p), key))) {
+		if (!media_value(page->data, p)) {
+			p += sizeof key - 1;
+			continue;
+		}
 		p += sizeof key - 1;
 		const char *q = memchr(p, '"', (size_t)(end - p));
 		if (!q)
@@ -421,6 +442,28 @@ static int edition(struct ex *x, int year)
 	return page(x, uri, 0, also) < 0 ? -1 : 0;
 }
 
+/* robots.txt, and the sitemap and the feed unless the site has no base
+ * URL (then they are a 404 on the live site too). */
+static int feeds(struct ex *x)
+{
+	static const struct { const char *uri, *file; int optional; } f[] = {
+		{ "/robots.txt", "robots.txt", 0 }, { "/sitemap.xml", "sitemap.xml", 1 },
+		{ "/feed.atom", "feed.atom", 1 },
+	};
+	struct buf body = BUF_INIT;
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < sizeof f / sizeof *f; i++) {
+		int status = 0;
+		rc = render(x, "feed", f[i].uri, &status, &body);
+		if (rc == 0 && status == 200)
+			rc = put(x, f[i].file, body.data ? body.data : "", body.len);
+		else if (rc == 0 && !(f[i].optional && status == 404))
+			rc = fail(x, "%s answered %d", f[i].uri, status);
+	}
+	buf_free(&body);
+	return rc < 0 ? -1 : 0;
+}
+
 /* The 404 page: what home answers for an address nobody has. */
 static int not_found(struct ex *x)
 {
@@ -483,7 +526,7 @@ static int pages(struct ex *x)
 		if (page(x, seeds[i], 0, NULL) < 0)
 			return -1;
 	}
-	if (not_found(x) < 0)
+	if (not_found(x) < 0 || feeds(x) < 0)
 		return -1;
 	for (int i = 0; i < x->nyears; i++) {
 		if (edition(x, x->years[i]) < 0)

@@ -32,7 +32,7 @@ B=${B:-build}
 BARE=$ROOT/$B/bench/bare
 IMPORT=$ROOT/$B/bench/image_import
 STARTUP=$ROOT/$B/bench/startup
-PAGES="/2023/ /2023/press /2023/presentations /2023/gallery /2023/gallery/3 /search?q=secure+cloud /2023/programme /2023/programme.ics"
+PAGES="/2023/ /2023/press /2023/presentations /2023/gallery /2023/gallery/3 /search?q=secure+cloud /2023/programme /2023/programme.ics /sitemap.xml /feed.atom"
 BIG_PAGES="/2023/gallery /2023/gallery?page=10"
 BIG_PHOTOS=1000
 CGI_RUNS=20
@@ -50,7 +50,7 @@ T_BULK_S=60 T_BULK_P99_MS=500
 for t in wrk nginx curl sqlite3; do
 	command -v $t >/dev/null 2>&1 || { echo "bench: $t is not installed (make deps)" >&2; exit 1; }
 done
-for f in "$BARE" "$IMPORT" "$STARTUP" cgi-bin/home cgi-bin/press cgi-bin/presentations cgi-bin/gallery cgi-bin/search cgi-bin/programme; do
+for f in "$BARE" "$IMPORT" "$STARTUP" cgi-bin/home cgi-bin/press cgi-bin/presentations cgi-bin/gallery cgi-bin/search cgi-bin/programme cgi-bin/feed; do
 	[ -x "$f" ] || { echo "bench: $f is not built (make bench builds it)" >&2; exit 1; }
 done
 
@@ -311,6 +311,9 @@ round() {
 
 say "starting the site (WORKERS=$WORKERS) in $VAR"
 PORT=$(start_site "$VAR") || fail "the site did not start"
+# The sitemap and the feed name absolute addresses: they need the base URL.
+./cgi-bin/admin site --base-url "http://127.0.0.1:$PORT" --db "$VAR/site.db" >/dev/null ||
+	fail "cannot set the base URL"
 
 # BENCH_ONLY=bulk: the bulk import alone (about two minutes).
 if [ "${BENCH_ONLY:-}" = bulk ]; then
