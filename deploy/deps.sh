@@ -19,8 +19,9 @@ RUN="sqlite3 curl tzdata"
 # tools, a man page checker and logrotate (the shipped snippet is run).
 PACKAGE="dpkg-dev debhelper fakeroot lintian mandoc logrotate"
 # python3-icalendar: the strict parser the calendar files (.ics) are read
-# with in tests/e2e/programme.test.mjs.
-TEST="nodejs chromium fonts-dejavu-core default-jre-headless wrk libfcgi-bin poppler-utils libvips-tools apache2 unzip python3-icalendar"
+# with in tests/e2e/programme.test.mjs; libxml2-utils: xmllint, which
+# checks the sitemap and the feed against their schemas (seo.test.mjs).
+TEST="nodejs chromium fonts-dejavu-core default-jre-headless wrk libfcgi-bin poppler-utils libvips-tools apache2 unzip python3-icalendar libxml2-utils"
 
 installed() {
 	dpkg-query -W -f='${Status}\n' "$1" 2>/dev/null | grep -q ' installed$'
