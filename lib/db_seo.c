@@ -13,6 +13,13 @@
 
 /* RFC 3339 in UTC from Unix seconds (SQL expression x). */
 #define RFC3339(x) "strftime('%Y-%m-%dT%H:%M:%SZ', " x ", 'unixepoch')"
+/* The same in the process's zone (Europe/Berlin, page_init) with its
+ * offset, "2023-12-05T09:00:00+01:00": what schema.org's dates want. */
+#define OFFSET_MIN(x) "CAST(round((julianday(" x ", 'unixepoch', 'localtime')" \
+	" - julianday(" x ", 'unixepoch')) * 1440) AS INTEGER)"
+#define LOCAL3339(x) "(strftime('%Y-%m-%dT%H:%M:%S', " x ", 'unixepoch', 'localtime')" \
+	" || printf('%s%02d:%02d', CASE WHEN " OFFSET_MIN(x) " < 0 THEN '-' ELSE '+' END," \
+	" abs(" OFFSET_MIN(x) ") / 60, abs(" OFFSET_MIN(x) ") % 60))"
 
 static int row_error(sqlite3_stmt *q)
 {
@@ -42,7 +49,7 @@ enum db_result db_seo_share(struct tmpl_vars *v, int year, const char *prefer)
 		"  ELSE e.press_photo_id END" SHARE_OK("b")
 		" LEFT JOIN photo f ON f.id = coalesce(a.id, b.id)"
 		" LEFT JOIN media m ON m.id = f.share_id"
-		" WHERE e.year = ?1 AND e.published = 1");
+		" WHERE e.year = ?1 AND" EDITION_SHOWN);
 	if (!q)
 		return DB_FAILED;
 	sqlite3_bind_int(q, 1, year);
@@ -59,13 +66,15 @@ enum db_result db_seo_event(struct tmpl_vars *v, int year)
 		"  ELSE '' END AS ld_postal,"
 		" CASE WHEN rest GLOB '[0-9][0-9][0-9][0-9][0-9] *' THEN trim(substr(rest, 7))"
 		"  ELSE rest END AS ld_locality"
-		" FROM (SELECT coalesce(e.starts, '') AS ld_start,"
-		"  coalesce(e.ends, e.starts, '') AS ld_end,"
+		" FROM (SELECT coalesce((SELECT " LOCAL3339("min(s.starts_at)") " FROM programme_session s"
+		"   WHERE s.edition_id = e.id AND s.deleted_at IS NULL), e.starts, '') AS ld_start,"
+		"  coalesce((SELECT " LOCAL3339("max(s.ends_at)") " FROM programme_session s"
+		"   WHERE s.edition_id = e.id AND s.deleted_at IS NULL), e.ends, e.starts, '') AS ld_end,"
 		"  lower(e.venue) = 'online' AS ld_online,"
 		"  CASE WHEN instr(e.address, ',') THEN trim(substr(e.address, 1,"
 		"   instr(e.address, ',') - 1)) ELSE '' END AS ld_street,"
 		"  trim(substr(e.address, instr(e.address, ',') + 1)) AS rest"
-		"  FROM edition e WHERE e.year = ?1 AND e.published = 1)");
+		"  FROM edition e WHERE e.year = ?1 AND" EDITION_SHOWN ")");
 	if (!q)
 		return DB_FAILED;
 	sqlite3_bind_int(q, 1, year);
@@ -96,23 +105,44 @@ static void add_people(struct tmpl_vars *row, const char *s)
 	}
 }
 
+/* The column names of the statement become the row's names, but the
+ * speakers (column "speakers"), which become ld_people. */
+static void fill_event(sqlite3_stmt *q, struct tmpl_vars *row)
+{
+	for (int i = 0; i < sqlite3_column_count(q); i++) {
+		const char *name = sqlite3_column_name(q, i);
+		const char *val = (const char *)sqlite3_column_text(q, i);
+		if (strcmp(name, "speakers") == 0)
+			add_people(row, val ? val : "");
+		else
+			tmpl_set(row, name, val);
+	}
+}
+
 int db_seo_talks(struct tmpl_vars *v, int year, const char *list)
 {
 	static sqlite3_stmt *st;
+	/* The programme's sessions first (they have times and a room), then
+	 * the talks no session stands for. */
 	sqlite3_stmt *q = db_prepare(&st,
-		"SELECT t.title, t.slug, t.speakers FROM presentation t"
+		"SELECT ld_name, speakers, ld_room, ld_start, ld_end, ld_path FROM ("
+		" SELECT 0 AS k, s.starts_at AS o, s.id, s.title AS ld_name, s.speakers,"
+		" s.room AS ld_room, " LOCAL3339("s.starts_at") " AS ld_start,"
+		" " LOCAL3339("s.ends_at") " AS ld_end, '/' || e.year || '/programme' AS ld_path"
+		" FROM programme_session s JOIN edition e ON e.id = s.edition_id"
+		" WHERE e.year = ?1 AND" EDITION_SHOWN " AND s.deleted_at IS NULL"
+		" UNION ALL SELECT 1, t.position, t.id, t.title, t.speakers, '', '', '',"
+		" '/' || e.year || '/presentations#talk-' || t.slug FROM presentation t"
 		" JOIN edition e ON e.id = t.edition_id"
-		" WHERE e.year = ?1 AND e.published = 1 AND t.deleted_at IS NULL"
-		" ORDER BY t.position, t.id");
+		" WHERE e.year = ?1 AND" EDITION_SHOWN " AND t.deleted_at IS NULL"
+		" AND NOT EXISTS (SELECT 1 FROM programme_session s WHERE s.presentation_id = t.id"
+		"  AND s.deleted_at IS NULL)) ORDER BY k, o, id");
 	int rc, n = 0;
 	if (!q)
 		return -1;
 	sqlite3_bind_int(q, 1, year);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		struct tmpl_vars *row = tmpl_add(v, list);
-		tmpl_set(row, "ld_name", (const char *)sqlite3_column_text(q, 0));
-		tmpl_set(row, "ld_slug", (const char *)sqlite3_column_text(q, 1));
-		add_people(row, (const char *)sqlite3_column_text(q, 2));
+		fill_event(q, tmpl_add(v, list));
 		n++;
 	}
 	if (rc != SQLITE_DONE)
@@ -128,7 +158,7 @@ enum db_result db_seo_times(struct tmpl_vars *v, int year, const char *lang)
 		"SELECT " RFC3339("s.changed_at") " AS site_updated,"
 		" coalesce((SELECT CASE WHEN p.state = 'scheduled' THEN " RFC3339("p.publish_at")
 		"  ELSE p.released END FROM press p JOIN edition e ON e.id = p.edition_id"
-		"  WHERE e.year = ?1 AND e.published = 1 AND p.lang = ?2" PRESS_PUBLIC "), '')"
+		"  WHERE e.year = ?1 AND" EDITION_SHOWN " AND p.lang = ?2" PRESS_SHOWN "), '')"
 		"  AS press_published"
 		" FROM site s WHERE s.id = 1");
 	if (!q)
@@ -157,6 +187,9 @@ int db_seo_pages(struct tmpl_vars *v, const char *list)
 		"   WHERE t.edition_id = e.id AND t.deleted_at IS NULL)"
 		"  OR EXISTS (SELECT 1 FROM video d WHERE d.edition_id = e.id"
 		"   AND d.deleted_at IS NULL))"
+		" UNION ALL SELECT e.year, 4, 1, '/' || e.year || '/programme' FROM edition e"
+		"  WHERE e.published = 1 AND EXISTS (SELECT 1 FROM programme_session s"
+		"   WHERE s.edition_id = e.id AND s.deleted_at IS NULL)"
 		" UNION ALL SELECT e.year, 5, 0, '/' || e.year || '/gallery' FROM edition e"
 		"  WHERE e.published = 1 AND EXISTS (SELECT 1 FROM photo f"
 		"   WHERE f.edition_id = e.id" GALLERY_SHOWN ")"

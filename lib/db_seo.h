@@ -16,17 +16,22 @@
 enum db_result db_seo_share(struct tmpl_vars *v, int year, const char *prefer);
 
 /* An edition's facts as JSON-LD's Event wants them: ld_start and ld_end
- * (ISO 8601 dates; ends defaults to starts; "" when not announced),
+ * (the first session's start and the last one's end in Europe/Berlin with
+ * its offset, "2023-12-05T09:00:00+01:00"; without a programme the
+ * edition's dates, ends defaulting to starts; "" when not announced),
  * ld_online (1 when the venue is "Online"), and the address split for a
  * PostalAddress: ld_street (before the first comma), ld_postal (a German
  * five-digit code after it), ld_locality (the rest).  DB_FOUND,
  * DB_MISSING, DB_FAILED. */
 enum db_result db_seo_event(struct tmpl_vars *v, int year);
 
-/* The edition's talks for JSON-LD's subEvent: list `list`, each row
- * ld_name, ld_slug and the list ld_people (ld_person: the speakers field
- * split at ";", " and ", " & " - a comma may be part of a name, "Ing. X,
- * MSc").  Count, or -1. */
+/* The edition's programme sessions (by time) and then the talks no
+ * session stands for, for JSON-LD's subEvent: list `list`, each row
+ * ld_name, ld_path (the programme, or the talk's anchor on the
+ * presentations page), ld_room, ld_start and ld_end (a session's, as
+ * db_seo_event's; "" for a talk) and the list ld_people (ld_person: the
+ * speakers field split at ";", " and ", " & " - a comma may be part of a
+ * name, "Ing. X, MSc").  Count, or -1. */
 int db_seo_talks(struct tmpl_vars *v, int year, const char *list);
 
 /* Times for JSON-LD and Atom (RFC 3339, UTC): site_updated (changed_at);

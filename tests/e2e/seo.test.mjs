@@ -73,8 +73,20 @@ describe('JSON-LD', () => {
 		assert.equal(ev['@type'], 'Event');
 		assert.equal(ev.name, title);
 		assert.equal(ev.description, summary);
-		assert.equal(ev.startDate, starts);
-		assert.equal(ev.endDate, ends);
+		// With a programme, the first session's start and the last one's end,
+		// in Berlin time with its offset; without, the edition's dates.
+		const [first, last] = sql(`SELECT min(s.starts_at), max(s.ends_at) FROM programme_session s
+			JOIN edition e ON e.id = s.edition_id WHERE e.year = ${YEAR} AND s.deleted_at IS NULL;`).trim().split('|');
+		const OFFSET_DT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+0[12]:00$/;
+		if (first) {
+			assert.match(ev.startDate, OFFSET_DT);
+			assert.equal(Date.parse(ev.startDate) / 1000, Number(first));
+			assert.equal(Date.parse(ev.endDate) / 1000, Number(last));
+			assert.ok(ev.startDate.startsWith(starts), `${ev.startDate} is not on ${starts}`);
+		} else {
+			assert.equal(ev.startDate, starts);
+			assert.equal(ev.endDate, ends);
+		}
 		assert.equal(ev.eventStatus, 'https://schema.org/EventScheduled');
 		assert.equal(ev.eventAttendanceMode, 'https://schema.org/OfflineEventAttendanceMode');
 		assert.equal(ev.location['@type'], 'Place');
@@ -89,14 +101,28 @@ describe('JSON-LD', () => {
 		assert.equal(ev.url, tags(text, 'link').find((l) => l.attrs.rel === 'canonical').attrs.href);
 		assert.equal(ev.inLanguage, 'en');
 		await fetchShare(ev.image[0]);
-		const talks = sql(`SELECT t.title, t.slug FROM presentation t JOIN edition e ON e.id = t.edition_id
-			WHERE e.year = ${YEAR} AND t.deleted_at IS NULL ORDER BY t.position, t.id;`).trim().split('\n')
-			.map((l) => l.split('|'));
-		assert.deepEqual(ev.subEvent.map((s) => s.name), talks.map((t) => t[0]));
+		// The sessions by time, then the talks no session stands for.
+		const rows = (q) => sql(q).trim().split('\n').filter(Boolean).map((l) => l.split('|'));
+		const sessions = rows(`SELECT s.title, s.starts_at, s.ends_at, s.room FROM programme_session s
+			JOIN edition e ON e.id = s.edition_id WHERE e.year = ${YEAR} AND s.deleted_at IS NULL
+			ORDER BY s.starts_at, s.id;`);
+		const talks = rows(`SELECT t.title, t.slug FROM presentation t JOIN edition e ON e.id = t.edition_id
+			WHERE e.year = ${YEAR} AND t.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM programme_session s
+			WHERE s.presentation_id = t.id AND s.deleted_at IS NULL) ORDER BY t.position, t.id;`);
+		assert.ok(sessions.length + talks.length > 0, 'nothing to list');
+		assert.deepEqual(ev.subEvent.map((s) => s.name), [...sessions.map((r) => r[0]), ...talks.map((t) => t[0])]);
 		for (const [i, s] of ev.subEvent.entries()) {
 			assert.equal(s['@type'], 'Event');
-			assert.ok(s.performer.length > 0 && s.performer.every((p) => p['@type'] === 'Person' && p.name));
-			assert.equal(s.url, `${BASE}/${YEAR}/presentations#talk-${talks[i][1]}`);
+			assert.ok(s.performer.every((p) => p['@type'] === 'Person' && p.name));
+			if (i < sessions.length) {
+				assert.match(s.startDate, OFFSET_DT);
+				assert.equal(Date.parse(s.startDate) / 1000, Number(sessions[i][1]));
+				assert.equal(Date.parse(s.endDate) / 1000, Number(sessions[i][2]));
+				assert.equal(s.location?.name, sessions[i][3] || undefined);
+				assert.equal(s.url, `${BASE}/${YEAR}/programme`);
+			} else {
+				assert.equal(s.url, `${BASE}/${YEAR}/presentations#talk-${talks[i - sessions.length][1]}`);
+			}
 		}
 		// A comma may be part of one name ("Ing. X, MSc"): not split there.
 		assert.ok(ev.subEvent.some((s) => s.performer.length === 1 && s.performer[0].name.includes(', ')));
@@ -236,7 +262,7 @@ describe('sitemap, feed, robots.txt', () => {
 		xmllint(['--schema', path.join(SCHEMAS, 'sitemap.xsd')], text, 'sitemap.xml');
 		const paths = locs(text);
 		for (const p of ['/', `/${YEAR}/`, `/${YEAR}/press`, `/${YEAR}/press/de`, `/${YEAR}/presentations`,
-			`/${YEAR}/gallery`, '/imprint', '/privacy'])
+			`/${YEAR}/programme`, `/${YEAR}/gallery`, '/imprint', '/privacy'])
 			assert.ok(paths.includes(p), `${p} is not in the sitemap`);
 		assert.ok(paths.some((p) => new RegExp(`^/${YEAR}/gallery/\\d+$`).test(p)), 'no photo page');
 		for (const p of paths)
