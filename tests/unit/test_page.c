@@ -113,7 +113,14 @@ static void test_home_escapes_hostile_title(void **state)
 	page_render(&w, "home.xml", v);
 	const char *body = w.body.data;
 	assert_non_null(body);
-	assert_null(strstr(body, "<script"));
+	/* The one script element is the JSON-LD data block, the title
+	 * escaped for a JSON string there. */
+	const char *ld = strstr(body, "<script");
+	assert_non_null(ld);
+	assert_true(strncmp(ld, "<script type=\"application/ld+json\">", 35) == 0);
+	assert_null(strstr(ld + 1, "<script"));
+	assert_contains(body, "\"name\": \"\\u003cscript\\u003ealert(1)\\u003c/script\\u003e"
+	                " \\u0026 \\\"q\\\"\"");
 	assert_contains(body, "&lt;script&gt;alert(1)&lt;/script&gt; &amp; \"q\"");
 	assert_contains(body, "<html lang=\"en\">");
 	assert_contains(body, "<a href=\"/2023/\" aria-current=\"page\">2023</a>");
