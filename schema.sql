@@ -306,4 +306,4 @@ CREATE TRIGGER search_video_del AFTER DELETE ON video BEGIN
 	DELETE FROM search_index WHERE rowid = old.id * 8 + 5;
 END;
 
-PRAGMA user_version = 8;
+PRAGMA user_version = 9;
