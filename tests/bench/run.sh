@@ -17,8 +17,11 @@
 # a 200 MB upload through nginx to the admin program, a 24-megapixel
 # photo import, and 100 photos of 12 megapixels imported through nginx the
 # way the admin's script sends them (one per request, three at a time)
-# with the admin pages' latency meanwhile.  Exit status: 0 when everything ran (targets missed or
-# not), 1 when something could not be run.
+# with the admin pages' latency meanwhile; and the operator's commands
+# (admin backup, restore, check --hashes of the restore, export) on the
+# demo site and on a site with 1000 photos uploaded and described through
+# nginx.  Exit status: 0 when everything ran (targets missed or not), 1
+# when something could not be run.
 set -u
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -35,6 +38,9 @@ STARTUP=$ROOT/$B/bench/startup
 PAGES="/2023/ /2023/press /2023/presentations /2023/gallery /2023/gallery/3 /search?q=secure+cloud /2023/programme /2023/programme.ics /sitemap.xml /feed.atom"
 BIG_PAGES="/2023/gallery /2023/gallery?page=10"
 BIG_PHOTOS=1000
+BIG_PX=800                    # small photos (at most 0.64 MP), to make 1000 in minutes
+BIG_STEP=34                   # their offsets in the noise picture: about 1250 of them
+DESCRIBE_MAX=100              # photos one describe submit takes (ADMIN_DESCRIBE_MAX)
 CGI_RUNS=20
 PORT_TRIES=5
 UPLOAD_MB=200
@@ -142,13 +148,14 @@ check_na() {
 
 # ---- the admin ----------------------------------------------------------
 
-# admin_login NAME: a new administrator NAME logged in through nginx; sets
-# sid and csrf, or prints why not ("n/a ...") and returns 1.
+# admin_login NAME [PORT VARDIR]: a new administrator NAME of the site
+# (default: the bench's) logged in through nginx; sets origin, sid and
+# csrf, or prints why not ("n/a ...") and returns 1.
 admin_login() {
-	origin=http://127.0.0.1:$PORT
+	origin=http://127.0.0.1:${2:-$PORT}
 	[ -x cgi-bin/admin ] || { echo "n/a (admin not built)"; return 1; }
 	pw=$(od -An -N18 -tx1 /dev/urandom | tr -d ' \n')
-	if ! printf '%s\n' "$pw" | SITE_DB=$VAR/site.db ./cgi-bin/admin user add "$1" >/dev/null 2>&1; then
+	if ! printf '%s\n' "$pw" | SITE_DB=${3:-$VAR}/site.db ./cgi-bin/admin user add "$1" >/dev/null 2>&1; then
 		echo "n/a (admin has no 'user add')"
 		return 1
 	fi
@@ -168,20 +175,46 @@ admin_login() {
 # a time; meanwhile an admin reads pages (the dashboard and the gallery's
 # admin page in turn, one request after another), whose latency is kept.
 BULK=$TMP/bulk
+
+# noise_base DIR W H: DIR/base.v, photo-like: coarse noise blown up
+# smoothly plus fine grain, so a JPEG of it compresses like a camera
+# picture (about 4-5 MB at 12 MP and Q 92).
+noise_base() {
+	mkdir -p "$1"
+	vips gaussnoise "$1/s.v" $(($2 / 10)) $(($3 / 10)) --mean 128 --sigma 60 &&
+	vips bandjoin "$1/s.v $1/s.v $1/s.v" "$1/s3.v" &&
+	vips resize "$1/s3.v" "$1/big.v" 10 --kernel linear &&
+	vips gaussnoise "$1/n.v" "$2" "$3" --mean 0 --sigma 8 &&
+	vips add "$1/big.v" "$1/n.v" "$1/sum.v" &&
+	vips cast "$1/sum.v" "$1/base.v" uchar
+}
+
+# Every file differs in brightness, hence in bytes (stored by content).
 bulk_photos() {
-	mkdir -p "$BULK"
-	# Photo-like: coarse noise blown up smoothly plus fine grain, so each
-	# file compresses like a camera picture (about 4-5 MB at Q 92); every
-	# file differs in brightness, hence in bytes (stored by content).
-	vips gaussnoise "$BULK/s.v" $((BULK_W / 10)) $((BULK_H / 10)) --mean 128 --sigma 60 &&
-	vips bandjoin "$BULK/s.v $BULK/s.v $BULK/s.v" "$BULK/s3.v" &&
-	vips resize "$BULK/s3.v" "$BULK/big.v" 10 --kernel linear &&
-	vips gaussnoise "$BULK/n.v" $BULK_W $BULK_H --mean 0 --sigma 8 &&
-	vips add "$BULK/big.v" "$BULK/n.v" "$BULK/sum.v" &&
-	vips cast "$BULK/sum.v" "$BULK/base.v" uchar || return 1
+	noise_base "$BULK" $BULK_W $BULK_H || return 1
 	seq 1 "$BULK_N" | xargs -P 2 -I{} vips linear "$BULK/base.v" "$BULK/photo-{}.jpg[Q=92]" 1 {} --uchar ||
 		return 1
 	rm -f "$BULK"/*.v
+}
+
+# send_photos DIR: every DIR/*.jpg to the logged-in site's 2023
+# gallery as the admin's script sends them, one per request,
+# BULK_PARALLEL at a time; "status seconds" a line.
+send_photos() {
+	ls "$1"/*.jpg | xargs -P "$BULK_PARALLEL" -I{} \
+		curl -s -o /dev/null -w '%{http_code} %{time_total}\n' --max-time 120 -H "Origin: $origin" \
+		-H "Cookie: __Host-sid=$sid" -F "csrf=$csrf" -F one=1 \
+		-F "file=@{};type=image/jpeg" "$origin/admin/2023/photos"
+}
+
+# describe_some DB: the oldest DESCRIBE_MAX photos waiting in DB described
+# in one submit (alt text and credit), as the describe form sends them;
+# prints the HTTP status.
+describe_some() {
+	fields=$(sqlite3 "$1" "SELECT group_concat('id=' || id || '&alt_' || id || '=Bench+photo+' || id, '&')
+		FROM (SELECT id FROM photo_draft ORDER BY id LIMIT $DESCRIBE_MAX)")
+	curl -s -o /dev/null -w '%{http_code}' --max-time 120 -H "Origin: $origin" \
+		-H "Cookie: __Host-sid=$sid" --data "csrf=$csrf&credit_all=Bench&$fields" "$origin/admin/2023/photos/describe"
 }
 
 bulk_bench() {
@@ -205,21 +238,15 @@ bulk_bench() {
 	) &
 	reader=$!
 	t0=$(now_us)
-	ls "$BULK"/photo-*.jpg | xargs -P "$BULK_PARALLEL" -I{} \
-		curl -s -o /dev/null -w '%{http_code} %{time_total}\n' --max-time 120 -H "Origin: $origin" \
-		-H "Cookie: __Host-sid=$sid" -F "csrf=$csrf" -F one=1 \
-		-F "file=@{};type=image/jpeg" "$origin/admin/2023/photos" >"$BULK.codes"
+	send_photos "$BULK" >"$BULK.codes"
 	t1=$(now_us)
 	rm -f "$BULK.running"
 	wait "$reader"
 	ok=$(grep -c '^201 ' "$BULK.codes")
 	waiting=$(sqlite3 "$VAR/site.db" "SELECT count(*) FROM photo_draft")
 	# Then all of them described in one submit.
-	fields=$(sqlite3 "$VAR/site.db" "SELECT group_concat('id=' || id || '&alt_' || id || '=Bench+photo+' || id, '&')
-		FROM photo_draft")
 	t2=$(now_us)
-	dcode=$(curl -s -o /dev/null -w '%{http_code}' --max-time 120 -H "Origin: $origin" \
-		-H "Cookie: __Host-sid=$sid" --data "csrf=$csrf&credit_all=Bench&$fields" "$origin/admin/2023/photos/describe")
+	dcode=$(describe_some "$VAR/site.db")
 	t3=$(now_us)
 	lat_n=$(wc -l <"$BULK.lat")
 	lat_bad=$(grep -vc '^200 ' "$BULK.lat")
@@ -249,6 +276,109 @@ bulk_report() {
 			"$(awk -v a="$8" -v t=$T_BULK_P99_MS -v bad="$6" 'BEGIN { print (a <= t && bad == 0) ? 1 : 0 }')"
 		;;
 	esac
+}
+
+# ---- the operator's commands: backup, restore, check, export ---------------
+
+OPS=$TMP/ops
+
+# gallery_count VARDIR: published photos in the 2023 gallery.
+gallery_count() {
+	sqlite3 "$1/site.db" "SELECT count(*) FROM photo p JOIN edition e ON e.id = p.edition_id
+		WHERE e.year = 2023 AND p.in_gallery = 1 AND p.published = 1 AND p.deleted_at IS NULL"
+}
+
+# big_site: the site with BIG_PHOTOS photos in its 2023 gallery, made the
+# way an admin makes one: a new site (deploy/site.sh start: the demo
+# content), then JPEGs of up to BIG_PX x BIG_PX - overlapping crops of one
+# noise picture, so every file differs, written by one vips process
+# (dzsave's tiles; the ones at the picture's edges are smaller) -
+# uploaded through nginx, BULK_PARALLEL at a time, and described (alt
+# text, which makes them public) DESCRIBE_MAX per submit.  Sets BIG_PORT
+# and big_made ("photos ms_made ms_uploaded ms_described submits").
+big_site() {
+	BIG_PORT=$(start_site "$BIG") || fail "the $BIG_PHOTOS-photo site did not start"
+	admin_login big "$BIG_PORT" "$BIG" >"$TMP/login.msg" || fail "$BIG: $(cat "$TMP/login.msg")"
+	need=$((BIG_PHOTOS - $(gallery_count "$BIG")))
+	t0=$(now_us)
+	mkdir -p "$OPS/up"
+	noise_base "$OPS/photos" $((BIG_PX * 2)) $((BIG_PX * 3 / 2)) &&
+	vips dzsave "$OPS/photos/base.v" "$OPS/photos/t" --depth one --tile-size $BIG_STEP \
+		--overlap $(((BIG_PX - BIG_STEP) / 2)) --suffix '.jpg[Q=90]' || fail "vips could not make the photos"
+	ls "$OPS/photos/t_files/0" | head -n "$need" | (cd "$OPS/photos/t_files/0" && xargs mv -t "$OPS/up")
+	[ "$(ls "$OPS/up" | wc -l)" -eq "$need" ] || fail "vips made fewer than $need photos"
+	t1=$(now_us)
+	send_photos "$OPS/up" >"$OPS/codes"
+	ok=$(grep -c '^201 ' "$OPS/codes")
+	[ "$ok" -eq "$need" ] || fail "$BIG: $ok of $need uploads answered 201: $(grep -v '^201 ' "$OPS/codes" | sort | uniq -c | head -n 3)"
+	t2=$(now_us)
+	n=0
+	while [ "$(sqlite3 "$BIG/site.db" "SELECT count(*) FROM photo_draft")" -gt 0 ]; do
+		code=$(describe_some "$BIG/site.db")
+		n=$((n + 1))
+		[ "$code" = 303 ] && [ $n -le $((need / DESCRIBE_MAX + 1)) ] || fail "$BIG: describe answered $code"
+	done
+	t3=$(now_us)
+	rm -rf "$OPS/photos" "$OPS/up"
+	got=$(gallery_count "$BIG")
+	[ "$got" -eq "$BIG_PHOTOS" ] || fail "$BIG: the gallery has $got published photos, not $BIG_PHOTOS"
+	# Public means served: both sizes of every photo uploaded here lie in
+	# media/, none in the private store.
+	away=$(sqlite3 "$BIG/site.db" "SELECT m.path FROM photo p JOIN media m ON m.id IN (p.thumb_id, p.web_id)
+		WHERE p.alt LIKE 'Bench photo %'" | while read -r f; do [ -f "$BIG/media/$f" ] || echo "$f"; done | wc -l)
+	[ "$away" -eq 0 ] || fail "$BIG: $away files of the described photos are not in media/"
+	big_made="$need $(( (t1 - t0) / 1000 )) $(( (t2 - t1) / 1000 )) $(( (t3 - t2) / 1000 )) $n"
+}
+
+# ops_bench LABEL VARDIR: `admin backup` of the serving site, `admin
+# restore` of it into a new directory, `admin check --hashes` of the
+# restored site, `admin export` of the site; one line into OPS.res:
+# label backup_ms tar_bytes files restore_ms check_ms check_status
+# export_ms export_files export_bytes load
+ops_bench() {
+	d=$OPS/$1
+	mkdir -p "$d"
+	load=$(cut -d' ' -f1 /proc/loadavg)
+	t0=$(now_us)
+	./cgi-bin/admin backup --db "$2/site.db" "$d/site.tar" >"$d/out" 2>&1 || { cat "$d/out" >&2; return 1; }
+	t1=$(now_us)
+	files=$(sed -n 's/.*MB), \([0-9]*\) media files.*/\1/p' "$d/out")
+	./cgi-bin/admin restore "$d/site.tar" "$d/restored" >"$d/out" 2>&1 || { cat "$d/out" >&2; return 1; }
+	t2=$(now_us)
+	./cgi-bin/admin check --hashes --db "$d/restored/site.db" >"$d/out" 2>&1
+	chk=$?
+	[ $chk -eq 0 ] || sed 's/^/bench: check: /' "$d/out" | head -n 10 >&2
+	t3=$(now_us)
+	./cgi-bin/admin export --db "$2/site.db" "$d/export" >"$d/out" 2>&1 || { cat "$d/out" >&2; return 1; }
+	t4=$(now_us)
+	printf '%s\t%d\t%s\t%s\t%d\t%d\t%d\t%d\t%s\t%s\t%s\n' "$1" $(( (t1 - t0) / 1000 )) \
+		"$(stat -c %s "$d/site.tar")" "$files" $(( (t2 - t1) / 1000 )) $(( (t3 - t2) / 1000 )) "$chk" \
+		$(( (t4 - t3) / 1000 )) "$(find "$d/export" -type f | wc -l)" "$(du -sb "$d/export" | cut -f1)" \
+		"$load" >>"$OPS.res"
+	rm -rf "$d"
+}
+
+# The operator's lines and checks, from OPS.res and big_made.
+ops_report() {
+	echo "Backup, restore, export (admin backup, restore, check --hashes of the restored copy, export;"
+	echo "wall time of one run each while the site serves; load average when it began):"
+	awk -F'\t' -v n=$BIG_PHOTOS '
+		function mb(b) { return sprintf("%.1f MB", b / 1048576) }
+		function s(ms) { return sprintf("%.2f s", ms / 1000) }
+		{ name = $1 == "demo" ? "demo site" : n "-photo site"
+		  printf "  %-26s backup %s, %s (site.db + %d files); restore %s; check %s (%s)\n", name, s($2), mb($3), $4, s($5), s($6), $7 == 0 ? "ok" : "exit " $7
+		  printf "  %-26s export %s, %d files, %s; load %s\n", "", s($8), $9, mb($10), $11 }' "$OPS.res"
+	if [ -n "${big_made:-}" ]; then
+		set -- $big_made
+		echo "  The $BIG_PHOTOS-photo site: the demo site plus $1 JPEGs of up to ${BIG_PX}x$BIG_PX px made with vips in $(awk -v ms="$2" 'BEGIN { printf "%.1f", ms / 1000 }') s,"
+		echo "  uploaded through nginx in $(awk -v ms="$3" 'BEGIN { printf "%.1f", ms / 1000 }') s ($BULK_PARALLEL at a time), described in $5 submits in $(awk -v ms="$4" 'BEGIN { printf "%.1f", ms / 1000 }') s;"
+		echo "  its media/ holds $(find "$BIG/media" -name '*.jpg' | wc -l) JPEGs, private/ $(find "$BIG/private" -name '*.jpg' 2>/dev/null | wc -l) (the full-resolution copies)."
+	fi
+	echo
+	while IFS='	' read -r label _ _ _ _ _ chk _; do
+		name="demo site"; [ "$label" = big ] && name="$BIG_PHOTOS-photo site"
+		check "restored $name: admin check --hashes" "exit $chk" "exit 0" "$([ "$chk" = 0 ] && echo 1 || echo 0)"
+	done <"$OPS.res"
 }
 
 # The target check table and the summary line.
@@ -325,28 +455,26 @@ if [ "${BENCH_ONLY:-}" = bulk ]; then
 	exit 0
 fi
 
-# A 1000-photo copy of the site: the same media rows, 1000 gallery photos.
-say "making a $BIG_PHOTOS-photo gallery in $BIG"
-mkdir -p "$BIG"
-sqlite3 "$VAR/site.db" ".backup '$BIG/site.db'" || fail "cannot copy site.db"
-ln -s "$VAR/media" "$BIG/media"
-have=$(sqlite3 "$BIG/site.db" "SELECT count(*) FROM photo p JOIN edition e ON e.id = p.edition_id
-	WHERE e.year = 2023 AND p.in_gallery = 1 AND p.deleted_at IS NULL") || fail "cannot read $BIG/site.db"
-sqlite3 "$BIG/site.db" "
-	WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < $BIG_PHOTOS - $have),
-	src AS (SELECT p.*, row_number() OVER (ORDER BY p.position) - 1 AS r, count(*) OVER () AS c
-		FROM photo p JOIN edition e ON e.id = p.edition_id
-		WHERE e.year = 2023 AND p.in_gallery = 1 AND p.deleted_at IS NULL)
-	INSERT INTO photo (edition_id, position, in_gallery, published, thumb_id, web_id,
-		alt, decorative, caption, credit, created_at)
-	SELECT s.edition_id, 1000 + n.k, 1, 1, s.thumb_id, s.web_id,
-		'Photo ' || n.k || ' of the symposium', 0, s.caption, s.credit, s.created_at
-	FROM n JOIN src s ON s.r = (n.k - 1) % s.c;" ||
-	fail "cannot insert the photos"
-big_n=$(sqlite3 "$BIG/site.db" "SELECT count(*) FROM photo p JOIN edition e ON e.id = p.edition_id
-	WHERE e.year = 2023 AND p.in_gallery = 1 AND p.published = 1 AND p.deleted_at IS NULL")
-say "the copy's 2023 gallery has $big_n photos"
-BIG_PORT=$(start_site "$BIG") || fail "the $BIG_PHOTOS-photo site did not start"
+# The operator's commands on the demo site, before the bench adds to it;
+# then the 1000-photo site (the gallery pages below use it too), and the
+# same commands on it.
+command -v vips >/dev/null 2>&1 || fail "vips is not installed (make deps)"
+mkdir -p "$OPS"
+: >"$OPS.res"
+say "backup, restore, check --hashes and export of the demo site"
+ops_bench demo "$VAR" || fail "an operator's command failed on the demo site"
+say "making a site with $BIG_PHOTOS photos in $BIG: small JPEGs uploaded through nginx and described"
+big_site
+say "backup, restore, check --hashes and export of the $BIG_PHOTOS-photo site"
+ops_bench big "$BIG" || fail "an operator's command failed on the $BIG_PHOTOS-photo site"
+
+# BENCH_ONLY=ops: those alone (a few minutes).
+if [ "${BENCH_ONLY:-}" = ops ]; then
+	echo
+	ops_report
+	print_checks
+	exit 0
+fi
 
 # The exact bytes of each page, for the static copies and the bare responder.
 mkdir -p "$TMP/static/p"
@@ -621,6 +749,7 @@ n/a*)
 esac
 
 bulk_report
+ops_report
 
 print_checks
 exit 0
