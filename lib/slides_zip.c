@@ -9,6 +9,8 @@
 #include <unistd.h>
 #include <zip.h>
 
+#include <sodium.h>
+
 /* 2000-01-01 00:00:00 in MS-DOS form (APPNOTE.TXT 4.4.6): date bits are
  * (year-1980)<<9 | month<<5 | day, time 0.  Set as DOS fields, not as a
  * time_t, since libzip would turn a time_t into local time. */
@@ -34,12 +36,60 @@ static int add_entry(zip_t *z, const struct slides_zip_entry *e)
 						SLIDES_ZIP_MODE << 16) < 0 ? -1 : 0;
 }
 
-static int write_zip(const char *path, const struct slides_zip_entry *e, size_t n)
+/* What the archive holds, as its comment: SLIDES_ZIP_COMMENT and the
+ * SHA-256 of each entry's name, file and size.  The files are the
+ * stored ones, named by the SHA-256 of their bytes, so the same comment
+ * means the same archive.  0, or -1 when a file cannot be read. */
+static int manifest(const struct slides_zip_entry *e, size_t n,
+		char out[SLIDES_ZIP_COMMENT_MAX])
+{
+	crypto_hash_sha256_state st;
+	unsigned char digest[crypto_hash_sha256_BYTES];
+	char size[32];
+	struct stat sb;
+	crypto_hash_sha256_init(&st);
+	for (size_t i = 0; i < n; i++) {
+		if (stat(e[i].path, &sb) < 0) {
+			fprintf(stderr, "slides_zip: %s: %s\n", e[i].path, strerror(errno));
+			return -1;
+		}
+		int k = snprintf(size, sizeof size, "%lld", (long long)sb.st_size);
+		crypto_hash_sha256_update(&st, (const unsigned char *)e[i].name, strlen(e[i].name) + 1);
+		crypto_hash_sha256_update(&st, (const unsigned char *)e[i].path, strlen(e[i].path) + 1);
+		crypto_hash_sha256_update(&st, (const unsigned char *)size, (size_t)k + 1);
+	}
+	crypto_hash_sha256_final(&st, digest);
+	memcpy(out, SLIDES_ZIP_COMMENT, sizeof SLIDES_ZIP_COMMENT - 1);
+	sodium_bin2hex(out + sizeof SLIDES_ZIP_COMMENT - 1, 2 * sizeof digest + 1,
+		       digest, sizeof digest);
+	return 0;
+}
+
+/* Whether dest is an archive whose comment is want: only its end (the
+ * central directory) is read, never the entries. */
+static int holds(const char *dest, const char *want)
+{
+	int err = 0, len = 0;
+	zip_t *z = zip_open(dest, ZIP_RDONLY, &err);
+	if (!z)
+		return 0;
+	const char *c = zip_get_archive_comment(z, &len, ZIP_FL_ENC_RAW);
+	int same = c && (size_t)len == strlen(want) && memcmp(c, want, (size_t)len) == 0;
+	zip_discard(z);
+	return same;
+}
+
+static int write_zip(const char *path, const struct slides_zip_entry *e, size_t n,
+		const char *comment)
 {
 	int err = 0;
 	zip_t *z = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &err);
 	if (!z) {
 		fprintf(stderr, "slides_zip: cannot open %s (libzip error %d)\n", path, err);
+		return -1;
+	}
+	if (zip_set_archive_comment(z, comment, (zip_uint16_t)strlen(comment)) < 0) {
+		zip_discard(z);
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -61,25 +111,6 @@ static int write_zip(const char *path, const struct slides_zip_entry *e, size_t 
 	return chmod(path, SLIDES_ZIP_FILE_MODE);
 }
 
-/* Whether files a and b hold the same bytes. */
-static int same_bytes(const char *a, const char *b)
-{
-	FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
-	int same = fa && fb;
-	char x[8192], y[8192];
-	while (same) {
-		size_t na = fread(x, 1, sizeof x, fa), nb = fread(y, 1, sizeof y, fb);
-		same = na == nb && memcmp(x, y, na) == 0;
-		if (na < sizeof x)
-			break;
-	}
-	if (fa)
-		fclose(fa);
-	if (fb)
-		fclose(fb);
-	return same;
-}
-
 static int remove_zip(const char *dest)
 {
 	if (unlink(dest) == 0)
@@ -92,19 +123,19 @@ static int remove_zip(const char *dest)
 
 int slides_zip_write(const char *dest, const struct slides_zip_entry *entries, size_t n)
 {
-	char tmp[4200];
+	char tmp[4200], comment[SLIDES_ZIP_COMMENT_MAX];
 	if (n == 0)
 		return remove_zip(dest);
-	if (n > SLIDES_ZIP_ENTRIES_MAX ||
+	if (n > SLIDES_ZIP_ENTRIES_MAX || manifest(entries, n, comment) < 0 ||
 	    snprintf(tmp, sizeof tmp, "%s.%ld.tmp", dest, (long)getpid()) >= (int)sizeof tmp)
 		return -1;
-	if (write_zip(tmp, entries, n) < 0) {
+	/* Every change to the edition comes here: a caption edit must not
+	 * cost reading every PDF again. */
+	if (holds(dest, comment))
+		return 0;
+	if (write_zip(tmp, entries, n, comment) < 0) {
 		unlink(tmp);
 		return -1;
-	}
-	if (same_bytes(tmp, dest)) {
-		unlink(tmp);
-		return 0;
 	}
 	if (rename(tmp, dest) < 0) {
 		space_note("slides_zip: rename", errno);

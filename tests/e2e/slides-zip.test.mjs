@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { getBytes, getText, tags, textOf, sql, YEAR } from './lib.mjs';
+import { getBytes, getText, tags, textOf, sql, YEAR, VARDIR } from './lib.mjs';
 import { Admin, account, skipReason, publishForm, snippet, uniq, talksOf,
 	live, status, waitStatus } from './admin-lib.mjs';
 import { makePdf } from './fixtures/files.mjs';
@@ -131,6 +131,27 @@ describe('the slides of an edition as one ZIP', () => {
 
 			await publish(false);
 			await waitStatus(zipUrl, 404, 'the ZIP of an unpublished edition');
+		});
+
+		// Every change to the edition reconciles its files; the ZIP is
+		// rewritten only when its talks' slides change (its comment says
+		// what it holds), not for an edit that leaves them as they are.
+		test('an edit that leaves the slides alone does not rewrite the ZIP; a talk change does', async () => {
+			const file = path.join(VARDIR, 'media', 'talks', `${year}-slides.zip`);
+			const inode = () => fs.statSync(file).ino;
+			await publish(true);
+			const first = inode();
+			await publish(true);                                 // the edition saved again
+			const edit = await admin.post(`/admin/${year}/presentations/${talks[1]}`,
+				{ title: `Zipped talk 2 ${tag}`, speakers: 'Dr. Erika Mustermann, Prof. Max Muster' });
+			assert.equal(edit.status, 303, `talk edit: ${edit.status} ${snippet(edit.text)}`);
+			assert.equal(inode(), first, 'the ZIP was rewritten for edits that leave its slides alone');
+			const back = await admin.post(`/admin/trash/presentation/${talks[0]}/restore`, {});
+			assert.equal(back.status, 303, `restore: ${back.status} ${snippet(back.text)}`);
+			assert.notEqual(inode(), first, 'a talk back from the trash: the ZIP is rebuilt');
+			const page = await live(`/${year}/presentations`, admin);
+			const z = await download(zipUrl, 'again.zip');
+			assert.equal((await assertHoldsTalks(z.file, page.text, year)).length, 2);
 		});
 	});
 });

@@ -115,6 +115,43 @@ static void test_identical_content_identical_bytes(void **state)
 	assert_int_equal(s1.st_ino, s2.st_ino);
 }
 
+/* The entries as they were (a change elsewhere in the edition, such as a
+ * caption): the archive is known by its comment and not rebuilt - not a
+ * PDF is read (a source changed in place, which stored files never are,
+ * goes unseen).  A talk renamed, reordered or given other slides: rebuilt. */
+static void test_rebuilt_only_when_the_talks_change(void **state)
+{
+	struct slides_zip_entry e[2];
+	char dest[256], x[4096], y[4096];
+	struct stat s1, s2;
+	(void)state;
+	source(&e[0], "01-keep.pdf", "%PDF-keep");
+	source(&e[1], "02-also.pdf", "%PDF-also");
+	path_of(dest, sizeof dest, "f.zip");
+	assert_int_equal(slides_zip_write(dest, e, 2), 1);
+	size_t n = read_all(dest, x, sizeof x);
+	assert_int_equal(stat(dest, &s1), 0);
+	source(&e[0], "01-keep.pdf", "%PDF-KEEP");      /* same name, path, size */
+	assert_int_equal(slides_zip_write(dest, e, 2), 0);
+	assert_int_equal(stat(dest, &s2), 0);
+	assert_int_equal(s1.st_ino, s2.st_ino);
+	assert_int_equal(read_all(dest, y, sizeof y), n);
+	assert_memory_equal(x, y, n);
+	snprintf(e[1].name, sizeof e[1].name, "02-renamed.pdf");
+	assert_int_equal(slides_zip_write(dest, e, 2), 1);
+	assert_int_equal(stat(dest, &s2), 0);
+	assert_true(s1.st_ino != s2.st_ino);
+	struct slides_zip_entry swapped[2] = { e[1], e[0] };
+	assert_int_equal(slides_zip_write(dest, swapped, 2), 1);
+	source(&e[1], "02-other.pdf", "%PDF-other");      /* new slides: another file */
+	assert_int_equal(slides_zip_write(dest, e, 2), 1);
+	int err;
+	zip_t *z = zip_open(dest, ZIP_RDONLY | ZIP_CHECKCONS, &err);
+	assert_non_null(z);
+	assert_string_equal(zip_get_name(z, 1, 0), "02-other.pdf");
+	zip_close(z);
+}
+
 static int temp_files(void)
 {
 	DIR *d = opendir(dir);
@@ -189,6 +226,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_entries_in_order_stored),
 		cmocka_unit_test(test_identical_content_identical_bytes),
+		cmocka_unit_test(test_rebuilt_only_when_the_talks_change),
 		cmocka_unit_test(test_replace_is_atomic),
 		cmocka_unit_test(test_failure_keeps_old),
 		cmocka_unit_test(test_no_entries_removes),
