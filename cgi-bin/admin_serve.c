@@ -101,7 +101,7 @@ static int admin_open(void)
 	if (fd < 0 || share_sync(media_root, 0, time(NULL)) < 0)
 		fprintf(stderr, "admin: could not make every share preview\n");
 	links_writer_leave(fd);
-	if (links_reconcile_all(media_root) < 0)
+	if (links_reconcile_start(media_root) < 0)
 		fprintf(stderr, "admin: could not reconcile the media tree with the database\n");
 	return 0;
 }
@@ -878,6 +878,9 @@ static void admin_error(struct http_req *r, struct http_resp *w, int status)
 static void admin_reaped(long pid)
 {
 	int n = store_clean_tmp_of(admin_media_root(), pid);
+	/* It may have died between storing a file and committing its row: the
+	 * next worker's start sweeps (links_reconcile_start). */
+	links_mark_clear(admin_media_root());
 	if (n > 0)
 		fprintf(stderr, "admin: removed %d temp file(s) of worker %ld\n", n, pid);
 }

@@ -571,6 +571,12 @@ int db_begin(void)
 	return step_int(db_prepare(&st, "BEGIN IMMEDIATE"), 0) < 0 ? -1 : 0;
 }
 
+int db_begin_read(void)
+{
+	static sqlite3_stmt *st;
+	return step_int(db_prepare(&st, "BEGIN"), 0) < 0 ? -1 : 0;
+}
+
 int db_commit(void)
 {
 	static sqlite3_stmt *st;

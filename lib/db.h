@@ -80,6 +80,9 @@ int db_slides_zip_path(char *out, size_t n, int year);
 
 /* Transactions for writers (BEGIN IMMEDIATE). 0 or -1. */
 int db_begin(void);
+/* A read transaction (BEGIN DEFERRED): its reads see one snapshot; end it
+ * with db_rollback.  0 or -1. */
+int db_begin_read(void);
 int db_commit(void);
 void db_rollback(void);
 

@@ -16,6 +16,8 @@
 #include "slides_zip.h"
 #include "store.h"
 
+#include <sodium.h>
+
 #define LINKS_DIR_MODE  0750          /* as store_put makes media/ab/ */
 #define LINKS_LOCK_MODE 0640
 
@@ -302,17 +304,106 @@ static int sweep_tree(struct pass *p, const char *dir)
 }
 
 /* Only while no admin request is between storing a file and committing
- * its row (they hold the lock shared): otherwise skipped, for the next
- * start. */
+ * its row (they hold the lock shared): otherwise skipped (1), for the
+ * next start.  0 done, -1 on an error. */
 static int sweep(struct pass *p)
 {
-	int fd = open_lock(p->root), rc = 0;
+	int fd = open_lock(p->root), rc = 1;
 	if (fd < 0)
 		return -1;
 	if (lock(fd, F_WRLCK, 0) == 0)
 		rc = sweep_tree(p, p->root) | sweep_tree(p, p->private);
 	close(fd);
-	return rc < 0 ? -1 : 0;
+	return rc < 0 ? -1 : rc;
+}
+
+/* ---- the mark of the last whole pass ---- */
+
+/* What the rules ask of the media tree, as one SHA-256 over the rows of
+ * every rule's query (lib/db_links.h), in hex: what a whole pass made
+ * true when the mark holds it. */
+static void hash_str(crypto_hash_sha256_state *st, const char *s)
+{
+	crypto_hash_sha256_update(st, (const unsigned char *)s, strlen(s) + 1);
+}
+
+static int state_media(void *ctx, const char *path, int public)
+{
+	hash_str(ctx, path);
+	hash_str(ctx, public ? "public" : "private");
+	return 0;
+}
+
+static int state_pair(void *ctx, const char *a, const char *b)
+{
+	hash_str(ctx, a);
+	hash_str(ctx, b);
+	return 0;
+}
+
+static int state_edition(void *ctx, long long edition_id)
+{
+	char zip[DB_TALK_PATH_MAX];
+	if (db_links_each_talk(edition_id, state_pair, ctx) < 0 ||
+	    db_links_each_slide(edition_id, zip, sizeof zip, state_pair, ctx) < 0)
+		return -1;
+	hash_str(ctx, zip);
+	return 0;
+}
+
+static int state_of(char hex[LINKS_STATE_HEX])
+{
+	crypto_hash_sha256_state st;
+	unsigned char digest[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256_init(&st);
+	if (db_links_each_media(0, state_media, &st) < 0 ||
+	    db_links_each_edition(state_edition, &st) < 0)
+		return -1;
+	crypto_hash_sha256_final(&st, digest);
+	sodium_bin2hex(hex, LINKS_STATE_HEX, digest, sizeof digest);
+	return 0;
+}
+
+static int mark_path(const char *root, char out[STORE_PATH_MAX])
+{
+	char priv[STORE_PATH_MAX];
+	return links_private_root(root, priv, sizeof priv) < 0 ? -1 :
+		join(out, priv, LINKS_MARK_FILE);
+}
+
+/* Written whole or not at all (a temp name renamed); a failure only
+ * means the next start makes a whole pass again. */
+static void mark_write(const char *root, const char *hex)
+{
+	char path[STORE_PATH_MAX], tmp[STORE_PATH_MAX + 32];
+	if (mark_path(root, path) < 0 ||
+	    snprintf(tmp, sizeof tmp, "%s.%ld", path, (long)getpid()) >= (int)sizeof tmp)
+		return;
+	FILE *f = fopen(tmp, "w");
+	if (!f)
+		return;
+	int ok = fputs(hex, f) >= 0;
+	if (fclose(f) != 0 || !ok || rename(tmp, path) < 0)
+		unlink(tmp);
+}
+
+static int mark_holds(const char *root, const char *hex)
+{
+	char path[STORE_PATH_MAX], got[LINKS_STATE_HEX] = "";
+	FILE *f;
+	if (mark_path(root, path) < 0 || !(f = fopen(path, "r")))
+		return 0;
+	size_t n = fread(got, 1, sizeof got - 1, f);
+	fclose(f);
+	got[n] = '\0';
+	return strcmp(got, hex) == 0;
+}
+
+void links_mark_clear(const char *root)
+{
+	char path[STORE_PATH_MAX];
+	if (mark_path(root, path) == 0)
+		unlink(path);
 }
 
 int links_find_stored(const char *root, const char *rel, char *out, size_t n)
@@ -344,6 +435,21 @@ int links_remove_stored(const char *root, const char *rel)
 
 /* ---- under the write lock ---- */
 
+/* Everything, and the orphans; when all of it was done, the mark says
+ * which state the tree now follows. */
+static int whole(struct pass *p)
+{
+	char hex[LINKS_STATE_HEX];
+	int rc = all(p), swept = sweep(p);
+	if (rc < 0 || swept < 0)
+		return -1;
+	if (swept == 0 && state_of(hex) == 0)
+		mark_write(p->root, hex);
+	else
+		links_mark_clear(p->root);
+	return 0;
+}
+
 /* Run the pass under the database's write lock: a transaction of our own,
  * or the caller's. */
 static int locked(const char *root, long long edition_id, int everything)
@@ -354,7 +460,7 @@ static int locked(const char *root, long long edition_id, int everything)
 	int own = sqlite3_get_autocommit(db_handle());
 	if (own && db_begin() < 0)
 		return -1;
-	int rc = everything ? all(&p) | sweep(&p) : edition(&p, edition_id);
+	int rc = everything ? whole(&p) : edition(&p, edition_id);
 	if (own)
 		db_rollback();      /* nothing was written: only the lock ends */
 	return rc < 0 ? -1 : p.changed;
@@ -368,4 +474,15 @@ int links_reconcile_edition(const char *root, long long edition_id)
 int links_reconcile_all(const char *root)
 {
 	return locked(root, 0, 1);
+}
+
+int links_reconcile_start(const char *root)
+{
+	char hex[LINKS_STATE_HEX];
+	if (!db_handle() || db_begin_read() < 0)
+		return -1;
+	/* One snapshot: the rows read are one committed state. */
+	int same = state_of(hex) == 0 && mark_holds(root, hex);
+	db_rollback();
+	return same ? 0 : links_reconcile_all(root);
 }

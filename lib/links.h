@@ -44,9 +44,26 @@
 
 #define LINKS_PRIVATE_DIR "private"     /* next to media/: never served */
 #define LINKS_LOCK_FILE   ".writers"    /* in it: the writers' lock */
+#define LINKS_MARK_FILE   ".reconciled" /* in it: the state of the last whole pass */
+#define LINKS_STATE_HEX   65            /* that state: a SHA-256 in hex, NUL */
 
 int links_reconcile_edition(const char *root, long long edition_id);
 int links_reconcile_all(const char *root);
+
+/* What an admin worker does when it starts (in plain CGI: every request):
+ * links_reconcile_all, unless the database still asks for what the last
+ * complete links_reconcile_all made.  That pass leaves a mark,
+ * LINKS_MARK_FILE in the private store: a SHA-256 over the rows of every
+ * rule's query.  Comparing it costs those queries in one read
+ * transaction, no file system call per file.  A change made by any
+ * writer (a crash between a commit and its files included) changes the
+ * rows and so brings the whole pass back; files changed by hand are not
+ * noticed (`admin check --repair`).  Return as links_reconcile_all; 0
+ * when nothing was to do. */
+int links_reconcile_start(const char *root);
+/* Forget the mark: the next start makes a whole pass (a worker died,
+ * maybe between storing a file and committing its row). */
+void links_mark_clear(const char *root);
 
 /* Whether edition_id's slides ZIP should exist: 1 (its name, relative to
  * the media root, in rel), 0 (not), -1 on a database error. */

@@ -260,6 +260,35 @@ static void test_orphans_swept_unless_a_writer_is_busy(void **state)
 	assert_string_equal(file_state('f', "jpg"), "none");
 }
 
+/* An admin worker's start: a whole pass only when the database asks for
+ * something else than the last whole pass made (its mark).  A link
+ * removed by hand is not noticed while nothing changes - no file is
+ * looked at - and healed by the next pass a change brings; a cleared
+ * mark (a worker died) brings one too. */
+static void test_start_passes_only_after_a_change(void **state)
+{
+	(void)state;
+	char unlinked[PATH_MAX];
+	long long ed = edition(2046, 1);
+	assert_true(talk(ed, "marked", '7') > 0);
+	assert_true(links_reconcile_all(root) >= 0);
+	assert_string_equal(link_state("2046-marked.pdf"), "file");
+	assert_int_equal(links_reconcile_start(root), 0);
+	snprintf(unlinked, sizeof unlinked, "%s/talks/2046-marked.pdf", root);
+	assert_int_equal(unlink(unlinked), 0);
+	assert_int_equal(links_reconcile_start(root), 0);
+	assert_string_equal(link_state("2046-marked.pdf"), "none");
+	assert_true(talk(ed, "second", '8') > 0);          /* a change, by any writer */
+	assert_int_equal(links_reconcile_start(root), 2);
+	assert_string_equal(link_state("2046-marked.pdf"), "file");
+	assert_string_equal(link_state("2046-second.pdf"), "file");
+	assert_int_equal(links_reconcile_start(root), 0);
+	assert_int_equal(unlink(unlinked), 0);
+	links_mark_clear(root);
+	assert_int_equal(links_reconcile_start(root), 1);
+	assert_string_equal(link_state("2046-marked.pdf"), "file");
+}
+
 /* A purge removes the row and hands back the files only it used. */
 static int note(void *ctx, const char *path)
 {
@@ -293,6 +322,7 @@ int main(void)
 		cmocka_unit_test(test_inside_transaction),
 		cmocka_unit_test(test_duplicate_copy_removed),
 		cmocka_unit_test(test_orphans_swept_unless_a_writer_is_busy),
+		cmocka_unit_test(test_start_passes_only_after_a_change),
 		cmocka_unit_test(test_purge_only_from_trash),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
