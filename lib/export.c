@@ -74,6 +74,8 @@ static int cmp_str(const void *a, const void *b)
 static void unique(struct list *l)
 {
 	size_t out = 0;
+	if (!l->n)
+		return;                 /* qsort's array may not be NULL, even empty */
 	qsort(l->v, l->n, sizeof *l->v, cmp_str);
 	for (size_t i = 0; i < l->n; i++) {
 		if (out && strcmp(l->v[out - 1], l->v[i]) == 0)
