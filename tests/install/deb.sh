@@ -76,17 +76,26 @@ check "symposium-admin --help" /usr/sbin/symposium-admin --help
 # symposium, on /run/symposium sockets), without systemd.
 [ -d /run/symposium ] || made_run=1
 install -d -o symposium -g symposium -m 0755 /run/symposium
-for p in $(sed -n 's/^\([a-z][a-z0-9_-]*\)	.*/\1/p' /usr/share/symposium/programs.tsv | sort -u); do
-	setpriv --reuid=symposium --regid=symposium --init-groups \
-		/usr/lib/symposium/"$p" --listen /run/symposium/"$p".sock --workers 1 \
-		--db /var/lib/symposium/site.db --templates /usr/share/symposium/templates \
-		>>"$T/programs.log" 2>&1 &
-	PIDS="$PIDS $!"
-done
-i=0
-while [ $i -lt 100 ] && [ "$(ls /run/symposium/*.sock 2>/dev/null | wc -l)" -lt "$(echo $PIDS | wc -w)" ]; do
-	sleep 0.1; i=$((i + 1))
-done
+start_programs() {
+	for p in $(sed -n 's/^\([a-z][a-z0-9_-]*\)	.*/\1/p' /usr/share/symposium/programs.tsv | sort -u); do
+		setpriv --reuid=symposium --regid=symposium --init-groups \
+			/usr/lib/symposium/"$p" --listen /run/symposium/"$p".sock --workers 1 \
+			--db /var/lib/symposium/site.db --templates /usr/share/symposium/templates \
+			>>"$T/programs.log" 2>&1 &
+		PIDS="$PIDS $!"
+	done
+	i=0
+	while [ $i -lt 100 ] && [ "$(ls /run/symposium/*.sock 2>/dev/null | wc -l)" -lt "$(echo $PIDS | wc -w)" ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+}
+stop_programs() {
+	for pid in $PIDS; do kill -TERM "$pid" 2>/dev/null; done
+	for pid in $PIDS; do wait "$pid" 2>/dev/null; done
+	PIDS=""
+	rm -f /run/symposium/*.sock
+}
+start_programs
 
 if start_nginx /usr/share/symposium/nginx && wait_up; then
 	ok "nginx starts with the installed snippets"
@@ -129,9 +138,36 @@ else
 	ls -l /var/lib/symposium/log | sed 's/^/#   /'
 fi
 
-for pid in $PIDS; do kill -TERM "$pid" 2>/dev/null; done
-for pid in $PIDS; do wait "$pid" 2>/dev/null; done
-PIDS=""
+# README's restore of a packaged site, command by command, as root: the
+# first release's backup (tests/fixtures/v1-backup/) replaces the empty
+# site; with its owner, nginx's group on media/ and the microcache's
+# directory given back, the programs (as symposium) serve it and its
+# administrator logs in (a write).
+stop_programs
+V=/var/lib/symposium
+if /usr/sbin/symposium-admin restore "$ROOT/tests/fixtures/v1-backup/site-v1.tar" $V --force \
+	>"$T/restore.log" 2>&1 &&
+   chown -R symposium:symposium $V &&
+   chgrp -R www-data $V/media && chmod -R g+rX $V/media && find $V/media -type d -exec chmod g+s {} + &&
+   install -d -m 0755 $V/nginx; then
+	ok "README's restore as root: a first-release backup onto /var/lib/symposium, owners given back"
+else
+	not_ok "README's restore"; sed 's/^/#   /' "$T/restore.log"
+fi
+start_programs
+if start_nginx /usr/share/symposium/nginx && wait_up; then
+	serves "the restored site is served: the 2023 edition and its slides" /2023/ \
+		/media/talks/2023-makowski-imaging-data-cancer-care.pdf
+	code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -H "Origin: http://127.0.0.1:$PORT" \
+		--data-urlencode name=alice --data-urlencode 'password=correct horse battery' \
+		"http://127.0.0.1:$PORT/admin/login")
+	[ "$code" = 303 ] && ok "the restored site's administrator logs in" || not_ok "restored log-in: $code"
+else
+	not_ok "nginx did not start on the restored site"
+	cat "$T/nginx/error.log" "$T/programs.log" 2>/dev/null | tail -n 20 | sed 's/^/#   /'
+fi
+stop_nginx
+stop_programs
 
 installed=0
 check "dpkg --purge symposium" dpkg --purge symposium
