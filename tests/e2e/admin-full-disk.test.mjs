@@ -191,6 +191,22 @@ describe('a full disk: 507, the form kept, nothing half-done', { skip: mountSkip
 		assert.equal(r.status, 0, `admin check: ${r.status} ${r.stdout} ${r.stderr}`);
 	});
 
+	// The operator's commands writing onto the full disk: a readable error
+	// and a nonzero status, no partial archive or page left behind.
+	test('admin backup and admin export onto the full disk say so and leave nothing', () => {
+		const out = path.join(data, 'out');
+		const before = tree(data).filter((f) => !/^(log|run|nginx)/.test(f));
+		for (const args of [['backup', '--db', DB, path.join(data, 'site-backup.tar')],
+			['export', '--db', DB, '--templates', path.join(ROOT, 'templates'), out]]) {
+			const r = spawnSync(ADMIN_BIN, args, { cwd: ROOT, encoding: 'utf8', timeout: 120000 });
+			assert.notEqual(r.status, 0, `admin ${args[0]} succeeded on a full disk`);
+			assert.match(r.stderr, /No space left on device|disk is full/, `admin ${args[0]}: ${r.stderr}`);
+		}
+		const left = tree(data).filter((f) => !/^(log|run|nginx)/.test(f) && !before.includes(f));
+		assert.ok(!left.some((f) => /site-backup|\.tmp/.test(f)), `left behind: ${left.join(', ')}`);
+		fs.rmSync(out, { recursive: true, force: true });
+	});
+
 	test('space freed: the same submits succeed', async () => {
 		unfill();
 		const p = await uploadPhotoJs();
