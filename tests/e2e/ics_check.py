@@ -62,6 +62,7 @@ def check(path):
         events.append({"uid": str(e["UID"]), "summary": str(e["SUMMARY"]),
                        "location": str(e.get("LOCATION", "")),
                        "description": str(e.get("DESCRIPTION", "")),
+                       "url": str(e.get("URL", "")),
                        "start": start, "end": end, "stamp": e["DTSTAMP"].dt.isoformat()})
     return {"file": path, "zones": sorted(zones), "events": events, "problems": problems}
 

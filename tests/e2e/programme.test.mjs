@@ -142,6 +142,23 @@ describe('calendar files', () => {
 		assert.ok(second.body.equals(fs.readFileSync(files[1])), 'a second GET differs');
 	});
 
+	test('with a public base URL: the UID names its host, URL is the programme\'s address', async () => {
+		const id = sql(`SELECT min(s.id) FROM programme_session s JOIN edition e ON e.id = s.edition_id
+			WHERE e.year = ${YEAR} AND s.deleted_at IS NULL;`).trim();
+		const before = sql('SELECT base_url FROM site;').trim();
+		sql("UPDATE site SET base_url = 'https://symposium.example';");
+		try {
+			await eventually(`/${YEAR}/programme/${id}.ics`, (res, t) => t.includes('@symposium.example'), 'the base URL');
+			const { file } = await fetchIcs(`/${YEAR}/programme/${id}.ics`, dir);
+			const { status, results } = icsCheck([file]);
+			assert.equal(status, 0);
+			assert.equal(results[0].events[0].uid, `session-${id}@symposium.example`);
+			assert.equal(results[0].events[0].url, `https://symposium.example/${YEAR}/programme`);
+		} finally {
+			sql(`UPDATE site SET base_url = '${before.replace(/'/g, "''")}';`);
+		}
+	});
+
 	test('the reader is strict: LF line ends, a long line and a split character are refused', () => {
 		const good = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//t//t//EN', 'BEGIN:VEVENT', 'UID:a@b',
 			'DTSTAMP:20231205T080000Z', 'DTSTART:20231205T080000Z', 'DTEND:20231205T090000Z', 'SUMMARY:x',
