@@ -61,8 +61,18 @@ static int make_one(const char *root, const struct job *j, time_t now)
 int share_sync(const char *root, long long edition_id, time_t now)
 {
 	struct jobs js = { 0 };
-	if (db_begin() < 0)
+	/* Almost always nothing is missing: that is found out without the
+	 * write lock (every admin commit and worker start asks). */
+	int n = db_seo_share_missing(edition_id, collect, &js);
+	js.n = 0;
+	if (n <= 0) {
+		free(js.v);
+		return n;
+	}
+	if (db_begin() < 0) {
+		free(js.v);
 		return -1;
+	}
 	int failed = db_seo_share_missing(edition_id, collect, &js) < 0;
 	for (size_t i = 0; i < js.n; i++)
 		failed |= make_one(root, &js.v[i], now) < 0;
