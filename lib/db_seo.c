@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "db_rules.h"
+#include "image.h"              /* IMAGE_SHARE_W, IMAGE_SHARE_H: constants only */
 #include "tmpl.h"
 
 #define DB_SEO_NAME_MAX 512     /* one speaker's name, as split for JSON-LD */
@@ -39,7 +40,7 @@ enum db_result db_seo_share(struct tmpl_vars *v, int year, const char *prefer)
 	 * the crop in the served tree. */
 	sqlite3_stmt *q = db_prepare(&st,
 		"SELECT coalesce('/media/' || m.path, '" DB_SEO_FALLBACK_URL "') AS share_url,"
-		" coalesce(m.width, 1200) AS share_width, coalesce(m.height, 630) AS share_height,"
+		" coalesce(m.width, ?4) AS share_width, coalesce(m.height, ?5) AS share_height,"
 		" CASE WHEN m.id IS NULL THEN s.name WHEN f.decorative THEN e.title"
 		"  ELSE f.alt END AS share_alt"
 		" FROM edition e JOIN site s ON s.id = 1"
@@ -54,6 +55,8 @@ enum db_result db_seo_share(struct tmpl_vars *v, int year, const char *prefer)
 		return DB_FAILED;
 	sqlite3_bind_int(q, 1, year);
 	sqlite3_bind_text(q, 2, prefer, -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, 4, IMAGE_SHARE_W);      /* the fallback's size */
+	sqlite3_bind_int(q, 5, IMAGE_SHARE_H);
 	return db_fill(q, v);
 }
 
@@ -229,13 +232,17 @@ int db_seo_share_missing(long long edition_id,
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st,
 		"SELECT f.id, m.path FROM photo f JOIN edition e ON e.id = f.edition_id"
-		" JOIN media m ON m.id = coalesce(f.orig_id, f.web_id)"
+		" JOIN media w ON w.id = f.web_id"
+		" JOIN media m ON m.id = CASE WHEN w.width >= ?2 AND w.height >= ?3"
+		"  THEN w.id ELSE coalesce(f.orig_id, f.web_id) END"
 		" WHERE f.id IN (e.cover_photo_id, e.press_photo_id) AND f.share_id IS NULL"
 		" AND f.deleted_at IS NULL AND (?1 = 0 OR e.id = ?1) ORDER BY f.id");
 	int rc, n = 0, failed = 0;
 	if (!q)
 		return -1;
 	sqlite3_bind_int64(q, 1, edition_id);
+	sqlite3_bind_int(q, 2, IMAGE_SHARE_W);
+	sqlite3_bind_int(q, 3, IMAGE_SHARE_H);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		n++;
 		if (fn(ctx, sqlite3_column_int64(q, 0), (const char *)sqlite3_column_text(q, 1)) < 0)
@@ -250,7 +257,8 @@ int db_seo_share_missing(long long edition_id,
 enum db_result db_seo_share_set(long long photo_id, long long media_id)
 {
 	static sqlite3_stmt *st;
-	sqlite3_stmt *q = db_prepare(&st, "UPDATE photo SET share_id = ?2 WHERE id = ?1");
+	sqlite3_stmt *q = db_prepare(&st,
+		"UPDATE photo SET share_id = ?2 WHERE id = ?1 AND share_id IS NULL");
 	if (!q)
 		return DB_FAILED;
 	sqlite3_bind_int64(q, 1, photo_id);
