@@ -45,6 +45,10 @@ void admin_resume(struct admin_ctx *c, const struct upload_spec *spec,
 	/* File parts are taken, their data dropped (1 byte at most). */
 	struct upload_spec carry = { 0, spec->file_prefix, 1, spec->files_max };
 	struct auth_session s;
+	/* The form shown again (a full disk) only once logged in: it may show
+	 * stored rows. */
+	void (*form)(struct admin_ctx *) = c->form;
+	c->form = NULL;
 	tmpl_set(c->v, "next", c->r->path);
 	if (c->r->content_length > ADMIN_CARRY_MAX) {
 		tmpl_set(c->v, "too_large", "1");
@@ -69,5 +73,6 @@ void admin_resume(struct admin_ctx *c, const struct upload_spec *spec,
 	c->s = s;
 	sodium_memzero(&s, sizeof s);
 	admin_keep_version(c);
+	c->form = form;
 	post(c);
 }

@@ -774,6 +774,7 @@ static void run_post(struct admin_ctx *c, const struct route *rt)
 	 * (admin_resume.c). */
 	if (status == 403 && rt->spec->need_session && rt->post != admin_logout_post &&
 	    auth_request_origin_ok(c->r)) {
+		c->form = rt->form;     /* admin_resume holds it back until log-in */
 		if (load_edition(c) == 0)
 			admin_resume(c, rt->spec, rt->post);
 		return;
@@ -782,6 +783,7 @@ static void run_post(struct admin_ctx *c, const struct route *rt)
 		admin_fail(c, status, msg);
 		return;
 	}
+	c->form = rt->form;
 	c->up.has_session = rt->spec->need_session;
 	c->s = c->up.session;
 	if (load_edition(c) < 0)
@@ -793,7 +795,6 @@ static void run_post(struct admin_ctx *c, const struct route *rt)
 	}
 	/* An edit form's version goes back into any form rendered again. */
 	admin_keep_version(c);
-	c->form = rt->form;
 	rt->post(c);
 }
 
