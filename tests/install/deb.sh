@@ -95,6 +95,17 @@ stop_programs() {
 	PIDS=""
 	rm -f /run/symposium/*.sock
 }
+# logs_in NAME PASSWORD WHAT: the log-in form answers 303 (a session
+# written by the admin program).
+logs_in() {
+	code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -H "Origin: http://127.0.0.1:$PORT" \
+		--data-urlencode "name=$1" --data-urlencode "password=$2" "http://127.0.0.1:$PORT/admin/login")
+	[ "$code" = 303 ] && ok "$3" || not_ok "$3: $code"
+}
+not_up() {
+	not_ok "$1"
+	cat "$T/nginx/error.log" "$T/programs.log" 2>/dev/null | tail -n 20 | sed 's/^/#   /'
+}
 start_programs
 
 if start_nginx /usr/share/symposium/nginx && wait_up; then
@@ -104,13 +115,9 @@ if start_nginx /usr/share/symposium/nginx && wait_up; then
 	[ "$s" = 404 ] && ok "home answers 404 in the site's layout" || not_ok "an unknown address: $s"
 	printf 'deb-test-pw-1\n' | setpriv --reuid=symposium --regid=symposium --init-groups \
 		/usr/sbin/symposium-admin user add debtest >/dev/null 2>&1
-	code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -H "Origin: http://127.0.0.1:$PORT" \
-		--data-urlencode name=debtest --data-urlencode password=deb-test-pw-1 \
-		"http://127.0.0.1:$PORT/admin/login")
-	[ "$code" = 303 ] && ok "an administrator made with symposium-admin logs in" || not_ok "log-in: $code"
+	logs_in debtest deb-test-pw-1 "an administrator made with symposium-admin logs in"
 else
-	not_ok "nginx with the installed snippets did not answer"
-	cat "$T/nginx/error.log" "$T/programs.log" 2>/dev/null | tail -n 20 | sed 's/^/#   /'
+	not_up "nginx with the installed snippets did not answer"
 fi
 stop_nginx
 
@@ -158,13 +165,9 @@ start_programs
 if start_nginx /usr/share/symposium/nginx && wait_up; then
 	serves "the restored site is served: the 2023 edition and its slides" /2023/ \
 		/media/talks/2023-makowski-imaging-data-cancer-care.pdf
-	code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -H "Origin: http://127.0.0.1:$PORT" \
-		--data-urlencode name=alice --data-urlencode 'password=correct horse battery' \
-		"http://127.0.0.1:$PORT/admin/login")
-	[ "$code" = 303 ] && ok "the restored site's administrator logs in" || not_ok "restored log-in: $code"
+	logs_in alice 'correct horse battery' "the restored site's administrator logs in"
 else
-	not_ok "nginx did not start on the restored site"
-	cat "$T/nginx/error.log" "$T/programs.log" 2>/dev/null | tail -n 20 | sed 's/^/#   /'
+	not_up "nginx did not start on the restored site"
 fi
 stop_nginx
 stop_programs
