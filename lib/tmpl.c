@@ -694,10 +694,44 @@ void tmpl_free(struct tmpl *t)
 	free(t);
 }
 
+/* ---- message catalogs ------------------------------------------------- */
+
+struct tmpl_msg {
+	char *key, *text;
+};
+
+struct tmpl_catalog {
+	char *file;
+	struct tmpl_msg *m;
+	size_t n;
+};
+
+static const char *catalog_text(const struct tmpl_catalog *cat, const char *key, size_t n)
+{
+	for (size_t i = 0; i < cat->n; i++)
+		if (strlen(cat->m[i].key) == n && memcmp(cat->m[i].key, key, n) == 0)
+			return cat->m[i].text;
+	return NULL;
+}
+
+void tmpl_catalog_free(struct tmpl_catalog *cat)
+{
+	if (!cat)
+		return;
+	for (size_t i = 0; i < cat->n; i++) {
+		free(cat->m[i].key);
+		free(cat->m[i].text);
+	}
+	free(cat->m);
+	free(cat->file);
+	free(cat);
+}
+
 /* ---- compiling -------------------------------------------------------- */
 
 struct cc {
 	const char *dir;
+	const struct tmpl_catalog *cat;  /* #{key} resolves here; NULL: none */
 	struct op *ops;
 	size_t nops, cap;
 	struct buf pool;
@@ -948,10 +982,53 @@ static int compile_json_text(struct cc *c, const char *s, size_t n, long line)
 	return 0;
 }
 
+/* #{key} in s: the catalog's text put in its place, before anything else
+ * is compiled, so a message is exactly as if the template had said it
+ * there (its ${name}s interpolated and escaped like any other).  Returns 1
+ * when s holds no #{, 0 with the expansion in out, -1 after an error. */
+static int expand_msgs(struct cc *c, long line, const char *s, struct buf *out)
+{
+	const char *p = strstr(s, "#{");
+	if (!p)
+		return 1;
+	if (!c->cat)
+		return fail(c, line, "#{...} needs a message catalog (public templates only)");
+	buf_reset(out);
+	buf_puts(out, "");
+	while (p) {
+		buf_put(out, s, (size_t)(p - s));
+		size_t k = 2;
+		while (name_char(p[k]))
+			k++;
+		if (k == 2 || p[k] != '}' || !name_start(p[2]))
+			return fail(c, line, "bad #{...}: expected #{key}, a key of letters, digits and _");
+		const char *text = catalog_text(c->cat, p + 2, k - 2);
+		if (!text)
+			return fail(c, line, "#{%.*s}: no such message in %s", (int)(k - 2), p + 2,
+			            c->cat->file);
+		buf_puts(out, text);
+		s = p + k + 1;
+		p = strstr(s, "#{");
+	}
+	buf_puts(out, s);
+	return 0;
+}
+
+static int compile_text_s(struct cc *c, xmlNode *node, const char *s, size_t n);
+
 static int compile_text(struct cc *c, xmlNode *node)
 {
 	const char *s = (const char *)node->content;
-	size_t n = s ? strlen(s) : 0;
+	struct buf x = BUF_INIT;
+	int e = s ? expand_msgs(c, xmlGetLineNo(node), s, &x) : 1;
+	int rc = e < 0 ? -1 : e == 0 ? compile_text_s(c, node, x.data, x.len) :
+		compile_text_s(c, node, s, s ? strlen(s) : 0);
+	buf_free(&x);
+	return rc;
+}
+
+static int compile_text_s(struct cc *c, xmlNode *node, const char *s, size_t n)
+{
 	if (n == 0)
 		return 0;
 	if (c->json)
@@ -1097,6 +1174,8 @@ static int compile_dyn_attr(struct cc *c, const char *name, const char *v, long 
 	return 0;
 }
 
+static int compile_attr_v(struct cc *c, const char *name, const char *v, long line);
+
 static int compile_attr(struct cc *c, const xmlAttr *a, long line)
 {
 	const char *name = (const char *)a->name;
@@ -1117,6 +1196,15 @@ static int compile_attr(struct cc *c, const xmlAttr *a, long line)
 	const char *v = attr_value(a);
 	if (!v)
 		return fail(c, line, "attribute %s=: entity references are not supported", name);
+	struct buf x = BUF_INIT;
+	int e = expand_msgs(c, line, v, &x);
+	int rc = e < 0 ? -1 : compile_attr_v(c, name, e == 0 ? x.data : v, line);
+	buf_free(&x);
+	return rc;
+}
+
+static int compile_attr_v(struct cc *c, const char *name, const char *v, long line)
+{
 	if (!strstr(v, "${")) {
 		size_t start = c->pool.len;
 		buf_printf(&c->pool, " %s=\"", name);
@@ -1558,9 +1646,102 @@ static int compile_file(struct cc *c, const char *file, long line, bool top)
 	return rc;
 }
 
-struct tmpl *tmpl_load(const char *dir, const char *file, char *err, size_t errsz)
+/* ---- loading catalogs ---------------------------------------------------- */
+
+/* A message's text: whitespace runs become one space, none at either end
+ * (the catalog is indented like a template). */
+static char *msg_text(const char *s)
+{
+	struct buf b = BUF_INIT;
+	int space = 0;
+	buf_puts(&b, "");
+	for (; *s; s++) {
+		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
+			space = b.len > 0;
+			continue;
+		}
+		if (space)
+			buf_putc(&b, ' ');
+		space = 0;
+		buf_putc(&b, *s);
+	}
+	return b.data;
+}
+
+static int catalog_add(struct cc *c, struct tmpl_catalog *cat, xmlNode *m)
+{
+	long line = xmlGetLineNo(m);
+	xmlChar *key = xmlGetNoNsProp(m, (const xmlChar *)"k");
+	int rc = 0;
+	if (!streq(m->name, "m") || m->ns)
+		rc = fail(c, line, "<%s>: a catalog holds <m k=\"key\">text</m> only", m->name);
+	else if (!valid_name((const char *)key))
+		rc = fail(c, line, "<m>: k= must be a key of letters, digits and _");
+	else if (catalog_text(cat, (const char *)key, strlen((const char *)key)))
+		rc = fail(c, line, "message %s is defined twice", key);
+	for (xmlNode *n = m->children; !rc && n; n = n->next)
+		if (n->type != XML_TEXT_NODE)
+			rc = fail(c, line, "message %s: plain text only (markup stays in the template)", key);
+	xmlChar *text = rc ? NULL : xmlNodeGetContent(m);
+	if (!rc && strstr((const char *)text, "#{"))
+		rc = fail(c, line, "message %s: #{...} inside a message", key);
+	if (!rc) {
+		cat->m = xrealloc(cat->m, (cat->n + 1) * sizeof *cat->m);
+		cat->m[cat->n].key = xstrdup((const char *)key);
+		cat->m[cat->n++].text = msg_text((const char *)text);
+	}
+	xmlFree(text);
+	xmlFree(key);
+	return rc;
+}
+
+struct tmpl_catalog *tmpl_catalog_load(const char *dir, const char *file,
+				       char *err, size_t errsz)
 {
 	struct cc c = { .dir = dir, .err = err, .errsz = errsz };
+	char path[TMPL_MAX_PATH * 2 + 2];
+	struct buf data = BUF_INIT;
+	c.files[0] = file;
+	if (err && errsz)
+		err[0] = '\0';
+	if (!clean_path(file) || snprintf(path, sizeof path, "%s/%s", dir, file) >= (int)sizeof path) {
+		fail(&c, 0, "not a plain relative path inside the template directory");
+		return NULL;
+	}
+	xmlDoc *doc = read_file(&c, path, file, 0, &data) ? NULL :
+		parse(&c, data.data ? data.data : "", data.len, file);
+	buf_free(&data);
+	if (!doc)
+		return NULL;
+	struct tmpl_catalog *cat = xcalloc(1, sizeof *cat);
+	cat->file = xstrdup(file);
+	xmlNode *root = xmlDocGetRootElement(doc);
+	int rc = streq(root->name, "catalog") ? 0 :
+		fail(&c, xmlGetLineNo(root), "the root element must be <catalog>");
+	for (xmlNode *n = root->children; !rc && n; n = n->next) {
+		if (n->type == XML_ELEMENT_NODE)
+			rc = catalog_add(&c, cat, n);
+		else if (n->type == XML_TEXT_NODE && !all_space((const char *)n->content,
+				strlen((const char *)n->content)))
+			rc = fail(&c, xmlGetLineNo(n), "text outside <m>");
+	}
+	xmlFreeDoc(doc);
+	if (rc) {
+		tmpl_catalog_free(cat);
+		return NULL;
+	}
+	return cat;
+}
+
+struct tmpl *tmpl_load(const char *dir, const char *file, char *err, size_t errsz)
+{
+	return tmpl_load_with(dir, file, NULL, err, errsz);
+}
+
+struct tmpl *tmpl_load_with(const char *dir, const char *file,
+			    const struct tmpl_catalog *cat, char *err, size_t errsz)
+{
+	struct cc c = { .dir = dir, .cat = cat, .err = err, .errsz = errsz };
 	c.files[0] = file;
 	if (err && errsz)
 		err[0] = '\0';

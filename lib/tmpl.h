@@ -27,6 +27,13 @@
  *                      (lib/md.c) is ever stored under such a name.
  *   <t:block>          renders only its content (a carrier for t:if/t:each).
  *   <t:include src="_part.xml"/>  the other template, inlined at compile time.
+ *   #{key}             in text or an attribute value: the message key of
+ *                      the catalog the template is compiled with, put in
+ *                      its place at compile time (one template, compiled
+ *                      once per language).  A message is plain text and
+ *                      may hold ${name}s, escaped as anywhere else; a key
+ *                      missing from the catalog is a compile error at the
+ *                      #{key}'s file:line.
  *
  * JSON-LD: <script type="application/ld+json"> may hold the template's JSON.
  * There ${name} must stand inside a JSON string literal (a compile error
@@ -59,6 +66,16 @@ struct tmpl_vars;       /* the names one render sees: values and lists */
 /* Compile dir/file; NULL on error with "file:line: message" in err. */
 struct tmpl *tmpl_load(const char *dir, const char *file, char *err, size_t errsz);
 void tmpl_free(struct tmpl *t);
+
+/* A message catalog: dir/file, <catalog><m k="key">text</m>...</catalog>
+ * (templates/i18n/LANG.xml).  NULL on error with "file:line: message". */
+struct tmpl_catalog;
+struct tmpl_catalog *tmpl_catalog_load(const char *dir, const char *file,
+				       char *err, size_t errsz);
+void tmpl_catalog_free(struct tmpl_catalog *cat);
+/* tmpl_load with #{key} taken from cat (NULL: #{...} is an error). */
+struct tmpl *tmpl_load_with(const char *dir, const char *file,
+			    const struct tmpl_catalog *cat, char *err, size_t errsz);
 
 /* The check mode, for tests (SITE_TMPL_CHECK=1 in the programs): a
  * ${name} rendered while no scope sets it is counted and reported on

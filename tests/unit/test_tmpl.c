@@ -775,6 +775,86 @@ static void xml_url_attribute_is_still_checked(void **state)
 	assert_string_equal(render1(ATOM "<link href=\"${x}\"/></feed>", "x", "javascript:alert(1)"),
 	                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	                    "<feed xmlns=\"http://www.w3.org/2005/Atom\"><link href=\"#\"/></feed>");
+/* ---- message catalogs (#{key}) ---- */
+
+#define CAT(x) "<catalog>" x "</catalog>"
+
+/* Compile src as t.xml with the catalog text cat (c.xml); NULL when either
+ * fails, with the reason in err. */
+static const char *render_cat(const char *src, const char *cat, const struct tmpl_vars *v)
+{
+	put_file("t.xml", src);
+	put_file("c.xml", cat);
+	struct tmpl_catalog *c = tmpl_catalog_load(dir, "c.xml", err, sizeof err);
+	struct tmpl *t = c ? tmpl_load_with(dir, "t.xml", c, err, sizeof err) : NULL;
+	tmpl_catalog_free(c);
+	if (!t)
+		return NULL;
+	buf_reset(&out);
+	tmpl_render(t, v, &out);
+	tmpl_free(t);
+	return out.data;
+}
+
+static void catalog_message_in_text_and_attribute(void **state)
+{
+	(void)state;
+	const char *r = render_cat(W("<a title=\"#{t}\">#{hi}</a>"),
+		CAT("<m k=\"hi\">Zum   Inhalt\n  springen</m><m k=\"t\">Titel</m>"), NULL);
+	assert_non_null(r);
+	assert_string_equal(r, OUT("<a title=\"Titel\">Zum Inhalt springen</a>"));
+}
+
+static void catalog_message_is_escaped_and_interpolates(void **state)
+{
+	(void)state;
+	struct tmpl_vars *v = tmpl_vars_new();
+	tmpl_set(v, "n", "<3>");
+	const char *r = render_cat(W("<p title=\"#{m}\">#{m}</p>"),
+		CAT("<m k=\"m\">Foto ${n} &amp; &lt;b&gt; \"x\"</m>"), v);
+	assert_non_null(r);
+	assert_string_equal(r, OUT("<p title=\"Foto &lt;3&gt; &amp; &lt;b&gt; &quot;x&quot;\">"
+		"Foto &lt;3&gt; &amp; &lt;b&gt; \"x\"</p>"));
+	tmpl_vars_free(v);
+}
+
+static void catalog_missing_key_fails_with_file_and_line(void **state)
+{
+	(void)state;
+	assert_null(render_cat(W("\n\n<p>#{nope}</p>"), CAT("<m k=\"hi\">x</m>"), NULL));
+	assert_non_null(strstr(err, "t.xml:3:"));
+	assert_non_null(strstr(err, "#{nope}"));
+	assert_non_null(strstr(err, "c.xml"));
+}
+
+static void catalog_without_catalog_is_an_error(void **state)
+{
+	(void)state;
+	put_file("t.xml", W("<p>#{hi}</p>"));
+	assert_null(tmpl_load(dir, "t.xml", err, sizeof err));
+	assert_non_null(strstr(err, "catalog"));
+}
+
+static void catalog_markup_in_a_message_is_refused(void **state)
+{
+	(void)state;
+	assert_null(render_cat(W("<p>#{hi}</p>"), CAT("\n<m k=\"hi\">a <b>b</b></m>"), NULL));
+	assert_non_null(strstr(err, "c.xml:2:"));
+}
+
+static void catalog_duplicate_key_is_refused(void **state)
+{
+	(void)state;
+	assert_null(render_cat(W("<p>#{hi}</p>"), CAT("<m k=\"hi\">a</m>\n<m k=\"hi\">b</m>"), NULL));
+	assert_non_null(strstr(err, "c.xml:2:"));
+	assert_non_null(strstr(err, "twice"));
+}
+
+static void catalog_bad_reference_is_refused(void **state)
+{
+	(void)state;
+	assert_null(render_cat(W("<p>#{hi</p>"), CAT("<m k=\"hi\">a</m>"), NULL));
+	assert_non_null(strstr(err, "bad #{"));
 }
 
 int main(void)
@@ -848,6 +928,13 @@ int main(void)
 		cmocka_unit_test(xml_keeps_prefixes_and_declarations),
 		cmocka_unit_test(xml_drops_characters_xml_cannot_hold),
 		cmocka_unit_test(xml_url_attribute_is_still_checked),
+		cmocka_unit_test(catalog_message_in_text_and_attribute),
+		cmocka_unit_test(catalog_message_is_escaped_and_interpolates),
+		cmocka_unit_test(catalog_missing_key_fails_with_file_and_line),
+		cmocka_unit_test(catalog_without_catalog_is_an_error),
+		cmocka_unit_test(catalog_markup_in_a_message_is_refused),
+		cmocka_unit_test(catalog_duplicate_key_is_refused),
+		cmocka_unit_test(catalog_bad_reference_is_refused),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
