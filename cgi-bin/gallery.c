@@ -24,7 +24,7 @@ static void grid(struct http_req *r, struct http_resp *w, int year)
 		return;
 	}
 	struct tmpl_vars *v = page_vars();
-	enum db_result rc = page_edition(v, year, PAGE_GALLERY, "en");
+	enum db_result rc = page_edition(v, year, PAGE_GALLERY, page_lang());
 	int count = rc == DB_FOUND ? db_gallery_count(v, year) : 0;
 	int pages = count > 0 ? (count + GALLERY_PAGE_SIZE - 1) / GALLERY_PAGE_SIZE : 1;
 	if (rc == DB_FOUND && count < 0)
@@ -49,7 +49,7 @@ static void photo(struct http_req *r, struct http_resp *w, int year, const char 
 		return;
 	}
 	struct tmpl_vars *v = page_vars();
-	enum db_result rc = page_edition(v, year, PAGE_GALLERY, "en");
+	enum db_result rc = page_edition(v, year, PAGE_GALLERY, page_lang());
 	if (rc == DB_FOUND)
 		rc = db_photo(v, year, tmpl_get(v, "lang"), n, GALLERY_PAGE_SIZE);
 	page_answer(r, w, rc, "photo.xml", v);

@@ -15,9 +15,9 @@ static void handle(struct http_req *r, struct http_resp *w)
 		return;
 	}
 	struct tmpl_vars *v = page_vars();
-	enum db_result rc = page_edition(v, year, PAGE_PRESENTATIONS, "en");
-	if (rc == DB_FOUND && (db_presentations(v, year, "presentations") < 0 ||
-			       db_slides_zip(v, year) < 0 ||
+	enum db_result rc = page_edition(v, year, PAGE_PRESENTATIONS, page_lang());
+	if (rc == DB_FOUND && (db_presentations(v, year, page_lang(), "presentations") < 0 ||
+			       db_slides_zip(v, year, page_lang()) < 0 ||
 			       db_videos(v, year, tmpl_get(v, "lang"), "videos") < 0))
 		rc = DB_FAILED;
 	page_answer(r, w, rc, "presentations.xml", v);

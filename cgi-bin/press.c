@@ -1,5 +1,7 @@
 /* press: an edition's press release, /YEAR/press (English) and
- * /YEAR/press/de (German). */
+ * /de/YEAR/press (German); the first release's /YEAR/press/de moved there
+ * for good (301). */
+#include <stdio.h>
 #include <string.h>
 
 #include "db.h"
@@ -19,21 +21,32 @@ static void missing(struct http_req *r, struct http_resp *w,
 	}
 	tmpl_set(v, "missing", "1");
 	tmpl_set(v, "cur_press", "");   /* the tab links the other language */
-	page_canonical(v, NULL);        /* a 404 names no address as its own */
+	tmpl_set(v, "canonical", "");   /* a 404 names no address as its own */
 	w->status = 404;
 	page_render(w, "press.xml", v);
 }
 
+/* /YEAR/press/de, the German release's address before the site had a
+ * German side: moved permanently (RFC 9110 15.4.2), so links and
+ * bookmarks keep working and search engines follow to the new address. */
+static void moved(struct http_resp *w, int year)
+{
+	char loc[32];
+	snprintf(loc, sizeof loc, "/de/%04d/press", year);
+	w->status = 301;
+	http_resp_header(w, "Location", loc);
+}
+
 static void handle(struct http_req *r, struct http_resp *w)
 {
-	const char *rest, *lang = NULL;
-	int year = page_year(r->path + 1, &rest);
+	const char *rest, *lang = page_lang();
+	int year = r->path[0] == '/' ? page_year(r->path + 1, &rest) : -1;
 
-	if (year >= 0 && strcmp(rest, "/press") == 0)
-		lang = "en";
-	else if (year >= 0 && strcmp(rest, "/press/de") == 0)
-		lang = "de";
-	if (r->path[0] != '/' || !lang) {
+	if (year >= 0 && strcmp(rest, "/press/de") == 0 && strcmp(lang, "en") == 0) {
+		moved(w, year);
+		return;
+	}
+	if (year < 0 || strcmp(rest, "/press") != 0) {
 		page_error(r, w, 404);
 		return;
 	}

@@ -151,7 +151,9 @@ static void handle(struct http_req *r, struct http_resp *w)
 	if (year < 0) {
 		page_error(r, w, 404);
 	} else if (strcmp(rest, "/programme") == 0) {
-		html(r, w, year, "en");
+		html(r, w, year, page_lang());
+	} else if (strcmp(page_lang(), "en") != 0) {
+		page_error(r, w, 404);  /* a calendar file has one address, no language */
 	} else if (strcmp(rest, "/programme.ics") == 0) {
 		edition_ics(r, w, year);
 	} else if (strncmp(rest, "/programme/", 11) == 0 && strlen(rest) > 15 &&

@@ -23,9 +23,9 @@ static void handle(struct http_req *r, struct http_resp *w)
 		return;
 	}
 	struct tmpl_vars *v = page_vars();
-	enum db_result found = page_layout(v, 0, PAGE_SEARCH, "en");
+	enum db_result found = page_layout(v, 0, PAGE_SEARCH, page_lang());
 	tmpl_set(v, "q", q);
-	int hits = found == DB_FOUND && words > 0 ? db_search(v, match, "groups") : 0;
+	int hits = found == DB_FOUND && words > 0 ? db_search(v, match, page_lang(), "groups") : 0;
 	if (hits < 0)
 		found = DB_FAILED;
 	tmpl_seti(v, "hit_count", hits);

@@ -103,8 +103,8 @@ nginx_locations() {
 		print "}"
 		if (kind == "page" && !named[prog]++) {
 			printf "location @%s_cached {\n", prog
-			print "\tfastcgi_cache_bypass 0;"
-			print "\tfastcgi_no_cache $symposium_admin_path $symposium_private;"
+			print "\tfastcgi_cache_bypass $symposium_negotiated;"
+			print "\tfastcgi_no_cache $symposium_admin_path $symposium_private $symposium_negotiated;"
 			print "\tinclude @CONF@/fastcgi.conf;"
 			printf "\tfastcgi_pass unix:@RUNDIR@/%s.sock;\n", prog
 			print "}"

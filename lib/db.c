@@ -184,12 +184,21 @@ static void sql_fmt_date_range(sqlite3_context *ctx, int argc,
 	result_buf(ctx, &b);
 }
 
-/* fmt_size(bytes): decimal (SI) units as file managers show them; one
- * decimal below 100 of a unit ("2.4 MB"), none above ("850 KB"). */
+/* German writes a decimal comma and groups thousands with a point
+ * ("1,2 MB", "1.000"): the C locale's '.' and the digits become that. */
+static void to_german_number(char *s)
+{
+	for (; *s; s++)
+		*s = *s == '.' ? ',' : *s == ',' ? '.' : *s;
+}
+
+/* fmt_size(bytes [, lang]): decimal (SI) units as file managers show them;
+ * one decimal below 100 of a unit ("2.4 MB", German "2,4 MB"), none above
+ * ("850 KB"). */
 static void sql_fmt_size(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	static const char *const unit[] = { "KB", "MB", "GB", "TB" };
-	(void)argc;
+	int de = argc > 1 && is_de(argv[1]);
 	if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
 		sqlite3_result_null(ctx);
 		return;
@@ -198,7 +207,7 @@ static void sql_fmt_size(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	char out[32];
 	if (n < 1000) {
 		snprintf(out, sizeof out, "%lld %s", (long long)n,
-			 n == 1 ? "byte" : "bytes");
+			 n == 1 ? (de ? "Byte" : "byte") : (de ? "Bytes" : "bytes"));
 	} else {
 		double x = (double)n / 1000.0;
 		size_t u = 0;
@@ -212,7 +221,35 @@ static void sql_fmt_size(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 			snprintf(out, sizeof out, "%.1f %s", x, unit[u]);
 		else
 			snprintf(out, sizeof out, "%.0f %s", x, unit[u]);
+		if (de)
+			to_german_number(out);
 	}
+	sqlite3_result_text(ctx, out, -1, SQLITE_TRANSIENT);
+}
+
+/* fmt_int(n, lang): a count with its thousands grouped, "1,000" in
+ * English, "1.000" in German. */
+static void sql_fmt_int(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	long long n = sqlite3_value_int64(argv[0]);
+	char digits[32], out[48];
+	int len = snprintf(digits, sizeof digits, "%lld", n < 0 ? -n : n);
+	size_t k = 0;
+	if (n < 0)
+		out[k++] = '-';
+	for (int i = 0; i < len; i++) {
+		if (i > 0 && (len - i) % 3 == 0)
+			out[k++] = ',';
+		out[k++] = digits[i];
+	}
+	out[k] = '\0';
+	if (is_de(argv[1]))
+		to_german_number(out);
 	sqlite3_result_text(ctx, out, -1, SQLITE_TRANSIENT);
 }
 
@@ -357,6 +394,8 @@ static int register_functions(void)
 		{ "fmt_date", 2, sql_fmt_date, 0 },
 		{ "fmt_date_range", 3, sql_fmt_date_range, 0 },
 		{ "fmt_size", 1, sql_fmt_size, 0 },
+		{ "fmt_size", 2, sql_fmt_size, 0 },
+		{ "fmt_int", 2, sql_fmt_int, 0 },
 		{ "talk_path", 2, sql_talk_path, 0 },
 		{ "video_site", 1, sql_video_site, 0 },
 		{ "video_start", 1, sql_video_start, 0 },
@@ -630,11 +669,11 @@ enum db_result db_site(struct tmpl_vars *v, const char *lang)
 }
 
 int db_editions(struct tmpl_vars *v, const char *list, int current,
-		const char *mark)
+		const char *mark, const char *lang)
 {
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st,
-		"SELECT year, title, fmt_date_range(starts, ends, 'en') AS date_text,"
+		"SELECT year, title, fmt_date_range(starts, ends, ?3) AS date_text,"
 		" summary, venue,"
 		" CASE WHEN year = ?1 THEN ?2 ELSE '' END AS nav_current"
 		" FROM edition WHERE published = 1 ORDER BY year DESC");
@@ -642,6 +681,7 @@ int db_editions(struct tmpl_vars *v, const char *list, int current,
 		return -1;
 	sqlite3_bind_int(q, 1, current);
 	sqlite3_bind_text(q, 2, mark ? mark : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, lang, -1, SQLITE_STATIC);
 	return db_fill_list(q, v, list);
 }
 
@@ -681,15 +721,15 @@ enum db_result db_edition(struct tmpl_vars *v, int year, const char *lang)
 	sqlite3_stmt *q = db_prepare(&st,
 		"SELECT x.*,"
 		" press_count + presentation_count + video_count + photo_count > 0 AS has_content,"
-		" presentation_count || CASE presentation_count WHEN 1 THEN ' talk' ELSE ' talks' END"
-		"  AS presentations_text,"
-		" video_count || CASE video_count WHEN 1 THEN ' session recording'"
-		"  ELSE ' session recordings' END AS videos_text,"
-		" photo_count || CASE photo_count WHEN 1 THEN ' photo' ELSE ' photos' END AS photos_text,"
+		/* Counts in the page's form; the words around them come from
+		 * the templates' catalogs (N_one: the singular applies). */
+		" fmt_int(presentation_count, ?2) AS presentations_n,"
+		" presentation_count = 1 AS presentations_one,"
+		" fmt_int(video_count, ?2) AS videos_n, video_count = 1 AS videos_one,"
+		" fmt_int(photo_count, ?2) AS photos_n, photo_count = 1 AS photos_one,"
 		" coalesce(ends, starts, '9999') >= date('now') AS upcoming"
 		" FROM (SELECT e.year, e.title, e.starts, e.ends,"
-		" fmt_date_range(e.starts, e.ends, 'en') AS date_text,"
-		" fmt_date_range(e.starts, e.ends, 'de') AS date_text_de,"
+		" fmt_date_range(e.starts, e.ends, ?2) AS date_text,"
 		" e.venue, e.address,"
 		" l10n(?2, e.headline, e.headline_de) AS headline,"
 		" l10n_lang(?2, e.headline, e.headline_de) AS headline_lang,"
@@ -790,7 +830,7 @@ enum db_result db_press_exists(int year, const char *lang)
 	return db_result_rows(step_int(q, 0));
 }
 
-int db_presentations(struct tmpl_vars *v, int year, const char *list)
+int db_presentations(struct tmpl_vars *v, int year, const char *lang, const char *list)
 {
 	static sqlite3_stmt *st;
 	/* The link is the stable /media/talks/ name, not the hashed file, so
@@ -800,10 +840,9 @@ int db_presentations(struct tmpl_vars *v, int year, const char *list)
 		" CASE WHEN m.id IS NULL THEN '' ELSE"
 		"  CASE WHEN preview() THEN media_url(m.path)"
 		"  ELSE '/media/' || talk_path(e.year, t.slug) END END AS file_url,"
-		" CASE WHEN m.id IS NULL THEN '' ELSE 'PDF, ' || fmt_size(m.bytes) ||"
-		"  CASE WHEN m.pages IS NULL OR m.pages < 1 THEN ''"
-		"   WHEN m.pages = 1 THEN ', 1 page'"
-		"   ELSE ', ' || m.pages || ' pages' END END AS file_label"
+		" coalesce(fmt_size(m.bytes, ?2), '') AS file_size,"
+		" coalesce(fmt_int(m.pages, ?2), '') AS file_pages,"
+		" coalesce(m.pages = 1, 0) AS file_one_page, coalesce(m.pages > 1, 0) AS file_many_pages"
 		" FROM presentation t JOIN edition e ON e.id = t.edition_id"
 		" LEFT JOIN media m ON m.id = t.media_id"
 		" WHERE e.year = ?1 AND" EDITION_SHOWN " AND t.deleted_at IS NULL"
@@ -811,12 +850,13 @@ int db_presentations(struct tmpl_vars *v, int year, const char *list)
 	if (!q)
 		return -1;
 	sqlite3_bind_int(q, 1, year);
+	sqlite3_bind_text(q, 2, lang, -1, SQLITE_STATIC);
 	return db_fill_list(q, v, list);
 }
 
 /* The media root is the database's directory + "/media" (README.md,
  * "Deploying"); the public programs know no other path. */
-int db_slides_zip(struct tmpl_vars *v, int year)
+int db_slides_zip(struct tmpl_vars *v, int year, const char *lang)
 {
 	static sqlite3_stmt *st;
 	char rel[DB_TALK_PATH_MAX], path[4096], url[DB_TALK_PATH_MAX + 8];
@@ -828,10 +868,11 @@ int db_slides_zip(struct tmpl_vars *v, int year)
 		return -1;
 	if (stat(path, &s) < 0 || !S_ISREG(s.st_mode))
 		return 0;
-	sqlite3_stmt *q = db_prepare(&st, "SELECT fmt_size(?1)");
+	sqlite3_stmt *q = db_prepare(&st, "SELECT fmt_size(?1, ?2)");
 	if (!q)
 		return -1;
 	sqlite3_bind_int64(q, 1, (sqlite3_int64)s.st_size);
+	sqlite3_bind_text(q, 2, lang, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
 		snprintf(url, sizeof url, "/media/%s", rel);
@@ -988,8 +1029,11 @@ int db_search_match(const char *q, char *out, size_t n)
 	return terms;
 }
 
-/* The columns each kind of hit gives: kind_text, hit_title, hit_lang
- * ("de" for German text), url (a printf format for the edition's year);
+/* The columns each kind of hit gives: kind (edition, press, talk, photo,
+ * video: the templates name it in the page's language), hit_title,
+ * hit_lang ("de" for German text), url (a printf format for the edition's
+ * year; ?4 is the page's prefix, "" or "/de", and a press release links to
+ * its own language's page);
  * rank and snip come from the index.  Visibility is the
  * public pages' own: a published edition, nothing in the trash, photos as
  * the gallery shows them. */
@@ -997,34 +1041,35 @@ int db_search_match(const char *q, char *out, size_t n)
 	"WITH hit AS (SELECT rowid / 8 AS item, rowid % 8 AS kind, rank," \
 	"  snippet(search_index, -1, '', '', '\xe2\x80\xa6', 24) AS snip" \
 	"  FROM search_index WHERE search_index MATCH ?1 ORDER BY rank LIMIT ?2)" \
-	" SELECT e.year, e.title AS edition_title, x.kind_text, x.hit_title, x.hit_lang," \
+	" SELECT e.year, e.title AS edition_title, x.kind = 'edition' AS kind_edition," \
+	"  x.kind = 'press' AS kind_press, x.kind = 'talk' AS kind_talk," \
+	"  x.kind = 'photo' AS kind_photo, x.kind = 'video' AS kind_video, x.hit_title, x.hit_lang," \
 	"  printf(x.url, e.year) AS url," \
 	"  CASE WHEN x.snip = x.hit_title THEN '' ELSE x.snip END AS snip" \
 	" FROM (" \
-	"  SELECT h.rank, h.snip, 'Edition' AS kind_text, d.title AS hit_title," \
-	"   '' AS hit_lang, '/%04d/' AS url, d.id AS eid" \
+	"  SELECT h.rank, h.snip, 'edition' AS kind, d.title AS hit_title," \
+	"   '' AS hit_lang, ?4 || '/%04d/' AS url, d.id AS eid" \
 	"   FROM hit h JOIN edition d ON h.kind = 1 AND d.id = h.item" \
-	"  UNION ALL SELECT h.rank, h.snip, CASE p.lang WHEN 'de' THEN 'Pressemitteilung'" \
-	"   ELSE 'Press release' END, p.title, CASE p.lang WHEN 'de' THEN 'de' ELSE '' END," \
-	"   CASE p.lang WHEN 'de' THEN '/%04d/press/de' ELSE '/%04d/press' END, p.edition_id" \
+	"  UNION ALL SELECT h.rank, h.snip, 'press', p.title, CASE p.lang WHEN 'de' THEN 'de' ELSE 'en' END," \
+	"   CASE p.lang WHEN 'de' THEN '/de/%04d/press' ELSE '/%04d/press' END, p.edition_id" \
 	"   FROM hit h JOIN press p ON h.kind = 2 AND p.id = h.item WHERE 1" PRESS_PUBLIC \
-	"  UNION ALL SELECT h.rank, h.snip, 'Talk', t.title, ''," \
-	"   '/%04d/presentations#talk-' || t.slug, t.edition_id" \
+	"  UNION ALL SELECT h.rank, h.snip, 'talk', t.title, ''," \
+	"   ?4 || '/%04d/presentations#talk-' || t.slug, t.edition_id" \
 	"   FROM hit h JOIN presentation t ON h.kind = 3 AND t.id = h.item" \
 	"   WHERE t.deleted_at IS NULL" \
-	"  UNION ALL SELECT h.rank, h.snip, 'Photo'," \
+	"  UNION ALL SELECT h.rank, h.snip, 'photo'," \
 	"   CASE WHEN f.caption <> '' THEN f.caption ELSE f.alt END, ''," \
-	"   '/%04d/gallery/' || f.id, f.edition_id" \
+	"   ?4 || '/%04d/gallery/' || f.id, f.edition_id" \
 	"   FROM hit h JOIN photo f ON h.kind = 4 AND f.id = h.item" \
 	"   WHERE 1" GALLERY_SHOWN \
-	"  UNION ALL SELECT h.rank, h.snip, 'Video', v.title, ''," \
-	"   '/%04d/presentations#videos', v.edition_id" \
+	"  UNION ALL SELECT h.rank, h.snip, 'video', v.title, ''," \
+	"   ?4 || '/%04d/presentations#videos', v.edition_id" \
 	"   FROM hit h JOIN video v ON h.kind = 5 AND v.id = h.item" \
 	"   WHERE v.deleted_at IS NULL" \
 	" ) x JOIN edition e ON e.id = x.eid AND e.published = 1" \
 	" ORDER BY e.year DESC, x.rank LIMIT ?3"
 
-int db_search(struct tmpl_vars *v, const char *match, const char *list)
+int db_search(struct tmpl_vars *v, const char *match, const char *lang, const char *list)
 {
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st, SEARCH_SQL);
@@ -1033,6 +1078,7 @@ int db_search(struct tmpl_vars *v, const char *match, const char *list)
 	sqlite3_bind_text(q, 1, match, -1, SQLITE_STATIC);
 	sqlite3_bind_int(q, 2, DB_SEARCH_SCAN_MAX);
 	sqlite3_bind_int(q, 3, DB_SEARCH_HITS_MAX);
+	sqlite3_bind_text(q, 4, strcmp(lang, "de") == 0 ? "/de" : "", -1, SQLITE_STATIC);
 	int rc, count = 0, year = 0;
 	struct tmpl_vars *group = NULL;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {

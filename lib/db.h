@@ -121,10 +121,10 @@ void db_preview(int on);
 enum db_result db_site(struct tmpl_vars *v, const char *lang);
 
 /* Published editions, newest first, into `list`.  Each row sets: year,
- * title, date_text, summary, venue, and nav_current: `mark` for the row
- * whose year is `current`, "" for every other row. */
+ * title, date_text (in lang), summary, venue, and nav_current: `mark` for
+ * the row whose year is `current`, "" for every other row. */
 int db_editions(struct tmpl_vars *v, const char *list, int current,
-		const char *mark);
+		const char *mark, const char *lang);
 
 /* The year / shows: the edition the admin chose (site.home_year) while it
  * is published, else the newest published one; 0 when there is none, -1
@@ -135,14 +135,16 @@ int db_latest_year(void);
 int db_press_due(time_t now, time_t *next);
 
 /* One published edition in lang.  Sets: year, title, starts, ends, date_text
- * ("5 December 2023", "16–18 March 2021"; "" while not announced) and
- * date_text_de ("16.–18. März 2021"), venue, address, headline, summary,
+ * ("5 December 2023", "16–18 March 2021", German "16.–18. März 2021"; ""
+ * while not announced), venue, address, headline, summary,
  * review_html, next_html (each with NAME_lang: headline_lang, summary_lang,
  * review_lang, next_lang), cover_url, cover_width, cover_height, cover_alt
  * and cover_alt_lang, press_en and press_de (1 or 0), press_count,
  * presentation_count, video_count, photo_count (gallery photos),
- * has_content (1 when any of these is there), presentations_text
- * ("2 talks"), videos_text ("1 session recording"), photos_text, and
+ * has_content (1 when any of these is there), presentations_n, videos_n
+ * and photos_n (the counts in lang's form: "1,000", "1.000") with
+ * presentations_one, videos_one, photos_one (1: say it in the singular),
+ * and
  * upcoming (1 while the edition has not ended or has no date yet). */
 enum db_result db_edition(struct tmpl_vars *v, int year, const char *lang);
 
@@ -160,14 +162,16 @@ enum db_result db_press(struct tmpl_vars *v, int year, const char *lang);
 enum db_result db_press_exists(int year, const char *lang);
 
 /* Presentations in the admin's order, into `list`.  Each row sets: title,
- * speakers, affiliation, slug, file_url ("/media/talks/2023-slug.pdf") and
- * file_label ("PDF, 2.4 MB, 18 pages"), both "" without slides. */
-int db_presentations(struct tmpl_vars *v, int year, const char *list);
+ * speakers, affiliation, slug, file_url ("/media/talks/2023-slug.pdf"),
+ * file_size ("2.4 MB", German "2,4 MB"), file_pages ("18", "" unknown),
+ * file_one_page and file_many_pages (1 or 0); url and size "" without
+ * slides. */
+int db_presentations(struct tmpl_vars *v, int year, const char *lang, const char *list);
 
 /* The edition's slides ZIP when it exists: zip_url
  * ("/media/talks/2023-slides.zip") and zip_size ("1.2 MB"), else neither.
  * Found next to the database (its media/ directory).  0 or -1. */
-int db_slides_zip(struct tmpl_vars *v, int year);
+int db_slides_zip(struct tmpl_vars *v, int year, const char *lang);
 
 /* Session videos in order, into `list`.  Each row sets: video_id, title
  * and title_lang (in lang), url, site ("YouTube", "Vimeo"), start_text ("1:30", "" from the
@@ -220,8 +224,10 @@ int db_search_match(const char *q, char *out, size_t n);
 /* The hits of `match` (from db_search_match) among what the public pages
  * show, grouped by edition, newest first, best first within: rows of
  * `list` set year and edition_title, and a list "hits" whose rows set
- * kind_text, hit_title, hit_lang ("de" or ""), url and snip (the matching
- * passage, plain text).  The number of hits, or -1. */
-int db_search(struct tmpl_vars *v, const char *match, const char *list);
+ * kind_edition, kind_press, kind_talk, kind_photo, kind_video (one is 1),
+ * hit_title, hit_lang ("de", "en" for a press release, or ""), url (in
+ * lang's part of the site; a press release's in its own language's) and
+ * snip (the matching passage, plain text).  The number of hits, or -1. */
+int db_search(struct tmpl_vars *v, const char *match, const char *lang, const char *list);
 
 #endif

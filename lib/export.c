@@ -336,10 +336,13 @@ static void page_file(const char *uri, char out[EXPORT_URL_MAX])
 		snprintf(out, EXPORT_URL_MAX, "%s/index.html", uri + 1);
 }
 
-/* The program that answers uri, as deploy/programs.tsv maps it. */
+/* The program that answers uri, as deploy/programs.tsv maps it (the
+ * language prefix /de aside). */
 static const char *program_for(const char *uri)
 {
 	static const char *const progs[] = { "press", "presentations", "gallery", "programme" };
+	if (strncmp(uri, "/de/", 4) == 0)
+		uri += 3;
 	const char *rest = uri + 6;          /* after "/YEAR/" */
 	if (strlen(uri) < 6 || uri[5] != '/' || strspn(uri + 1, "0123456789") != 4)
 		return "home";
@@ -422,26 +425,44 @@ static int page(struct ex *x, const char *uri, int optional, const char *also)
 	return rc;
 }
 
-/* An edition's pages (a page no other links to is exported all the
- * same); the gallery's first page also as page-1.html (?page=1). */
-static int edition(struct ex *x, int year)
+/* The languages' prefixes (lib/page.h): every page in each. */
+static const char *const lang_prefix[] = { "", "/de" };
+#define N_LANGS (sizeof lang_prefix / sizeof *lang_prefix)
+
+/* An edition's pages in one language (a page no other links to is
+ * exported all the same); the gallery's first page also as page-1.html
+ * (?page=1). */
+static int edition_in(struct ex *x, int year, const char *prefix)
 {
 	static const struct { const char *fmt; int optional; } pages[] = {
-		{ "/%04d/", 0 }, { "/%04d/press", 1 }, { "/%04d/press/de", 1 },
-		{ "/%04d/presentations", 0 }, { "/%04d/programme", 1 },
-		{ "/%04d/programme.ics", 1 },
+		{ "%s/%04d/", 0 }, { "%s/%04d/press", 1 }, { "%s/%04d/presentations", 0 },
+		{ "%s/%04d/programme", 1 },
 	};
 	char uri[EXPORT_URL_MAX], also[EXPORT_URL_MAX];
 	for (size_t i = 0; i < sizeof pages / sizeof *pages; i++) {
-		snprintf(uri, sizeof uri, pages[i].fmt, year);
+		snprintf(uri, sizeof uri, pages[i].fmt, prefix, year);
 		add(&x->done, uri);
 		if (page(x, uri, pages[i].optional, NULL) < 0)
 			return -1;
 	}
-	snprintf(uri, sizeof uri, "/%04d/gallery", year);
-	snprintf(also, sizeof also, "%04d/gallery/page-1.html", year);
+	snprintf(uri, sizeof uri, "%s/%04d/gallery", prefix, year);
+	snprintf(also, sizeof also, "%s%s%04d/gallery/page-1.html", prefix + (*prefix != 0),
+		 *prefix ? "/" : "", year);
 	add(&x->done, uri);
 	return page(x, uri, 0, also) < 0 ? -1 : 0;
+}
+
+static int edition(struct ex *x, int year)
+{
+	char uri[EXPORT_URL_MAX];
+	for (size_t l = 0; l < N_LANGS; l++) {
+		if (edition_in(x, year, lang_prefix[l]) < 0)
+			return -1;
+	}
+	/* The calendar file has no language of its own. */
+	snprintf(uri, sizeof uri, "/%04d/programme.ics", year);
+	add(&x->done, uri);
+	return page(x, uri, 1, NULL) < 0 ? -1 : 0;
 }
 
 /* robots.txt, and the sitemap and the feed unless the site has no base
@@ -516,7 +537,8 @@ static int follow(struct ex *x)
 
 static int pages(struct ex *x)
 {
-	static const char *const seeds[] = { "/", "/imprint", "/privacy" };
+	static const char *const seeds[] = { "/", "/imprint", "/privacy",
+		"/de/", "/de/imprint", "/de/privacy" };
 	if (db_open(x->c->db_path, DB_READONLY) < 0)
 		return fail(x, "cannot open the database %s", x->c->db_path);
 	int rc = db_ops_published_years(on_year, x);

@@ -3,8 +3,9 @@
  * imprint and privacy pages, the 404 page, the media files those pages
  * use and the assets - for a plain web server, a CDN or an object store.
  *
- * The pages: /, /imprint, /privacy, each published edition's pages, and
- * every page these link to (breadth first).  They are rendered by the
+ * The pages: /, /imprint, /privacy, each published edition's pages, in
+ * English and under /de in German, and every page these link to (breadth
+ * first).  They are rendered by the
  * public programs themselves, run as plain CGI
  * (RFC 3875) with the site's database: the same code and templates that
  * serve the live site, byte for byte, and no HTTP server involved.
@@ -13,7 +14,8 @@
  *   /                         index.html
  *   /imprint, /privacy        imprint/index.html, privacy/index.html
  *   /YEAR/                    YEAR/index.html
- *   /YEAR/press[/de]          YEAR/press/index.html, YEAR/press/de/index.html
+ *   /YEAR/press               YEAR/press/index.html
+ *   /de/...                   de/... as above (/de/ is de/index.html)
  *   /YEAR/presentations       YEAR/presentations/index.html
  *   /YEAR/gallery[?page=N]    YEAR/gallery/index.html, YEAR/gallery/page-N.html
  *   /YEAR/gallery/ID          YEAR/gallery/ID/index.html (and any page linked)

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define HTTP_HEADER_NAME_MAX 64        /* longest header name looked up */
 #define HTTP_QUERY_NAME_MAX  128       /* longest raw query key compared */
@@ -594,4 +595,60 @@ void http_finish(const struct http_req *r, struct http_resp *w, struct buf *out)
 	buf_puts(out, "\r\n");
 	if (!head && !bodyless && w->body.len)
 		buf_put(out, w->body.data, w->body.len);
+}
+
+/* ---- Accept-Language ---- */
+
+#define HTTP_Q_ONE 1000
+
+/* A qvalue (RFC 9110 12.4.2: "0", "0.5", "1.000"): its thousandths, or 0
+ * when malformed. */
+static int parse_qvalue(const char *s, size_t n)
+{
+	if (n == 0 || (s[0] != '0' && s[0] != '1') || (n > 1 && s[1] != '.') || n > 5)
+		return 0;
+	int q = (s[0] - '0') * HTTP_Q_ONE, scale = 100;
+	for (size_t i = 2; i < n; i++, scale /= 10) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		q += (s[i] - '0') * scale;
+	}
+	return q > HTTP_Q_ONE ? 0 : q;
+}
+
+/* The q of one element "range;q=0.5" [s, s+n). */
+static int element_q(const char *s, size_t n)
+{
+	const char *semi = memchr(s, ';', n);
+	if (!semi)
+		return HTTP_Q_ONE;
+	const char *p = semi + 1, *end = s + n;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	if (end - p < 2 || (p[0] != 'q' && p[0] != 'Q') || p[1] != '=')
+		return 0;
+	p += 2;
+	size_t len = (size_t)(end - p);
+	while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+		len--;
+	return parse_qvalue(p, len);
+}
+
+int http_accept_lang_q(const char *accept, const char *lang)
+{
+	int best = -1, any = 0;
+	size_t ln = strlen(lang);
+	for (const char *p = accept ? accept : ""; *p;) {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		size_t n = strcspn(p, ",");
+		size_t r = strcspn(p, ";, \t");   /* the range itself */
+		int q = element_q(p, n);
+		if (r == 1 && p[0] == '*')
+			any = q > any ? q : any;
+		else if (r >= ln && strncasecmp(p, lang, ln) == 0 && (r == ln || p[ln] == '-'))
+			best = q > best ? q : best;
+		p += n;
+	}
+	return best >= 0 ? best : any;
 }

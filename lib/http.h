@@ -49,6 +49,12 @@ int http_utf8_valid(const char *s, size_t n);
 size_t http_utf8_seq(const unsigned char *s, size_t n);
 /* FNV-1a, 64 bit: the one non-cryptographic hash (ETags, cache keys). */
 uint64_t http_fnv1a(const void *p, size_t n);
+/* The weight (0..1000, q-value times 1000) an Accept-Language header
+ * (RFC 9110 12.5.4) gives the primary language lang ("de"): the highest q
+ * of the ranges whose primary subtag is lang ("de", "de-AT"), else the q
+ * of "*", else 0.  A range without q= weighs 1000; a malformed q= is
+ * read as 0 (that range is ignored); NULL or "" header: 0. */
+int http_accept_lang_q(const char *accept, const char *lang);
 /* The value of key in an application/x-www-form-urlencoded query:
  * 1 found (decoded into out), 0 absent, -1 malformed or too long. */
 int http_query_get(const char *query, const char *key, char *out, size_t outsz);

@@ -26,14 +26,25 @@
  * (deploy/programs.tsv). */
 #define PAGE_TMPL_MAX 32
 
+/* The languages: each public template is compiled once per language, with
+ * the strings of templates/i18n/LANG.xml (lib/tmpl.h, #{key}).  English is
+ * the default and has no prefix; German pages are /de + the English path
+ * (README.md, URL map). */
+enum { PAGE_EN, PAGE_DE, PAGE_LANGS };
+static const char *const lang_code[PAGE_LANGS] = { "en", "de" };
+static const char *const lang_prefix[PAGE_LANGS] = { "", "/de" };
+
 static char *tmpl_files[PAGE_TMPL_MAX];
-static struct tmpl *tmpls[PAGE_TMPL_MAX];
+static struct tmpl *tmpls[PAGE_TMPL_MAX][PAGE_LANGS];
+static struct tmpl_catalog *catalogs[PAGE_LANGS];
 static size_t ntmpl;
 static struct tmpl_vars *vars;
-/* The request being answered (page_main's wrapper sets it): the layout
- * takes the page's own address from it, and the preview check its
- * cookie, so no program passes it along. */
+/* The request being answered (page_main's wrapper sets it, its path
+ * without the language prefix): the layout takes the page's own address
+ * and language from it, and the preview check its cookie, so no program
+ * passes them along. */
 static const struct http_req *cur_req;
+static int cur_lang;
 static void (*prog_handle)(struct http_req *, struct http_resp *);
 static int previewing;          /* this response is a preview */
 static int admin_state = -1;    /* from_admin's answer: -1 not asked yet */
@@ -48,10 +59,15 @@ static int is_page_template(const char *name)
 static void unload_all(void)
 {
 	for (size_t i = 0; i < ntmpl; i++) {
-		tmpl_free(tmpls[i]);
+		for (int l = 0; l < PAGE_LANGS; l++)
+			tmpl_free(tmpls[i][l]);
 		free(tmpl_files[i]);
 	}
 	ntmpl = 0;
+	for (int l = 0; l < PAGE_LANGS; l++) {
+		tmpl_catalog_free(catalogs[l]);
+		catalogs[l] = NULL;
+	}
 }
 
 static int load_one(const char *name)
@@ -62,21 +78,39 @@ static int load_one(const char *name)
 			serve_cfg.templates_dir, PAGE_TMPL_MAX);
 		return -1;
 	}
-	struct tmpl *t = tmpl_load(serve_cfg.templates_dir, name, err, sizeof err);
-	char *copy = t ? strdup(name) : NULL;
-	if (!copy) {
-		fprintf(stderr, "%s\n", t ? "out of memory" : err);
-		tmpl_free(t);
-		return -1;
+	tmpl_files[ntmpl] = strdup(name);
+	int rc = tmpl_files[ntmpl] ? 0 : -1;
+	for (int l = 0; l < PAGE_LANGS; l++) {
+		tmpls[ntmpl][l] = rc ? NULL : tmpl_load_with(serve_cfg.templates_dir, name,
+				catalogs[l], err, sizeof err);
+		if (!rc && !tmpls[ntmpl][l]) {
+			fprintf(stderr, "%s\n", err);
+			rc = -1;
+		}
 	}
-	tmpls[ntmpl] = t;
-	tmpl_files[ntmpl++] = copy;
+	ntmpl++;                /* unload_all frees what there is */
+	return rc;
+}
+
+static int load_catalogs(void)
+{
+	char file[32], err[512];
+	for (int l = 0; l < PAGE_LANGS; l++) {
+		snprintf(file, sizeof file, "i18n/%s.xml", lang_code[l]);
+		catalogs[l] = tmpl_catalog_load(serve_cfg.templates_dir, file, err, sizeof err);
+		if (!catalogs[l]) {
+			fprintf(stderr, "%s/%s\n", serve_cfg.templates_dir, err);
+			return -1;
+		}
+	}
 	return 0;
 }
 
 int page_init(void)
 {
 	unload_all();
+	if (load_catalogs() < 0)
+		return -1;
 	DIR *d = opendir(serve_cfg.templates_dir);
 	if (!d) {
 		fprintf(stderr, "%s: %s\n", serve_cfg.templates_dir, strerror(errno));
@@ -142,13 +176,32 @@ struct tmpl_vars *page_vars(void)
 	return vars;
 }
 
-static const struct tmpl *find(const char *name)
+static const struct tmpl *find(const char *name, int lang)
 {
 	for (size_t i = 0; i < ntmpl; i++) {
 		if (strcmp(tmpl_files[i], name) == 0)
-			return tmpls[i];
+			return tmpls[i][lang];
 	}
 	return NULL;
+}
+
+/* The index of a language code; English for anything else. */
+static int lang_index(const char *lang)
+{
+	return lang && strcmp(lang, "de") == 0 ? PAGE_DE : PAGE_EN;
+}
+
+int page_lang_path(const char *path, const char **rest)
+{
+	int de = strncmp(path, "/de", 3) == 0 && (path[3] == '/' || path[3] == '\0');
+	if (rest)
+		*rest = de ? path + 3 : path;
+	return de ? PAGE_DE : PAGE_EN;
+}
+
+const char *page_lang(void)
+{
+	return lang_code[cur_lang];
 }
 
 static void set_section(struct tmpl_vars *v, enum page_section sec)
@@ -167,27 +220,56 @@ static void set_section(struct tmpl_vars *v, enum page_section sec)
 		tmpl_set(v, names[sec], "page");
 }
 
+/* name := [base] + prefix of lang + path, "" when it does not fit or
+ * (with base) when no base URL is configured. */
+static void set_url(struct tmpl_vars *v, const char *name, const char *base,
+		    int lang, const char *path)
+{
+	char url[URL_BASE_MAX + HTTP_PATH_MAX + PAGE_QUERY_MAX];
+	/* "/" in German is "/de/", not "/de". */
+	int n = snprintf(url, sizeof url, "%s%s%s", base ? base : "", lang_prefix[lang],
+			 strcmp(path, "/") == 0 && lang != PAGE_EN ? "/" : path);
+	if ((base && !*base) || n < 0 || (size_t)n >= sizeof url)
+		url[0] = '\0';
+	tmpl_set(v, name, url);
+}
+
 void page_canonical(struct tmpl_vars *v, const char *path)
 {
+	static const char *const alt[PAGE_LANGS] = { "alt_en", "alt_de" };
 	const char *base = tmpl_get(v, "base_url");
-	char url[URL_BASE_MAX + HTTP_PATH_MAX + PAGE_QUERY_MAX];
-	tmpl_set(v, "canonical_path", path);
+	if (!base)
+		base = "";
 	/* Without a configured base URL no canonical link at all: a relative
 	 * one would resolve against whichever host served the page (a test
 	 * port, a mirror, the export on a CDN) and so name every copy as the
-	 * original - the opposite of what it is for (RFC 6596 5). */
-	if (!base || !*base || !path ||
-	    (size_t)snprintf(url, sizeof url, "%s%s", base, path) >= sizeof url)
+	 * original - the opposite of what it is for (RFC 6596 5).  The same
+	 * holds for the hreflang alternates, which must be absolute. */
+	if (!path) {
+		tmpl_set(v, "canonical_path", "");
 		tmpl_set(v, "canonical", "");
-	else
-		tmpl_set(v, "canonical", url);
+		for (int l = 0; l < PAGE_LANGS; l++)
+			tmpl_set(v, alt[l], "");
+		tmpl_set(v, "switch_url", "");
+		return;
+	}
+	set_url(v, "canonical_path", NULL, cur_lang, path);
+	set_url(v, "canonical", base, cur_lang, path);
+	for (int l = 0; l < PAGE_LANGS; l++)
+		set_url(v, alt[l], base, l, path);
+	/* The same page in the other language: the switch link. */
+	set_url(v, "switch_url", NULL, cur_lang == PAGE_EN ? PAGE_DE : PAGE_EN, path);
 }
 
 enum db_result page_layout(struct tmpl_vars *v, int year,
 		enum page_section sec, const char *lang)
 {
-	tmpl_set(v, "lang", lang);
-	tmpl_set(v, "de", strcmp(lang, "de") == 0 ? "1" : "");
+	int li = lang_index(lang);
+	tmpl_set(v, "lang", lang_code[li]);
+	tmpl_set(v, "de", li == PAGE_DE ? "1" : "");
+	/* ${l}: what the page's own links put before a path ("" or "/de"). */
+	tmpl_set(v, "l", lang_prefix[li]);
+	tmpl_set(v, "other_lang", lang_code[li == PAGE_EN ? PAGE_DE : PAGE_EN]);
 	set_section(v, sec);
 	/* The edition's link in the main navigation is the current page only
 	 * on the edition's home; below it, it marks the current set (WAI-ARIA
@@ -199,7 +281,8 @@ enum db_result page_layout(struct tmpl_vars *v, int year,
 	}
 	/* An error page is no address of its own: no canonical. */
 	page_canonical(v, sec == PAGE_OTHER || !cur_req ? NULL : cur_req->path);
-	if (db_editions(v, "editions", year, sec == PAGE_OVERVIEW ? "page" : "true") < 0)
+	if (db_editions(v, "editions", year, sec == PAGE_OVERVIEW ? "page" : "true",
+			lang_code[li]) < 0)
 		return DB_FAILED;
 	return DB_FOUND;
 }
@@ -278,8 +361,19 @@ static void preview_response(struct http_resp *w)
 	http_resp_header(w, "X-Accel-Expires", "0");
 }
 
+/* The one place the language prefix comes off: the program sees the
+ * English path (its routing stays one set of rules) and page_lang() says
+ * which language was asked for.  /de alone is a directory: /de/. */
 static void page_handle(struct http_req *r, struct http_resp *w)
 {
+	const char *rest;
+	cur_lang = page_lang_path(r->path, &rest);
+	if (cur_lang != PAGE_EN && !*rest) {
+		w->status = 301;
+		http_resp_header(w, "Location", "/de/");
+		return;
+	}
+	memmove(r->path, rest, strlen(rest) + 1);
 	cur_req = r;
 	previewing = 0;
 	admin_state = -1;
@@ -289,6 +383,22 @@ static void page_handle(struct http_req *r, struct http_resp *w)
 		preview_response(w);
 	db_preview(0);
 	cur_req = NULL;
+	cur_lang = PAGE_EN;
+}
+
+/* The edition's press link: the release in the page's language, else the
+ * one in the other language (press_url_lang then names it for hreflang). */
+static void press_link(struct tmpl_vars *v, int year, int lang)
+{
+	static const char *const has[PAGE_LANGS] = { "press_en", "press_de" };
+	char url[32];
+	const char *own = tmpl_get(v, has[lang]), *other = tmpl_get(v, has[!lang]);
+	int to = own && strcmp(own, "1") == 0 ? lang : !lang;
+	snprintf(url, sizeof url, "%s/%04d/press", lang_prefix[to], year);
+	tmpl_set(v, "press_url", url);
+	tmpl_set(v, "press_url_lang", to == lang ? "" : lang_code[to]);
+	tmpl_set(v, "press_both", own && other && strcmp(own, "1") == 0 &&
+		 strcmp(other, "1") == 0 ? "1" : "");
 }
 
 enum db_result page_edition(struct tmpl_vars *v, int year,
@@ -302,12 +412,13 @@ enum db_result page_edition(struct tmpl_vars *v, int year,
 	const char *n = tmpl_get(v, "session_count");
 	if (n && atoi(n) > 0)
 		tmpl_set(v, "has_content", "1");
+	press_link(v, year, lang_index(lang));
 	return page_layout(v, year, sec, lang);
 }
 
 void page_render(struct http_resp *w, const char *name, const struct tmpl_vars *v)
 {
-	const struct tmpl *t = find(name);
+	const struct tmpl *t = find(name, lang_index(tmpl_get(v, "lang")));
 	buf_reset(&w->body);
 	if (!t) {
 		fprintf(stderr, "page_render: no template %s\n", name);
@@ -330,6 +441,21 @@ void page_answer(struct http_req *r, struct http_resp *w, enum db_result rc,
 		page_error(r, w, rc == DB_MISSING ? 404 : 500);
 }
 
+/* / follows Accept-Language: its answer is one of two, and the render
+ * cache keeps them apart (the other pages' answers depend on the path
+ * alone). */
+static void page_cache_key(const struct http_req *r, struct buf *key)
+{
+	if (strcmp(r->path, "/") == 0)
+		buf_puts(key, page_prefers_de(r) ? "#de" : "#en");
+}
+
+int page_prefers_de(const struct http_req *r)
+{
+	const char *h = http_header(r, "Accept-Language");
+	return h && http_accept_lang_q(h, "de") > http_accept_lang_q(h, "en");
+}
+
 int page_main(int argc, char **argv, const char *name,
 	      void (*handle)(struct http_req *, struct http_resp *))
 {
@@ -341,6 +467,7 @@ int page_main(int argc, char **argv, const char *name,
 		.handle = page_handle,
 		.error = page_error,
 		.version = page_version,
+		.cache_key = page_cache_key,
 	};
 	/* Programme times and registration dates are shown in the
 	 * organisers' zone (lib/when.h); nothing else reads local time. */
@@ -364,8 +491,10 @@ void page_error(struct http_req *r, struct http_resp *w, int status)
 	tmpl_seti(v, "status", status);
 	tmpl_set(v, "status_text", http_status_text(status));
 	/* Without a database (the cause of many a 500) the page still comes
-	 * out, with what the layout could get. */
-	page_layout(v, 0, PAGE_OTHER, "en");
+	 * out, with what the layout could get; in the language of the
+	 * address asked for. */
+	int lang = cur_req ? cur_lang : r ? page_lang_path(r->path, NULL) : PAGE_EN;
+	page_layout(v, 0, PAGE_OTHER, lang_code[lang]);
 
 	/* Only the body goes: headers already set (Allow on a 405, by
 	 * lib/serve.c) must stay. */
@@ -373,7 +502,7 @@ void page_error(struct http_req *r, struct http_resp *w, int status)
 	w->status = status;
 	w->cacheable = 0;
 	w->last_modified = 0;
-	const struct tmpl *t = find("error.xml");
+	const struct tmpl *t = find("error.xml", lang);
 	if (t)
 		tmpl_render(t, v, &w->body);
 	else

@@ -60,13 +60,21 @@ struct tmpl_vars *page_vars(void);
  *                   for N > 1; never the search's q); "" on error pages.
  *   canonical       base_url + canonical_path, absolute; "" when base_url
  *                   is empty or on an error page (then no canonical link
- *                   is written at all: see page_canonical). */
+ *                   is written at all: see page_canonical).
+ *   alt_en, alt_de  the page's absolute address in English and in German
+ *                   (the hreflang alternates; x-default is alt_en); "" as
+ *                   canonical is.
+ *   switch_url      the same page in the other language, root-relative.
+ * And for the language: lang ("en", "de"), de ("1" on German pages),
+ * other_lang, and l, the prefix the page's own links put before a path
+ * ("" or "/de": href="${l}/${year}/press"). */
 enum db_result page_layout(struct tmpl_vars *v, int year, enum page_section sec,
 		const char *lang);
 
-/* Set canonical_path to path (NULL: none) and canonical to the absolute
- * address made from base_url, which v must hold already (page_layout does
- * both; a program calls it again when its page's address differs from the
+/* From path, the page's English path (NULL: none), set canonical_path,
+ * canonical, alt_en, alt_de and switch_url for the page's language, from
+ * base_url, which v must hold already (page_layout does all this; a
+ * program calls it again when its page's address differs from the
  * request's path, as the gallery's pager does). */
 void page_canonical(struct tmpl_vars *v, const char *path);
 
@@ -107,9 +115,22 @@ void page_answer(struct http_req *r, struct http_resp *w, enum db_result rc,
 		 const char *name, const struct tmpl_vars *v);
 
 /* main() of a public program: serve_main with page_init, page_open,
- * page_error, page_version and the program's own handle. */
+ * page_error, page_version and the program's own handle, which sees the
+ * path without the language prefix: /de/2023/press comes in as
+ * /2023/press with page_lang() "de" (and /de as a 301 to /de/). */
 int page_main(int argc, char **argv, const char *name,
 	      void (*handle)(struct http_req *, struct http_resp *));
+
+/* The language of the request being answered: "en" or "de". */
+const char *page_lang(void);
+
+/* 1 (German) when path starts with the prefix /de (followed by '/' or
+ * its end), else 0 (English); *rest (if given) points after the prefix. */
+int page_lang_path(const char *path, const char **rest);
+
+/* 1 when the request's Accept-Language gives German a higher weight than
+ * English (RFC 9110 12.5.4; a tie is English, the site's default). */
+int page_prefers_de(const struct http_req *r);
 
 /* A year at the start of s: exactly four ASCII digits.  Returns it and
  * points *rest after it, or -1 ("+2023", "202", "20234" are refused; the

@@ -317,6 +317,8 @@ static void handle_cached(struct http_req *r, struct http_resp *w, struct buf *k
 	buf_puts(key, r->path);
 	buf_putc(key, '?');
 	buf_puts(key, r->query);
+	if (page->cache_key)
+		page->cache_key(r, key);
 	if (v < 0 || key->len > CACHE_KEY_MAX) {
 		page->handle(r, w);     /* no trustworthy version: no cache */
 		return;

@@ -50,6 +50,10 @@ struct serve_page {
 	/* In the supervisor, after a worker died (or stopped): clean up what
 	 * it may have left, such as its temp files.  NULL: nothing to do. */
 	void (*reaped)(long pid);
+	/* What besides path and query the answer depends on (the request
+	 * headers its Vary names), appended to the render cache's key; NULL:
+	 * nothing (the home page's / follows Accept-Language). */
+	void (*cache_key)(const struct http_req *r, struct buf *key);
 };
 
 int serve_main(int argc, char **argv, const struct serve_page *page);

@@ -221,6 +221,11 @@ static void test_fmt_size(void **state)
 	assert_string_equal(sql_text("fmt_size(2400000)"), "2.4 MB");
 	assert_string_equal(sql_text("fmt_size(12345678)"), "12.3 MB");
 	assert_string_equal(sql_text("fmt_size(3500000000)"), "3.5 GB");
+	assert_string_equal(sql_text("fmt_size(2400000, 'de')"), "2,4 MB");
+	assert_string_equal(sql_text("fmt_size(1, 'de')"), "1 Byte");
+	assert_string_equal(sql_text("fmt_int(1000, 'en')"), "1,000");
+	assert_string_equal(sql_text("fmt_int(1234567, 'de')"), "1.234.567");
+	assert_string_equal(sql_text("fmt_int(999, 'de')"), "999");
 	assert_string_equal(sql_text("fmt_size(NULL)"), "(null)");
 }
 
@@ -273,7 +278,7 @@ static void test_site(void **state)
 static void test_editions_published_newest_first(void **state)
 {
 	struct tmpl_vars *v = *state;
-	assert_int_equal(db_editions(v, "editions", 2023, "page"), 3);
+	assert_int_equal(db_editions(v, "editions", 2023, "page", "en"), 3);
 	assert_string_equal(render(v, "<t:block t:each=\"editions\">${year}|${nav_current}|${date_text};</t:block>"),
 			    "2024||;2023|page|5 December 2023;2021||16\xe2\x80\x93" "18 March 2021;");
 }
@@ -293,15 +298,15 @@ static void test_edition(void **state)
 	assert_string_equal(tmpl_get(v, "year"), "2023");
 	assert_string_equal(tmpl_get(v, "title"), "Symposium 2023");
 	assert_string_equal(tmpl_get(v, "date_text"), "5 December 2023");
-	assert_string_equal(tmpl_get(v, "date_text_de"), "5. Dezember 2023");
 	assert_string_equal(tmpl_get(v, "ends"), "");
 	assert_string_equal(tmpl_get(v, "venue"), "TranslaTUM");
 	assert_string_equal(tmpl_get(v, "press_en"), "1");
 	assert_string_equal(tmpl_get(v, "press_de"), "0");
 	assert_string_equal(tmpl_get(v, "presentation_count"), "3");
-	assert_string_equal(tmpl_get(v, "presentations_text"), "3 talks");
+	assert_string_equal(tmpl_get(v, "presentations_n"), "3");
+	assert_string_equal(tmpl_get(v, "presentations_one"), "0");
 	assert_string_equal(tmpl_get(v, "video_count"), "2");
-	assert_string_equal(tmpl_get(v, "videos_text"), "2 session recordings");
+	assert_string_equal(tmpl_get(v, "videos_n"), "2");
 	assert_string_equal(tmpl_get(v, "photo_count"), "5");
 	assert_string_equal(tmpl_get(v, "has_content"), "1");
 	assert_string_equal(tmpl_get(v, "upcoming"), "0");
@@ -324,7 +329,7 @@ static void test_unpublished_edition_not_found(void **state)
 	assert_int_equal(db_edition(v, 2025, "en"), DB_MISSING);
 	assert_null(tmpl_get(v, "title"));
 	assert_int_equal(db_edition(v, 1999, "en"), DB_MISSING);
-	assert_int_equal(db_presentations(v, 2025, "talks"), 0);
+	assert_int_equal(db_presentations(v, 2025, "en", "talks"), 0);
 	assert_int_equal(db_gallery(v, 2025, "en", 48, 0, "photos"), 0);
 	assert_int_equal(db_gallery_count(v, 2025), 0);
 	assert_int_equal(db_press_exists(2025, "en"), DB_MISSING);
@@ -333,11 +338,11 @@ static void test_unpublished_edition_not_found(void **state)
 static void test_presentations_in_order_with_labels(void **state)
 {
 	struct tmpl_vars *v = *state;
-	assert_int_equal(db_presentations(v, 2023, "talks"), 3);
-	assert_string_equal(render(v, "<t:block t:each=\"talks\">${title}|${speakers}|${file_url}|${file_label};</t:block>"),
-			    "First talk|A. Speaker|/media/talks/2023-first.pdf|PDF, 2.4 MB, 18 pages;"
-			    "Second talk|B. Speaker|/media/talks/2023-second.pdf|PDF, 850 KB, 1 page;"
-			    "No slides|D. Speaker||;");
+	assert_int_equal(db_presentations(v, 2023, "en", "talks"), 3);
+	assert_string_equal(render(v, "<t:block t:each=\"talks\">${title}|${speakers}|${file_url}|${file_size}|${file_pages}|${file_one_page}${file_many_pages};</t:block>"),
+			    "First talk|A. Speaker|/media/talks/2023-first.pdf|2.4 MB|18|01;"
+			    "Second talk|B. Speaker|/media/talks/2023-second.pdf|850 KB|1|10;"
+			    "No slides|D. Speaker||||00;");
 }
 
 static void test_videos_in_order_without_trash(void **state)
@@ -508,21 +513,21 @@ static void test_search_groups_and_hides(void **state)
 	struct tmpl_vars *v = *state;
 	char m[DB_SEARCH_MATCH_MAX];
 	db_search_match("speaker", m, sizeof m);
-	assert_int_equal(db_search(v, m, "g"), 3);
+	assert_int_equal(db_search(v, m, "en", "g"), 3);
 	/* One group; within it the order is FTS5's rank, so look for each. */
-	const char *out = render(v, "<t:block t:each=\"g\">${year}:<t:block t:each=\"hits\">${kind_text}=${hit_title}@${url};</t:block>|</t:block>");
+	const char *out = render(v, "<t:block t:each=\"g\">${year}:<t:block t:each=\"hits\">${kind_talk}=${hit_title}@${url};</t:block>|</t:block>");
 	assert_int_equal(strncmp(out, "2023:", 5), 0);
-	assert_non_null(strstr(out, "Talk=First talk@/2023/presentations#talk-first;"));
-	assert_non_null(strstr(out, "Talk=Second talk@/2023/presentations#talk-second;"));
-	assert_non_null(strstr(out, "Talk=No slides@/2023/presentations#talk-noslides;"));
+	assert_non_null(strstr(out, "1=First talk@/2023/presentations#talk-first;"));
+	assert_non_null(strstr(out, "1=Second talk@/2023/presentations#talk-second;"));
+	assert_non_null(strstr(out, "1=No slides@/2023/presentations#talk-noslides;"));
 	assert_null(strchr(strchr(out, '|') + 1, '|'));
 	tmpl_vars_clear(v);
 	db_search_match("secret", m, sizeof m);
-	assert_int_equal(db_search(v, m, "g"), 0);
+	assert_int_equal(db_search(v, m, "en", "g"), 0);
 	db_search_match("unpublished", m, sizeof m);
-	assert_int_equal(db_search(v, m, "g"), 0);
+	assert_int_equal(db_search(v, m, "en", "g"), 0);
 	db_search_match("deleted", m, sizeof m);
-	assert_int_equal(db_search(v, m, "g"), 0);
+	assert_int_equal(db_search(v, m, "en", "g"), 0);
 }
 
 static void test_search_press_in_german(void **state)
@@ -530,9 +535,9 @@ static void test_search_press_in_german(void **state)
 	struct tmpl_vars *v = *state;
 	char m[DB_SEARCH_MATCH_MAX];
 	db_search_match("symposium online", m, sizeof m);
-	assert_true(db_search(v, m, "g") >= 1);
+	assert_true(db_search(v, m, "en", "g") >= 1);
 	assert_non_null(strstr(render(v, "<t:block t:each=\"g\"><t:block t:each=\"hits\">${url}|${hit_lang};</t:block></t:block>"),
-			       "/2021/press/de|de;"));
+			       "/de/2021/press|de;"));
 }
 
 /* ---- texts in two languages ---- */
@@ -650,18 +655,18 @@ static void test_search_finds_german_texts(void **state)
 		"UPDATE photo SET caption_de = 'Podiumsdiskussion' WHERE id = 2;"
 		" UPDATE edition SET review_de_md = 'Ein Tag \xc3\xbc" "ber Datenschutz' WHERE year = 2023;"
 		" UPDATE video SET title_de = 'Nachmittagssitzung' WHERE title = 'Afternoon'"), SQLITE_OK);
-	const char *row = "<t:block t:each=\"g\"><t:block t:each=\"hits\">${kind_text}@${url};</t:block></t:block>";
+	const char *row = "<t:block t:each=\"g\"><t:block t:each=\"hits\">${kind_photo}${kind_edition}${kind_video}@${url};</t:block></t:block>";
 	db_search_match("podium", m, sizeof m);
-	assert_int_equal(db_search(v, m, "g"), 1);
-	assert_string_equal(render(v, row), "Photo@/2023/gallery/2;");
+	assert_int_equal(db_search(v, m, "en", "g"), 1);
+	assert_string_equal(render(v, row), "100@/2023/gallery/2;");
 	tmpl_vars_clear(v);
 	db_search_match("datenschutz", m, sizeof m);
-	assert_int_equal(db_search(v, m, "g"), 1);
-	assert_string_equal(render(v, row), "Edition@/2023/;");
+	assert_int_equal(db_search(v, m, "en", "g"), 1);
+	assert_string_equal(render(v, row), "010@/2023/;");
 	tmpl_vars_clear(v);
 	db_search_match("nachmittag", m, sizeof m);
-	assert_int_equal(db_search(v, m, "g"), 1);
-	assert_string_equal(render(v, row), "Video@/2023/presentations#videos;");
+	assert_int_equal(db_search(v, m, "en", "g"), 1);
+	assert_string_equal(render(v, row), "001@/2023/presentations#videos;");
 }
 
 int main(void)

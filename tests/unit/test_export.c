@@ -66,8 +66,15 @@ static void pages_and_files_in_the_layout(void **state)
 	char rel[160];
 	export_ok(&r);
 	/* /, imprint, privacy; 2023: home, presentations, gallery (no press),
-	 * and the photo's own page, found by its link. */
-	assert_int_equal(r.pages, 7);
+	 * and the photo's own page, found by its link - in English and in
+	 * German. */
+	assert_int_equal(r.pages, 14);
+	exists("de/index.html", 1);
+	exists("de/imprint/index.html", 1);
+	exists("de/2023/index.html", 1);
+	exists("de/2023/presentations/index.html", 1);
+	exists("de/2023/gallery/page-1.html", 1);
+	exists("de/2023/gallery/1/index.html", 1);
 	exists("2023/gallery/1/index.html", 1);
 	exists("index.html", 1);
 	exists("imprint/index.html", 1);

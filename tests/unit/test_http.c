@@ -721,6 +721,52 @@ static void test_resp_reset_keeps_memory(void **state)
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
+
+/* ---- Accept-Language (RFC 9110 12.5.4) ---- */
+
+static void accept_lang_plain_and_region(void **state)
+{
+	(void)state;
+	assert_int_equal(http_accept_lang_q("de", "de"), 1000);
+	assert_int_equal(http_accept_lang_q("de-AT", "de"), 1000);
+	assert_int_equal(http_accept_lang_q("DE-de", "de"), 1000);
+	assert_int_equal(http_accept_lang_q("den", "de"), 0);
+}
+
+static void accept_lang_weights(void **state)
+{
+	(void)state;
+	const char *h = "en-US,en;q=0.9,de;q=0.8";
+	assert_int_equal(http_accept_lang_q(h, "en"), 1000);
+	assert_int_equal(http_accept_lang_q(h, "de"), 800);
+	assert_int_equal(http_accept_lang_q("fr, de ; q=0.5 , en;q=0.25", "de"), 500);
+	assert_int_equal(http_accept_lang_q("fr, de ; q=0.5 , en;q=0.25", "en"), 250);
+}
+
+static void accept_lang_highest_of_several_ranges(void **state)
+{
+	(void)state;
+	assert_int_equal(http_accept_lang_q("de-CH;q=0.3, de;q=0.7", "de"), 700);
+}
+
+static void accept_lang_star_and_zero(void **state)
+{
+	(void)state;
+	assert_int_equal(http_accept_lang_q("fr, *;q=0.1", "de"), 100);
+	assert_int_equal(http_accept_lang_q("de;q=0, *", "de"), 0);
+	assert_int_equal(http_accept_lang_q(NULL, "de"), 0);
+	assert_int_equal(http_accept_lang_q("", "de"), 0);
+}
+
+static void accept_lang_malformed_q_ignored(void **state)
+{
+	(void)state;
+	assert_int_equal(http_accept_lang_q("de;q=2", "de"), 0);
+	assert_int_equal(http_accept_lang_q("de;q=0.12345", "de"), 0);
+	assert_int_equal(http_accept_lang_q("de;x=1", "de"), 0);
+	assert_int_equal(http_accept_lang_q("de;q=1.000", "de"), 1000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -748,6 +794,11 @@ int main(void)
 		T(test_security_headers_on_304), T(test_status_texts),
 		T(test_no_content_has_no_length), T(test_handler_headers_and_cache_control),
 		T(test_resp_reset_keeps_memory),
+		cmocka_unit_test(accept_lang_plain_and_region),
+		cmocka_unit_test(accept_lang_weights),
+		cmocka_unit_test(accept_lang_highest_of_several_ranges),
+		cmocka_unit_test(accept_lang_star_and_zero),
+		cmocka_unit_test(accept_lang_malformed_q_ignored),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

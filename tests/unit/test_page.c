@@ -241,9 +241,26 @@ static void test_german_press_page(void **state)
 	page_render(&w, "press.xml", v);
 	assert_contains(w.body.data, "<html lang=\"de\">");
 	assert_contains(w.body.data, "<time datetime=\"2021-03-19\">19. M\xc3\xa4rz 2021</time>");
-	assert_contains(w.body.data, "<link rel=\"alternate\" hreflang=\"de\" href=\"/2021/press/de\">");
+	assert_contains(w.body.data, "<a class=\"skip-link\" href=\"#main\">Zum Inhalt springen</a>");
+	assert_contains(w.body.data, "<a href=\"/de/2021/\" aria-current=\"true\">2021</a>");
 	assert_contains(w.body.data, "aria-current=\"page\">Pressemitteilung</a>");
 	http_resp_free(&w);
+}
+
+static void test_language_prefix(void **state)
+{
+	(void)state;
+	const char *rest = NULL;
+	assert_int_equal(page_lang_path("/de/2023/press", &rest), 1);
+	assert_string_equal(rest, "/2023/press");
+	assert_int_equal(page_lang_path("/de/", &rest), 1);
+	assert_string_equal(rest, "/");
+	assert_int_equal(page_lang_path("/de", &rest), 1);
+	assert_string_equal(rest, "");
+	assert_int_equal(page_lang_path("/dex/2023/", &rest), 0);
+	assert_string_equal(rest, "/dex/2023/");
+	assert_int_equal(page_lang_path("/2023/press/de", &rest), 0);
+	assert_int_equal(page_lang_path("/", &rest), 0);
 }
 
 static void test_error_page_keeps_headers(void **state)
@@ -343,6 +360,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_scheduled_release_public_from_its_time, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_version_changes_when_a_release_comes_due, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_german_press_page, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_language_prefix, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_error_page_keeps_headers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_error_page_without_database, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_layout_failure_is_500, setup, teardown),

@@ -78,11 +78,11 @@ static void t_error(struct http_req *r, struct http_resp *w, int status)
 }
 
 static const struct serve_page public_page = {
-	"test", t_init, t_open, t_handle, t_error, t_version, NULL };
+	"test", t_init, t_open, t_handle, t_error, t_version, NULL, NULL };
 static const struct serve_page admin_page = {
-	"test-admin", t_init, t_open, t_handle, t_error, NULL, NULL };
+	"test-admin", t_init, t_open, t_handle, t_error, NULL, NULL, NULL };
 static const struct serve_page broken_page = {
-	"test-broken", t_init_fails, t_open, t_handle, t_error, t_version, NULL };
+	"test-broken", t_init_fails, t_open, t_handle, t_error, t_version, NULL, NULL };
 
 /* ---- plain CGI children ---- */
 
