@@ -227,9 +227,9 @@ describe('admin: the everyday flow', { skip: skip || false }, () => {
 		}
 	});
 
-	test('edit the German press release: the new text is on /YEAR/press/de at once', async () => {
+	test('edit the German press release: the new text is on /de/YEAR/press at once', async () => {
 		const paragraphs = (html) => [...html.matchAll(/<p\b[^>]*>[\s\S]*?<\/p>/g)].map((m) => m[0]);
-		const beforePs = paragraphs(await publicPage(`/${YEAR}/press/de`));
+		const beforePs = paragraphs(await publicPage(`/de/${YEAR}/press`));
 		const form = await admin.page(`/admin/${YEAR}/press/de`);
 		const fields = formFields(form.html, `/admin/${YEAR}/press/de`);
 		state.pressOriginal = fields;
@@ -240,8 +240,8 @@ describe('admin: the everyday flow', { skip: skip || false }, () => {
 			withFields(fields, { body_md: `${body[1].trimEnd()}\n\n${marker}\n` }));
 		expect303(r, `/admin/${YEAR}/press/de?done=published`, 'POST press/de');
 
-		const html = await publicPage(`/${YEAR}/press/de`);
-		assert.ok(html.includes(`<p>${marker}</p>`), `/${YEAR}/press/de lacks the new paragraph`);
+		const html = await publicPage(`/de/${YEAR}/press`);
+		assert.ok(html.includes(`<p>${marker}</p>`), `/de/${YEAR}/press lacks the new paragraph`);
 		for (const p of beforePs)
 			assert.ok(html.includes(p), `a paragraph of the release changed or went missing: ${p.slice(0, 120)}`);
 		const again = await admin.page(`/admin/${YEAR}/press/de`);
@@ -334,7 +334,7 @@ describe('admin: the everyday flow', { skip: skip || false }, () => {
 				state.pressOriginal.filter(([k]) => k !== 'version')),
 				`/admin/${YEAR}/press/de?done=published`, 'restore press/de');
 			state.pressOriginal = null;
-			assert.ok(!(await publicPage(`/${YEAR}/press/de`)).includes('E2E-Absatz'), 'press/de not restored');
+			assert.ok(!(await publicPage(`/de/${YEAR}/press`)).includes('E2E-Absatz'), 'press/de not restored');
 		}
 	});
 

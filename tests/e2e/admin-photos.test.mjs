@@ -166,7 +166,7 @@ describe('photos in bulk and the press kit', { skip: skip || false }, () => {
 			assert.equal(r.status, 303, snippet(r.text));
 		}
 		const thumb = sql(`SELECT m.path FROM photo f JOIN media m ON m.id = f.web_id WHERE f.id = ${id};`).trim();
-		for (const [p2, cap] of [[`/${YEAR}/press`, `English caption ${tag}`], [`/${YEAR}/press/de`, `Deutsche Bildunterschrift ${tag}`]]) {
+		for (const [p2, cap] of [[`/${YEAR}/press`, `English caption ${tag}`], [`/de/${YEAR}/press`, `Deutsche Bildunterschrift ${tag}`]]) {
 			const page = await live(p2, admin);
 			assert.ok(page.text.includes(thumb), `${p2} shows the picked photo`);
 			assert.ok(page.text.includes(cap), `${p2} caption`);
@@ -225,7 +225,7 @@ describe('photos in bulk and the press kit', { skip: skip || false }, () => {
 			{ press_name: `Press Office ${tag}`, press_phone: '+49 89 123 456', press_email: `press-${tag}@example.org` });
 		const r = await admin.post('/admin/site', fields);
 		assert.equal(r.status, 303, snippet(r.text));
-		for (const p of [`/${YEAR}/press`, `/${YEAR}/press/de`]) {
+		for (const p of [`/${YEAR}/press`, `/de/${YEAR}/press`]) {
 			const page = await live(p, admin);
 			assert.ok(page.text.includes(`Press Office ${tag}`), p);
 			assert.ok(page.text.includes(`href="mailto:press-${tag}@example.org"`), p);

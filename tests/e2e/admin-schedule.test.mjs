@@ -8,7 +8,7 @@ import { YEAR, sql } from './lib.mjs';
 import { Admin, account, skipReason, snippet, formFields, withFields, eventually } from './admin-lib.mjs';
 
 const PRESS = `/admin/${YEAR}/press/de`;
-const PUBLIC = `/${YEAR}/press/de`;
+const PUBLIC = `/de/${YEAR}/press`;
 const skip = skipReason();
 
 // A time as the form's datetime-local field takes it, in Berlin.

@@ -145,7 +145,7 @@ describe('admin: script in every text field is shown inert', { skip: skip || fal
 				press_credit: p1('press_credit'),
 			});
 			assert.equal(r.status, 303, `press ${lang}: ${r.status} ${snippet(r.text)}`);
-			pages[lang === 'en' ? `/${year}/press` : `/${year}/press/de`] =
+			pages[lang === 'en' ? `/${year}/press` : `/de/${year}/press`] =
 				['title', 'subtitle', 'caption'].map((f) => `press_${f}_${lang}`).concat(['press_credit']);
 		}
 
@@ -177,7 +177,7 @@ describe('admin: script in every text field is shown inert', { skip: skip || fal
 		const edition = textOf((await live(`/${year}/`, admin)).text);
 		assert.ok(edition.includes(`${md.review_md} paragraph`), 'review_md text missing');
 		for (const lang of ['en', 'de']) {
-			const p = lang === 'en' ? `/${year}/press` : `/${year}/press/de`;
+			const p = lang === 'en' ? `/${year}/press` : `/de/${year}/press`;
 			assert.ok(textOf((await live(p, admin)).text).includes(`${md[`press_body_${lang}`]} paragraph`), `${p}: body text missing`);
 		}
 		// The summary and the photo's alt are in attributes: present, still inert.

@@ -22,7 +22,7 @@ const NAV_TIMEOUT_MS = 15000;
 const WALK = [
 	{ to: `/${YEAR}/`, name: 'edition' },
 	{ to: `/${YEAR}/press`, name: 'press' },
-	{ to: `/${YEAR}/press/de`, name: 'press-de' },
+	{ to: `/de/${YEAR}/press`, name: 'press-de' },
 	{ to: `/${YEAR}/press`, name: 'press-back' },
 	{ to: `/${YEAR}/presentations`, name: 'presentations' },
 	{ to: `/${YEAR}/gallery`, name: 'gallery' },

@@ -50,20 +50,20 @@ describe('press releases', () => {
 		const alt = tags(html, 'link').filter((l) => l.attrs.rel === 'alternate' && l.attrs.hreflang);
 		const de = alt.find((l) => l.attrs.hreflang === 'de');
 		const en = alt.find((l) => l.attrs.hreflang === 'en');
-		assert.ok(de && new URL(de.attrs.href, 'http://x').pathname === `/${YEAR}/press/de`, 'hreflang de');
+		assert.ok(de && new URL(de.attrs.href, 'http://x').pathname === `/de/${YEAR}/press`, 'hreflang de');
 		assert.ok(en && new URL(en.attrs.href, 'http://x').pathname === `/${YEAR}/press`, 'hreflang en (self)');
-		assert.ok(tags(html, 'a').some((a) => a.attrs.href === `/${YEAR}/press/de`), 'no link to the German version');
+		assert.ok(tags(html, 'a').some((a) => a.attrs.href === `/de/${YEAR}/press`), 'no link to the German version');
 	});
 
 	test('German: lang="de", hreflang back to the English one', async () => {
-		const { html, text } = await page(`/${YEAR}/press/de`);
+		const { html, text } = await page(`/de/${YEAR}/press`);
 		assert.match(html, /<html[^>]*\blang="de"/);
 		includesAll(text, ['TranslaTUM', 'Secure Cloud'], 'press/de');
 		const alt = tags(html, 'link').filter((l) => l.attrs.rel === 'alternate' && l.attrs.hreflang);
 		const en = alt.find((l) => l.attrs.hreflang === 'en');
 		const de = alt.find((l) => l.attrs.hreflang === 'de');
 		assert.ok(en && new URL(en.attrs.href, 'http://x').pathname === `/${YEAR}/press`, 'hreflang en');
-		assert.ok(de && new URL(de.attrs.href, 'http://x').pathname === `/${YEAR}/press/de`, 'hreflang de (self)');
+		assert.ok(de && new URL(de.attrs.href, 'http://x').pathname === `/de/${YEAR}/press`, 'hreflang de (self)');
 		assert.ok(tags(html, 'a').some((a) => a.attrs.href === `/${YEAR}/press`), 'no link to the English version');
 	});
 

@@ -113,7 +113,7 @@ describe('not found', () => {
 describe('an unpublished edition', () => {
 	// 2021: a full edition that is not the newest, so / keeps answering.
 	const year = 2021;
-	const paths = [`/${year}/`, `/${year}/press`, `/${year}/press/de`, `/${year}/presentations`, `/${year}/gallery`];
+	const paths = [`/${year}/`, `/${year}/press`, `/de/${year}/press`, `/${year}/presentations`, `/${year}/gallery`];
 	test(`${year}: published, then 404 everywhere once unpublished, then back`, async () => {
 		for (const p of [`/${year}/`, `/${year}/presentations`]) {
 			const before = await get(p);

@@ -18,8 +18,11 @@ export const CRAWL_MAX = 200;           // pages followed from / at most
 export const YEAR = 2023;
 export const MAP_PAGES = [
 	'/', `/${YEAR}/`, '/imprint', '/privacy',
-	`/${YEAR}/press`, `/${YEAR}/press/de`,
+	`/${YEAR}/press`, `/de/${YEAR}/press`,
 	`/${YEAR}/presentations`, `/${YEAR}/gallery`, `/${YEAR}/programme`,
+	// The same pages in German (README.md, URL map: /de + the English path).
+	'/de/', `/de/${YEAR}/`, '/de/imprint', '/de/privacy',
+	`/de/${YEAR}/presentations`, `/de/${YEAR}/gallery`, `/de/${YEAR}/programme`,
 ];
 
 // A loopback port free at this moment (another process may still take it:

@@ -50,7 +50,7 @@ describe('search', () => {
 	test('press releases in both languages, photos by caption, grouped by edition, newest first', async () => {
 		const { groups, hits } = await search('cloud');
 		assert.ok(hits.some((h) => h.href === `/${YEAR}/press`), 'the English press release');
-		assert.ok(hits.some((h) => h.href === `/${YEAR}/press/de` && /lang="de"/.test(h.html)), 'the German one, marked');
+		assert.ok(hits.some((h) => h.href === `/de/${YEAR}/press` && /lang="de"/.test(h.html)), 'the German one, marked');
 		assert.ok(hits.some((h) => new RegExp(`^/${YEAR}/gallery/\\d+$`).test(h.href)), 'a photo');
 		const years = groups.map((g) => Number(/\d{4}/.exec(g.edition)[0]));
 		assert.deepEqual(years, [...years].sort((a, b) => b - a), 'groups not newest first');

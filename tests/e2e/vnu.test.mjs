@@ -22,11 +22,11 @@ describe('Nu Html Checker', async () => {
 
 	const pages = (await pagesOnce()).filter((p) => p.status === 200);
 	const missing = await getText('/no-such-page');
-	const de404 = await getText('/2019/press/de');
+	const de404 = await getText('/de/2019/press');
 	const all = [...pages.map((p) => ({ path: p.path, html: p.html })),
 		{ path: '/no-such-page', html: missing.text }];
 	if (de404.res.status === 404)       // a missing translation, if the demo has one
-		all.push({ path: '/2019/press/de', html: de404.text });
+		all.push({ path: '/de/2019/press', html: de404.text });
 	for (const p of all) {
 		p.file = path.join(dir, fileName(p.path));
 		fs.writeFileSync(p.file, p.html);
