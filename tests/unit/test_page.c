@@ -151,10 +151,10 @@ static void test_preview_queries(void **state)
 		"UPDATE press SET state = 'draft' WHERE lang = 'de'"), SQLITE_OK);
 	db_preview(1);
 	enum db_result ed = db_edition(v, 2025, "en");
-	int talks = db_presentations(v, 2025, "talks");
+	int talks = db_presentations(v, 2025, "en", "talks");
 	int photos = db_gallery(v, 2025, "en", 10, 0, "photos");
 	enum db_result draft = db_press(v, 2021, "de");
-	int editions = db_editions(v, "editions", 0, "");
+	int editions = db_editions(v, "editions", 0, "", "en");
 	db_preview(0);
 	assert_int_equal(ed, DB_FOUND);
 	assert_int_equal(talks, 1);
