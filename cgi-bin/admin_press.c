@@ -41,7 +41,7 @@ static void preview_link(struct admin_ctx *c, struct tmpl_vars *row)
 	const char *np = tmpl_get(row, "not_public");
 	if (!np || strcmp(np, "1") != 0)
 		return;
-	snprintf(url, sizeof url, strcmp(c->lang, "de") == 0 ? "/%04d/press/de" : "/%04d/press",
+	snprintf(url, sizeof url, strcmp(c->lang, "de") == 0 ? "/de/%04d/press" : "/%04d/press",
 		 c->year);
 	tmpl_set(row, "preview_url", url);
 }

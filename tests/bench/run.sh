@@ -36,6 +36,8 @@ BARE=$ROOT/$B/bench/bare
 IMPORT=$ROOT/$B/bench/image_import
 STARTUP=$ROOT/$B/bench/startup
 PAGES="/2023/ /2023/press /2023/presentations /2023/gallery /2023/gallery/3 /search?q=secure+cloud /2023/programme /2023/programme.ics /sitemap.xml /feed.atom"
+# The same pages in German (/de + the English path; README.md, URL map).
+PAGES="$PAGES /de/2023/ /de/2023/press /de/2023/presentations /de/2023/gallery /de/2023/gallery/3 /de/search?q=secure+cloud /de/2023/programme"
 BIG_PAGES="/2023/gallery /2023/gallery?page=10"
 BIG_PHOTOS=1000
 BIG_PX=800                    # small photos (at most 0.64 MP), to make 1000 in minutes

@@ -137,7 +137,7 @@ describe('previews of what is not public yet', { skip: skip || false }, () => {
 
 	test('draft and scheduled press releases of a published edition: previews; the edition\'s own page stays public', async () => {
 		for (const [p, lang, what] of [[`/${OLD}/press`, 'en', `Draft release ${tag}`],
-			[`/${OLD}/press/de`, 'de', `Geplante Mitteilung ${tag}`]]) {
+			[`/de/${OLD}/press`, 'de', `Geplante Mitteilung ${tag}`]]) {
 			assert.equal((await fetchAs(p)).status, 404, `${p} for a visitor`);
 			const r = await fetchAs(p, cookie);
 			assertPreview(r, p, `/admin/${OLD}/press/${lang}`);
@@ -241,7 +241,7 @@ describe('previews of what is not public yet', { skip: skip || false }, () => {
 		const en = await admin.page(`/admin/${OLD}/press/en`);
 		assert.ok(tags(en.html, 'a').some((a) => a.attrs.href === `/${OLD}/press`), 'press en: no preview link');
 		const de = await admin.page(`/admin/${OLD}/press/de`);
-		assert.ok(tags(de.html, 'a').some((a) => a.attrs.href === `/${OLD}/press/de`), 'press de: no preview link');
+		assert.ok(tags(de.html, 'a').some((a) => a.attrs.href === `/de/${OLD}/press`), 'press de: no preview link');
 		// A published release and a published edition offer none.
 		const pub = await admin.page(`/admin/${year}/press/en`);
 		assert.doesNotMatch(pub.html, /Preview this press release/);
