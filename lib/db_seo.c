@@ -175,32 +175,36 @@ int db_seo_pages(struct tmpl_vars *v, const char *list)
 {
 	static sqlite3_stmt *st;
 	/* The sections in the order of the navigation; the home page and the
-	 * imprint and privacy pages first and last. */
+	 * imprint and privacy pages first and last.  Every page in English
+	 * and, under /de, in German (README.md, URL map); a press release only
+	 * in its own language (both = 0). */
 	sqlite3_stmt *q = db_prepare(&st,
-		"SELECT path FROM ("
-		" SELECT 99999 AS y, 0 AS k, 0 AS i, '/' AS path"
-		" UNION ALL SELECT e.year, 1, 0, '/' || e.year || '/' FROM edition e"
+		"WITH page (y, k, i, path, both) AS ("
+		" SELECT 99999 AS y, 0 AS k, 0 AS i, '/' AS path, 1 AS both"
+		" UNION ALL SELECT e.year, 1, 0, '/' || e.year || '/', 1 FROM edition e"
 		"  WHERE e.published = 1"
 		" UNION ALL SELECT e.year, CASE p.lang WHEN 'en' THEN 2 ELSE 3 END, 0,"
-		"  '/' || e.year || CASE p.lang WHEN 'en' THEN '/press' ELSE '/press/de' END"
+		"  CASE p.lang WHEN 'en' THEN '' ELSE '/de' END || '/' || e.year || '/press', 0"
 		"  FROM press p JOIN edition e ON e.id = p.edition_id WHERE e.published = 1"
 		PRESS_PUBLIC
-		" UNION ALL SELECT e.year, 4, 0, '/' || e.year || '/presentations' FROM edition e"
+		" UNION ALL SELECT e.year, 4, 0, '/' || e.year || '/presentations', 1 FROM edition e"
 		"  WHERE e.published = 1 AND (EXISTS (SELECT 1 FROM presentation t"
 		"   WHERE t.edition_id = e.id AND t.deleted_at IS NULL)"
 		"  OR EXISTS (SELECT 1 FROM video d WHERE d.edition_id = e.id"
 		"   AND d.deleted_at IS NULL))"
-		" UNION ALL SELECT e.year, 4, 1, '/' || e.year || '/programme' FROM edition e"
+		" UNION ALL SELECT e.year, 4, 1, '/' || e.year || '/programme', 1 FROM edition e"
 		"  WHERE e.published = 1 AND EXISTS (SELECT 1 FROM programme_session s"
 		"   WHERE s.edition_id = e.id AND s.deleted_at IS NULL)"
-		" UNION ALL SELECT e.year, 5, 0, '/' || e.year || '/gallery' FROM edition e"
+		" UNION ALL SELECT e.year, 5, 0, '/' || e.year || '/gallery', 1 FROM edition e"
 		"  WHERE e.published = 1 AND EXISTS (SELECT 1 FROM photo f"
 		"   WHERE f.edition_id = e.id" GALLERY_SHOWN ")"
-		" UNION ALL SELECT e.year, 6, f.position, '/' || e.year || '/gallery/' || f.id"
+		" UNION ALL SELECT e.year, 6, f.position, '/' || e.year || '/gallery/' || f.id, 1"
 		"  FROM photo f JOIN edition e ON e.id = f.edition_id"
 		"  WHERE e.published = 1" GALLERY_SHOWN
-		" UNION ALL SELECT 0, 7, 0, '/imprint' UNION ALL SELECT 0, 8, 0, '/privacy')"
-		" ORDER BY y DESC, k, i, path");
+		" UNION ALL SELECT 0, 7, 0, '/imprint', 1 UNION ALL SELECT 0, 8, 0, '/privacy', 1)"
+		" SELECT path FROM (SELECT y, k, i, 0 AS l, path FROM page"
+		"  UNION ALL SELECT y, k, i, 1, '/de' || path FROM page WHERE both)"
+		" ORDER BY y DESC, k, i, l, path");
 	return q ? db_fill_list(q, v, list) : -1;
 }
 
@@ -213,7 +217,7 @@ int db_seo_entries(struct tmpl_vars *v, const char *list)
 	sqlite3_stmt *q = db_prepare(&st,
 		"SELECT * FROM ("
 		" SELECT 'press' AS kind, p.title, p.subtitle AS summary, p.lang,"
-		"  '/' || e.year || CASE p.lang WHEN 'en' THEN '/press' ELSE '/press/de' END AS path,"
+		"  CASE p.lang WHEN 'en' THEN '' ELSE '/de' END || '/' || e.year || '/press' AS path,"
 		"  " RFC3339("coalesce(p.publish_at, CAST(strftime('%s', p.released) AS INTEGER))")
 		"  AS updated"
 		"  FROM press p JOIN edition e ON e.id = p.edition_id"

@@ -212,7 +212,7 @@ describe('previews of what is not public yet', { skip: skip || false }, () => {
 		const dir = path.join(SHOTS, 'html');
 		fs.mkdirSync(dir, { recursive: true });
 		const files = [];
-		for (const p of [...pages(), `/${OLD}/press/de`]) {
+		for (const p of [...pages(), `/de/${OLD}/press`]) {
 			const r = await fetchAs(p, cookie);
 			assert.equal(r.status, 200, p);
 			const f = path.join(dir, `${p.replace(/[^A-Za-z0-9]+/g, '_')}.html`);

@@ -138,7 +138,7 @@ describe('JSON-LD', () => {
 	});
 
 	test('a press release is a NewsArticle in its language', async () => {
-		for (const [p, lang] of [[`/${YEAR}/press`, 'en'], [`/${YEAR}/press/de`, 'de']]) {
+		for (const [p, lang] of [[`/${YEAR}/press`, 'en'], [`/de/${YEAR}/press`, 'de']]) {
 			const { text } = await getText(p);
 			const a = jsonLd(text);
 			const [title, released] = sql(`SELECT p.title, p.released FROM press p JOIN edition e
@@ -178,7 +178,7 @@ describe('Open Graph and Twitter cards', () => {
 			WHERE e.year = ${YEAR} AND p.lang = '${lang}';`).trim();
 		const title = sql(`SELECT title FROM edition WHERE year = ${YEAR};`).trim();
 		for (const [p, type, name] of [[`/${YEAR}/`, 'website', title], [`/${YEAR}/press`, 'article', press('en')],
-			[`/${YEAR}/press/de`, 'article', press('de')]]) {
+			[`/de/${YEAR}/press`, 'article', press('de')]]) {
 			const { text } = await getText(p);
 			const one = (k) => {
 				const v = meta(text, k);
@@ -190,8 +190,8 @@ describe('Open Graph and Twitter cards', () => {
 			assert.equal(one('og:description'), meta(text, 'description')[0]);
 			assert.equal(one('og:url'), `${BASE}${p}`);
 			assert.equal(one('og:site_name'), sql('SELECT name FROM site;').trim());
-			assert.equal(one('og:locale'), p.endsWith('/de') ? 'de_DE' : 'en_GB');
-			assert.equal(one('og:locale:alternate'), p.endsWith('/de') ? 'en_GB' : 'de_DE');
+			assert.equal(one('og:locale'), p.startsWith('/de/') ? 'de_DE' : 'en_GB');
+			assert.equal(one('og:locale:alternate'), p.startsWith('/de/') ? 'en_GB' : 'de_DE');
 			assert.equal(one('og:image:width'), String(SHARE_W));
 			assert.equal(one('og:image:height'), String(SHARE_H));
 			assert.equal(one('og:image:type'), 'image/jpeg');
@@ -261,7 +261,7 @@ describe('sitemap, feed, robots.txt', () => {
 		assert.equal(res.headers.get('content-type'), 'application/xml; charset=utf-8');
 		xmllint(['--schema', path.join(SCHEMAS, 'sitemap.xsd')], text, 'sitemap.xml');
 		const paths = locs(text);
-		for (const p of ['/', `/${YEAR}/`, `/${YEAR}/press`, `/${YEAR}/press/de`, `/${YEAR}/presentations`,
+		for (const p of ['/', `/${YEAR}/`, `/${YEAR}/press`, `/de/${YEAR}/press`, `/${YEAR}/presentations`,
 			`/${YEAR}/programme`, `/${YEAR}/gallery`, '/imprint', '/privacy'])
 			assert.ok(paths.includes(p), `${p} is not in the sitemap`);
 		assert.ok(paths.some((p) => new RegExp(`^/${YEAR}/gallery/\\d+$`).test(p)), 'no photo page');
@@ -291,7 +291,7 @@ describe('sitemap, feed, robots.txt', () => {
 			assert.equal((await get(local(href))).status, 200, href);
 		}
 		const hrefs = entries.map((e) => /href="([^"]*)"/.exec(e)[1]);
-		for (const p of [`/${YEAR}/`, `/${YEAR}/press`, `/${YEAR}/press/de`])
+		for (const p of [`/${YEAR}/`, `/${YEAR}/press`, `/de/${YEAR}/press`])
 			assert.ok(hrefs.includes(`${BASE}${p}`), `${p} is not in the feed`);
 		for (const p of [`/${YEAR}/`, `/${YEAR}/press`, '/imprint']) {
 			const link = tags((await getText(p)).text, 'link').find((l) => l.attrs.type === 'application/atom+xml');
@@ -313,7 +313,7 @@ describe('sitemap, feed, robots.txt', () => {
 	});
 
 	test('drafts and releases scheduled for later are in neither', { skip: !VARDIR && 'VARDIR is not set' }, async () => {
-		const de = `${BASE}/${YEAR}/press/de`;
+		const de = `${BASE}/de/${YEAR}/press`;
 		const where = `lang = 'de' AND edition_id = (SELECT id FROM edition WHERE year = ${YEAR})`;
 		const [state, at] = sql(`SELECT state, coalesce(publish_at, '') FROM press WHERE ${where};`).trim().split('|');
 		try {

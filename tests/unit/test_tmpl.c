@@ -775,6 +775,8 @@ static void xml_url_attribute_is_still_checked(void **state)
 	assert_string_equal(render1(ATOM "<link href=\"${x}\"/></feed>", "x", "javascript:alert(1)"),
 	                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	                    "<feed xmlns=\"http://www.w3.org/2005/Atom\"><link href=\"#\"/></feed>");
+}
+
 /* ---- message catalogs (#{key}) ---- */
 
 #define CAT(x) "<catalog>" x "</catalog>"
