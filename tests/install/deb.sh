@@ -172,6 +172,19 @@ fi
 stop_nginx
 stop_programs
 
+# An upgrade of the package over a site of an earlier release (the first
+# release's database put in place, the package installed again): the
+# package migrates it, a copy of the old database beside it.
+install -o symposium -g symposium -m 0640 "$ROOT/tests/fixtures/v1/site.db" $V/site.db
+rm -f $V/site.db-wal $V/site.db-shm
+if dpkg -i "$DEB" >"$T/upgrade.log" 2>&1 &&
+   [ "$(sqlite3 $V/site.db 'PRAGMA user_version')" = "$(sed -n 's/^PRAGMA user_version = \([0-9]*\);/\1/p' "$ROOT/schema.sql")" ] &&
+   [ "$(stat -c %U $V/site.db.v1-*.bak)" = symposium ]; then
+	ok "dpkg -i over a site of the first release migrates it, a copy kept: $(basename $V/site.db.v1-*.bak)"
+else
+	not_ok "dpkg -i over a first-release site"; sed 's/^/#   /' "$T/upgrade.log" | tail -n 20
+fi
+
 installed=0
 check "dpkg --purge symposium" dpkg --purge symposium
 check "nothing of it is left" sh -c '! ls -d /usr/lib/symposium /usr/share/symposium /var/lib/symposium \
