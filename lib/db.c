@@ -1033,7 +1033,8 @@ int db_search_match(const char *q, char *out, size_t n)
  * video: the templates name it in the page's language), hit_title,
  * hit_lang ("de" for German text), url (a printf format for the edition's
  * year; ?4 is the page's prefix, "" or "/de", and a press release links to
- * its own language's page);
+ * its own language's page); a photo's and a video's title in the page's
+ * language ?5 (l10n: the other one while it has none, hit_lang naming it);
  * rank and snip come from the index.  Visibility is the
  * public pages' own: a published edition, nothing in the trash, photos as
  * the gallery shows them. */
@@ -1058,11 +1059,14 @@ int db_search_match(const char *q, char *out, size_t n)
 	"   FROM hit h JOIN presentation t ON h.kind = 3 AND t.id = h.item" \
 	"   WHERE t.deleted_at IS NULL" \
 	"  UNION ALL SELECT h.rank, h.snip, 'photo'," \
-	"   CASE WHEN f.caption <> '' THEN f.caption ELSE f.alt END, ''," \
+	"   coalesce(nullif(l10n(?5, f.caption, f.caption_de), ''), l10n(?5, f.alt, f.alt_de))," \
+	"   CASE WHEN l10n(?5, f.caption, f.caption_de) <> ''" \
+	"    THEN l10n_lang(?5, f.caption, f.caption_de) ELSE l10n_lang(?5, f.alt, f.alt_de) END," \
 	"   ?4 || '/%04d/gallery/' || f.id, f.edition_id" \
 	"   FROM hit h JOIN photo f ON h.kind = 4 AND f.id = h.item" \
 	"   WHERE 1" GALLERY_SHOWN \
-	"  UNION ALL SELECT h.rank, h.snip, 'video', v.title, ''," \
+	"  UNION ALL SELECT h.rank, h.snip, 'video', l10n(?5, v.title, v.title_de)," \
+	"   l10n_lang(?5, v.title, v.title_de)," \
 	"   ?4 || '/%04d/presentations#videos', v.edition_id" \
 	"   FROM hit h JOIN video v ON h.kind = 5 AND v.id = h.item" \
 	"   WHERE v.deleted_at IS NULL" \
@@ -1079,6 +1083,7 @@ int db_search(struct tmpl_vars *v, const char *match, const char *lang, const ch
 	sqlite3_bind_int(q, 2, DB_SEARCH_SCAN_MAX);
 	sqlite3_bind_int(q, 3, DB_SEARCH_HITS_MAX);
 	sqlite3_bind_text(q, 4, strcmp(lang, "de") == 0 ? "/de" : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 5, lang, -1, SQLITE_STATIC);
 	int rc, count = 0, year = 0;
 	struct tmpl_vars *group = NULL;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {

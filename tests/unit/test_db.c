@@ -669,6 +669,36 @@ static void test_search_finds_german_texts(void **state)
 	assert_string_equal(render(v, row), "001@/2023/presentations#videos;");
 }
 
+/* A photo's and a video's hit carry the title in the page's language, the
+ * English one marked while there is no German. */
+static void test_search_titles_in_the_page_language(void **state)
+{
+	struct tmpl_vars *v = *state;
+	char m[DB_SEARCH_MATCH_MAX];
+	assert_int_equal(fixture_exec(db_file,
+		"UPDATE photo SET caption_de = 'Podiumsdiskussion' WHERE id = 2;"
+		" UPDATE video SET title_de = 'Nachmittag' WHERE title = 'Afternoon'"), SQLITE_OK);
+	const char *row = "<t:block t:each=\"g\"><t:block t:each=\"hits\">${hit_title}|${hit_lang};</t:block></t:block>";
+	db_search_match("first", m, sizeof m);         /* photo 2's alt text */
+	assert_int_equal(db_search(v, m, "de", "g"), 2);
+	assert_non_null(strstr(render(v, row), "Podiumsdiskussion|;"));
+	tmpl_vars_clear(v);
+	assert_int_equal(db_search(v, m, "en", "g"), 2);
+	assert_non_null(strstr(render(v, row), "Caption 1|;"));
+	tmpl_vars_clear(v);
+	db_search_match("second", m, sizeof m);        /* photo 4: no German */
+	assert_true(db_search(v, m, "de", "g") >= 1);
+	assert_non_null(strstr(render(v, row), "Caption 2|en;"));
+	tmpl_vars_clear(v);
+	db_search_match("afternoon", m, sizeof m);
+	assert_int_equal(db_search(v, m, "de", "g"), 1);
+	assert_string_equal(render(v, row), "Nachmittag|;");
+	tmpl_vars_clear(v);
+	db_search_match("morning", m, sizeof m);
+	assert_int_equal(db_search(v, m, "de", "g"), 1);
+	assert_string_equal(render(v, row), "Morning|en;");
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmpl_dir))
@@ -714,6 +744,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_videos_in_german, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_press_photo_in_german, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_finds_german_texts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_search_titles_in_the_page_language, setup, teardown),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	char path[300];
