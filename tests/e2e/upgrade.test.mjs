@@ -141,7 +141,7 @@ describe('a site of the first release', () => {
 	test('the press releases in both languages', async () => {
 		assert.equal(facts.press.length, 2);
 		for (const p of facts.press) {
-			const { text } = await page(`/${p.year}/press${p.lang === 'de' ? '/de' : ''}`);
+			const { text } = await page(`${p.lang === 'de' ? '/de' : ''}/${p.year}/press`);
 			assert.ok(text.includes(p.title), `${p.year} ${p.lang}`);
 		}
 	});
