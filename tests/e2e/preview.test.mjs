@@ -103,10 +103,17 @@ describe('previews of what is not public yet', { skip: skip || false }, () => {
 	}
 
 	test('an unpublished edition: every page a 404 for visitors, a preview with the banner for the admin', async () => {
-		for (const p of pages()) {
+		// Both languages: /de/ in front is the German page (banner in German);
+		// the edition has no German release, so /de/YEAR/press is the 404
+		// that links to the English one - still private.
+		const german = pages().filter((q) => !q.endsWith('/press')).map((q) => `/de${q}`);
+		for (const p of [...pages(), ...german]) {
 			assert.equal((await fetchAs(p)).status, 404, `${p} for a visitor`);
 			assertPreview(await fetchAs(p, cookie), p, `/admin/${year}/`);
 		}
+		const noDe = await fetchAs(`/de/${year}/press`, cookie);
+		assert.equal(noDe.status, 404);
+		assert.equal(noDe.cc, 'private, no-store');
 		const home = await fetchAs(`/${year}/`, cookie);
 		assert.ok(home.text.includes(title), 'the edition\'s title');
 		assert.ok((await fetchAs(`/${year}/press`, cookie)).text.includes(pressTitle), 'the release');
@@ -268,16 +275,17 @@ describe('a preview in Chromium: axe, contrast, 375 px', { skip: noBrowser || fa
 		await browser?.close();
 	});
 
-	for (const sub of ['', 'gallery'])
-		test(`/YEAR/${sub} of an unpublished edition`, async () => {
+	for (const [name, addr] of [['home', (y) => `/${y}/`], ['gallery', (y) => `/${y}/gallery`],
+		['de-home', (y) => `/de/${y}/`]])
+		test(`${addr('YEAR')} of an unpublished edition`, async () => {
 			const problems = [];
 			for (const width of [1280, PHONE]) {
 				await page.setViewportSize({ width, height: 900 });
-				const res = await page.goto(`${BASE}/${year}/${sub}`, { waitUntil: 'load' });
+				const res = await page.goto(`${BASE}${addr(year)}`, { waitUntil: 'load' });
 				assert.equal(res.status(), 200);
 				const banner = page.locator('.preview-banner');
 				assert.equal(await banner.count(), 1);
-				assert.ok((await banner.innerText()).includes(BANNER));
+				assert.ok((await banner.innerText()).includes(name.startsWith('de') ? BANNER_DE : BANNER));
 				// The banner is the first thing on the page (after the skip link).
 				const top = await banner.boundingBox();
 				assert.ok(top && top.y < 5, `the banner starts at y=${top && top.y}`);
@@ -313,7 +321,7 @@ describe('a preview in Chromium: axe, contrast, 375 px', { skip: noBrowser || fa
 				const broken = await page.evaluate(() => [...document.images]
 					.filter((i) => i.complete && i.naturalWidth === 0).map((i) => i.src));
 				assert.deepEqual(broken, [], 'images that did not load');
-				await page.screenshot({ path: path.join(SHOTS, `${sub || 'home'}-${width}.png`), fullPage: true });
+				await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: true });
 			}
 			assert.deepEqual(problems, []);
 		});
