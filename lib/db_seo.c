@@ -33,7 +33,8 @@ static int row_error(sqlite3_stmt *q)
 #define SHARE_OK(x) " AND " x ".published = 1 AND " x ".deleted_at IS NULL" \
 	" AND " x ".share_id IS NOT NULL"
 
-enum db_result db_seo_share(struct tmpl_vars *v, int year, const char *prefer)
+enum db_result db_seo_share(struct tmpl_vars *v, int year, const char *prefer,
+		const char *lang)
 {
 	static sqlite3_stmt *st;
 	/* The photo's conditions are those under which lib/db_links.c puts
@@ -42,7 +43,7 @@ enum db_result db_seo_share(struct tmpl_vars *v, int year, const char *prefer)
 		"SELECT coalesce('/media/' || m.path, '" DB_SEO_FALLBACK_URL "') AS share_url,"
 		" coalesce(m.width, ?4) AS share_width, coalesce(m.height, ?5) AS share_height,"
 		" CASE WHEN m.id IS NULL THEN s.name WHEN f.decorative THEN e.title"
-		"  ELSE f.alt END AS share_alt"
+		"  ELSE l10n(?3, f.alt, f.alt_de) END AS share_alt"
 		" FROM edition e JOIN site s ON s.id = 1"
 		" LEFT JOIN photo a ON a.id = CASE ?2 WHEN 'press' THEN e.press_photo_id"
 		"  ELSE e.cover_photo_id END" SHARE_OK("a")
@@ -55,6 +56,7 @@ enum db_result db_seo_share(struct tmpl_vars *v, int year, const char *prefer)
 		return DB_FAILED;
 	sqlite3_bind_int(q, 1, year);
 	sqlite3_bind_text(q, 2, prefer, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, lang, -1, SQLITE_STATIC);
 	sqlite3_bind_int(q, 4, IMAGE_SHARE_W);      /* the fallback's size */
 	sqlite3_bind_int(q, 5, IMAGE_SHARE_H);
 	return db_fill(q, v);
@@ -171,40 +173,46 @@ enum db_result db_seo_times(struct tmpl_vars *v, int year, const char *lang)
 	return db_fill(q, v);
 }
 
+/* The German address of an English path (BRIEF's scheme, lib/page):
+ * "/de" in front, "/de/" for "/". */
+#define DE_PATH(x) "CASE " x " WHEN '/' THEN '/de/' ELSE '/de' || " x " END"
+
 int db_seo_pages(struct tmpl_vars *v, const char *list)
 {
 	static sqlite3_stmt *st;
-	/* The sections in the order of the navigation; the home page and the
-	 * imprint and privacy pages first and last.  Every page in English
-	 * and, under /de, in German (README.md, URL map); a press release only
-	 * in its own language (both = 0). */
+	/* Each page in the order of the navigation (the imprint and privacy
+	 * pages last), in the languages it has: every page in both, a press
+	 * release in those it was written in (langs).  A page in both names
+	 * both as alternates (sm_en, sm_de).  Not "/": it shows an edition
+	 * whose own address is the canonical one, the one to list. */
 	sqlite3_stmt *q = db_prepare(&st,
-		"WITH page (y, k, i, path, both) AS ("
-		" SELECT 99999 AS y, 0 AS k, 0 AS i, '/' AS path, 1 AS both"
-		" UNION ALL SELECT e.year, 1, 0, '/' || e.year || '/', 1 FROM edition e"
-		"  WHERE e.published = 1"
-		" UNION ALL SELECT e.year, CASE p.lang WHEN 'en' THEN 2 ELSE 3 END, 0,"
-		"  CASE p.lang WHEN 'en' THEN '' ELSE '/de' END || '/' || e.year || '/press', 0"
+		"SELECT CASE l.lang WHEN 'en' THEN path ELSE " DE_PATH("path") " END AS path,"
+		" CASE WHEN instr(langs, 'en') AND instr(langs, 'de') THEN path ELSE '' END AS sm_en,"
+		" CASE WHEN instr(langs, 'en') AND instr(langs, 'de') THEN " DE_PATH("path")
+		"  ELSE '' END AS sm_de"
+		" FROM (SELECT e.year AS y, 1 AS k, 0 AS i, '/' || e.year || '/' AS path,"
+		"  'en de' AS langs FROM edition e WHERE e.published = 1"
+		" UNION ALL SELECT e.year, 2, 0, '/' || e.year || '/press', group_concat(p.lang, ' ')"
 		"  FROM press p JOIN edition e ON e.id = p.edition_id WHERE e.published = 1"
-		PRESS_PUBLIC
-		" UNION ALL SELECT e.year, 4, 0, '/' || e.year || '/presentations', 1 FROM edition e"
-		"  WHERE e.published = 1 AND (EXISTS (SELECT 1 FROM presentation t"
+		PRESS_PUBLIC " GROUP BY e.id"
+		" UNION ALL SELECT e.year, 4, 0, '/' || e.year || '/presentations', 'en de'"
+		"  FROM edition e WHERE e.published = 1 AND (EXISTS (SELECT 1 FROM presentation t"
 		"   WHERE t.edition_id = e.id AND t.deleted_at IS NULL)"
 		"  OR EXISTS (SELECT 1 FROM video d WHERE d.edition_id = e.id"
 		"   AND d.deleted_at IS NULL))"
-		" UNION ALL SELECT e.year, 4, 1, '/' || e.year || '/programme', 1 FROM edition e"
+		" UNION ALL SELECT e.year, 4, 1, '/' || e.year || '/programme', 'en de' FROM edition e"
 		"  WHERE e.published = 1 AND EXISTS (SELECT 1 FROM programme_session s"
 		"   WHERE s.edition_id = e.id AND s.deleted_at IS NULL)"
-		" UNION ALL SELECT e.year, 5, 0, '/' || e.year || '/gallery', 1 FROM edition e"
+		" UNION ALL SELECT e.year, 5, 0, '/' || e.year || '/gallery', 'en de' FROM edition e"
 		"  WHERE e.published = 1 AND EXISTS (SELECT 1 FROM photo f"
 		"   WHERE f.edition_id = e.id" GALLERY_SHOWN ")"
-		" UNION ALL SELECT e.year, 6, f.position, '/' || e.year || '/gallery/' || f.id, 1"
+		" UNION ALL SELECT e.year, 6, f.position, '/' || e.year || '/gallery/' || f.id, 'en de'"
 		"  FROM photo f JOIN edition e ON e.id = f.edition_id"
 		"  WHERE e.published = 1" GALLERY_SHOWN
-		" UNION ALL SELECT 0, 7, 0, '/imprint', 1 UNION ALL SELECT 0, 8, 0, '/privacy', 1)"
-		" SELECT path FROM (SELECT y, k, i, 0 AS l, path FROM page"
-		"  UNION ALL SELECT y, k, i, 1, '/de' || path FROM page WHERE both)"
-		" ORDER BY y DESC, k, i, l, path");
+		" UNION ALL SELECT 0, 7, 0, '/imprint', 'en de'"
+		" UNION ALL SELECT 0, 8, 0, '/privacy', 'en de')"
+		" JOIN (SELECT 'en' AS lang UNION ALL SELECT 'de') l ON instr(langs, l.lang)"
+		" ORDER BY y DESC, k, i, path, l.lang = 'de'");
 	return q ? db_fill_list(q, v, list) : -1;
 }
 

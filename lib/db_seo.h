@@ -9,11 +9,13 @@
 /* The share preview of edition `year` (published), from its cover photo or
  * its press photo, `prefer` deciding which comes first ("cover" or
  * "press"); either only while the photo is public and has its crop.  Sets
- * share_url (a path), share_width, share_height, share_alt; without such
+ * share_url (a path), share_width, share_height, share_alt (in lang, the
+ * English one where the German is empty); without such
  * a photo the site's fallback (DB_SEO_FALLBACK_URL, the site's name as
  * alt).  DB_FOUND, DB_MISSING (no such published edition) or DB_FAILED. */
 #define DB_SEO_FALLBACK_URL "/assets/share.jpg"
-enum db_result db_seo_share(struct tmpl_vars *v, int year, const char *prefer);
+enum db_result db_seo_share(struct tmpl_vars *v, int year, const char *prefer,
+		const char *lang);
 
 /* An edition's facts as JSON-LD's Event wants them: ld_start and ld_end
  * (the first session's start and the last one's end in Europe/Berlin with
@@ -39,9 +41,12 @@ int db_seo_talks(struct tmpl_vars *v, int year, const char *list);
  * time when scheduled, else its date). */
 enum db_result db_seo_times(struct tmpl_vars *v, int year, const char *lang);
 
-/* Every public page for the sitemap, list `list`: path ("/2023/press"),
+/* Every public page for the sitemap, list `list`, in each language it
+ * has: path ("/2023/press", "/de/2023/press"), and sm_en and sm_de, the
+ * English and German addresses when the page has both ("" otherwise);
  * newest edition first.  Pages with nothing on them (an edition's empty
- * gallery or presentations) are left out.  Count, or -1. */
+ * gallery or presentations) are left out, and "/" (its canonical address
+ * is its edition's).  Count, or -1. */
 int db_seo_pages(struct tmpl_vars *v, const char *list);
 
 /* The feed's entries, newest first, list `list`: kind ("press",

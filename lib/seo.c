@@ -5,11 +5,16 @@
 
 #include "db_seo.h"
 
+static const char *lang_of(const struct tmpl_vars *v)
+{
+	const char *lang = tmpl_get(v, "lang");
+	return lang ? lang : "en";
+}
+
 /* The locales Open Graph names (ll_TT): the page's and the other one. */
 static void locales(struct tmpl_vars *v)
 {
-	const char *lang = tmpl_get(v, "lang");
-	int de = lang && strcmp(lang, "de") == 0;
+	int de = strcmp(lang_of(v), "de") == 0;
 	tmpl_set(v, "og_locale", de ? "de_DE" : "en_GB");
 	tmpl_set(v, "og_locale_other", de ? "en_GB" : "de_DE");
 }
@@ -17,7 +22,7 @@ static void locales(struct tmpl_vars *v)
 enum db_result seo_edition(struct tmpl_vars *v, int year)
 {
 	locales(v);
-	if (db_seo_share(v, year, "cover") != DB_FOUND ||
+	if (db_seo_share(v, year, "cover", lang_of(v)) != DB_FOUND ||
 	    db_seo_event(v, year) != DB_FOUND ||
 	    db_seo_talks(v, year, "ld_talks") < 0)
 		return DB_FAILED;
@@ -27,7 +32,7 @@ enum db_result seo_edition(struct tmpl_vars *v, int year)
 enum db_result seo_press(struct tmpl_vars *v, int year, const char *lang)
 {
 	locales(v);
-	if (db_seo_share(v, year, "press") != DB_FOUND ||
+	if (db_seo_share(v, year, "press", lang) != DB_FOUND ||
 	    db_seo_times(v, year, lang) != DB_FOUND)
 		return DB_FAILED;
 	return DB_FOUND;

@@ -177,7 +177,8 @@ describe('Open Graph and Twitter cards', () => {
 		const press = (lang) => sql(`SELECT p.title FROM press p JOIN edition e ON e.id = p.edition_id
 			WHERE e.year = ${YEAR} AND p.lang = '${lang}';`).trim();
 		const title = sql(`SELECT title FROM edition WHERE year = ${YEAR};`).trim();
-		for (const [p, type, name] of [[`/${YEAR}/`, 'website', title], [`/${YEAR}/press`, 'article', press('en')],
+		for (const [p, type, name] of [[`/${YEAR}/`, 'website', title], [`/de/${YEAR}/`, 'website', title],
+			[`/${YEAR}/press`, 'article', press('en')],
 			[`/de/${YEAR}/press`, 'article', press('de')]]) {
 			const { text } = await getText(p);
 			const one = (k) => {
@@ -261,9 +262,31 @@ describe('sitemap, feed, robots.txt', () => {
 		assert.equal(res.headers.get('content-type'), 'application/xml; charset=utf-8');
 		xmllint(['--schema', path.join(SCHEMAS, 'sitemap.xsd')], text, 'sitemap.xml');
 		const paths = locs(text);
-		for (const p of ['/', `/${YEAR}/`, `/${YEAR}/press`, `/de/${YEAR}/press`, `/${YEAR}/presentations`,
-			`/${YEAR}/programme`, `/${YEAR}/gallery`, '/imprint', '/privacy'])
+		// Not / (nor /de/): its canonical address is its edition's.
+		assert.ok(!paths.includes('/') && !paths.includes('/de/'), 'the home page is listed');
+		for (const p of [`/${YEAR}/`, `/${YEAR}/press`, `/${YEAR}/presentations`,
+			`/${YEAR}/programme`, `/${YEAR}/gallery`, '/imprint', '/privacy']) {
+			const de = `/de${p}`;
 			assert.ok(paths.includes(p), `${p} is not in the sitemap`);
+			assert.ok(paths.includes(de), `${de} is not in the sitemap`);
+		}
+		// Each page in both languages names both, each the other: the
+		// same alternates as its <link rel="alternate" hreflang>.
+		const urls = [...text.matchAll(/<url>([\s\S]*?)<\/url>/g)].map((m) => m[1]);
+		for (const u of urls) {
+			const loc = /<loc>([^<]*)<\/loc>/.exec(u)[1];
+			const alt = Object.fromEntries([...u.matchAll(/<xhtml:link rel="alternate" hreflang="([^"]*)" href="([^"]*)"\/>/g)]
+				.map((m) => [m[1], m[2]]));
+			if (!Object.keys(alt).length)
+				continue;
+			assert.deepEqual(Object.keys(alt).sort(), ['de', 'en', 'x-default'], loc);
+			assert.ok(loc === alt.en || loc === alt.de, `${loc} is neither of its alternates`);
+			assert.equal(alt['x-default'], alt.en);
+			const page = (await getText(local(loc))).text;
+			const links = tags(page, 'link').filter((l) => l.attrs.rel === 'alternate' && l.attrs.hreflang);
+			for (const l of links)
+				assert.equal(l.attrs.href, alt[l.attrs.hreflang], `${loc}: its page's hreflang ${l.attrs.hreflang}`);
+		}
 		assert.ok(paths.some((p) => new RegExp(`^/${YEAR}/gallery/\\d+$`).test(p)), 'no photo page');
 		for (const p of paths)
 			assert.equal((await get(p)).status, 200, `${p} in the sitemap answers otherwise`);
