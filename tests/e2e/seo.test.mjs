@@ -197,6 +197,11 @@ describe('Open Graph and Twitter cards', () => {
 			assert.equal(one('og:image:height'), String(SHARE_H));
 			assert.equal(one('og:image:type'), 'image/jpeg');
 			assert.ok(one('og:image:alt').length > 0);
+			if (p.includes('/press')) {       // the press photo's, in the page's language
+				const [alt, altDe] = sql(`SELECT f.alt, f.alt_de FROM photo f JOIN edition e
+					ON f.id = e.press_photo_id WHERE e.year = ${YEAR};`).trim().split('|');
+				assert.equal(one('og:image:alt'), p.startsWith('/de/') && altDe ? altDe : alt);
+			}
 			assert.equal(one('twitter:card'), 'summary_large_image');
 			assert.equal(one('twitter:image'), one('og:image'));
 			await fetchShare(one('og:image'));
