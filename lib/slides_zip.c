@@ -1,6 +1,7 @@
 /* slides_zip: see slides_zip.h. */
 #include "slides_zip.h"
 #include "space.h"
+#include "store.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -126,8 +127,13 @@ int slides_zip_write(const char *dest, const struct slides_zip_entry *entries, s
 	char tmp[4200], comment[SLIDES_ZIP_COMMENT_MAX];
 	if (n == 0)
 		return remove_zip(dest);
+	const char *slash = strrchr(dest, '/');
+	const char *base = slash ? slash + 1 : dest;
+	/* The writer's pid in the temp name (store.h): a worker killed while
+	 * writing leaves nothing its supervisor does not remove. */
 	if (n > SLIDES_ZIP_ENTRIES_MAX || manifest(entries, n, comment) < 0 ||
-	    snprintf(tmp, sizeof tmp, "%s.%ld.tmp", dest, (long)getpid()) >= (int)sizeof tmp)
+	    snprintf(tmp, sizeof tmp, "%.*s" STORE_LINK_TMP "%ld-%s", (int)(base - dest), dest,
+		     (long)getpid(), base) >= (int)sizeof tmp)
 		return -1;
 	/* Every change to the edition comes here: a caption edit must not
 	 * cost reading every PDF again. */

@@ -270,7 +270,6 @@ static int clean_dir(const char *dir, const char *prefix, time_t before)
 	return n;
 }
 
-#define STORE_LINK_TMP ".new-"        /* prefix of a link being made */
 
 int store_clean_tmp_of(const char *root, long pid)
 {
@@ -279,7 +278,12 @@ int store_clean_tmp_of(const char *root, long pid)
 		return -1;
 	snprintf(prefix, sizeof prefix, STORE_TMP_PREFIX "%ld-", pid);
 	/* Every such file, whatever its age: its writer is gone. */
-	return clean_dir(dir, prefix, time(NULL) + 1);
+	int a = clean_dir(dir, prefix, time(NULL) + 1);
+	if (path_join(dir, sizeof dir, root, "talks"))
+		return -1;
+	snprintf(prefix, sizeof prefix, STORE_LINK_TMP "%ld-", pid);
+	int b = clean_dir(dir, prefix, time(NULL) + 1);
+	return a < 0 || b < 0 ? -1 : a + b;
 }
 
 int store_clean_tmp(const char *root)

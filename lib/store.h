@@ -65,11 +65,15 @@ void store_undo(const char *root, struct store_file *f);
  * on demand).  Returns the number of files removed, or -1. */
 int store_clean_tmp(const char *root);
 
-/* Temp files are named STORE_TMP_PREFIX "<pid>-XXXXXX" by store_tmp_open. */
+/* Temp files are named STORE_TMP_PREFIX "<pid>-XXXXXX" by store_tmp_open;
+ * in root/talks/, what is being made there (a link, the slides ZIP) is
+ * named STORE_LINK_TMP "<pid>-NAME" (hidden: never served). */
 #define STORE_TMP_PREFIX "up-"
-/* Remove root/tmp/ files of the process pid, which is dead (its
- * supervisor calls this when it reaps a worker): an upload cut short by
- * kill -9 leaves nothing behind.  The count removed, or -1. */
+#define STORE_LINK_TMP   ".new-"
+/* Remove root/tmp/ and root/talks/ temp files of the process pid, which is
+ * dead (its supervisor calls this when it reaps a worker): an upload or a
+ * ZIP cut short by kill -9 leaves nothing behind.  The count removed, or
+ * -1. */
 int store_clean_tmp_of(const char *root, long pid);
 
 /* Point root/<link_rel> (e.g. "talks/2023-keynote.pdf") at the stored file

@@ -144,8 +144,29 @@ function check() {
 		`JOIN edition e ON e.id = t.edition_id JOIN media m ON m.id = t.media_id ` +
 		`WHERE t.deleted_at IS NULL AND e.published = 1;`).trim().split('\n').filter(Boolean).map((l) => l.split('|')));
 	const talks = path.join(MEDIA, 'talks');
-	const have = fs.existsSync(talks) ? fs.readdirSync(talks).filter((n) => !n.startsWith('.')) : [];
+	const listed = fs.existsSync(talks) ? fs.readdirSync(talks) : [];
+	const all = listed.filter((n) => !n.startsWith('.'));
+	// A link or ZIP being made (".new-PID-NAME") by a worker that was killed
+	// is removed when the worker is reaped.
+	const stray = listed.filter((n) => n.startsWith('.new-'));
+	// Each published edition with slides has its ZIP of them (a file, not a
+	// link: lib/slides_zip.h), and no other edition has one.
+	const zips = new Set([...want.keys()].map((n) => `${n.slice(0, 4)}-slides.zip`));
+	const have = all.filter((n) => !n.endsWith('-slides.zip'));
 	let dead = 0;
+	for (const n of all.filter((x) => x.endsWith('-slides.zip')))
+		if (!zips.delete(n)) {
+			console.log(`stress: stale slides ZIP talks/${n}`);
+			dead++;
+		}
+	for (const n of zips) {
+		console.log(`stress: missing slides ZIP talks/${n}`);
+		dead++;
+	}
+	for (const n of stray) {
+		console.log(`stress: a killed worker's temp file talks/${n}`);
+		dead++;
+	}
 	for (const n of have) {
 		let target = null;
 		try {

@@ -17,6 +17,7 @@
 #include <zip.h>
 
 #include "slides_zip.h"
+#include "store.h"
 
 static char dir[] = "/tmp/test_slides_zip.XXXXXX";
 
@@ -158,7 +159,7 @@ static int temp_files(void)
 	struct dirent *de;
 	int n = 0;
 	while ((de = readdir(d)))
-		n += strstr(de->d_name, ".tmp") != NULL;
+		n += strncmp(de->d_name, STORE_LINK_TMP, strlen(STORE_LINK_TMP)) == 0;
 	closedir(d);
 	return n;
 }

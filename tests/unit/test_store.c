@@ -131,8 +131,19 @@ static void test_clean_tmp_of_a_dead_process(void **state)
 	fd = open(other, O_CREAT | O_WRONLY, 0640);
 	assert_true(fd >= 0);
 	close(fd);
-	assert_int_equal(store_clean_tmp_of(f->root, (long)getpid()), 1);
+	/* and a slides ZIP it was writing in talks/ (libzip's own temp name
+	 * after ours) */
+	char zip[STORE_PATH_MAX + 64];
+	snprintf(zip, sizeof zip, "%s/talks", f->root);
+	mkdir(zip, 0750);
+	snprintf(zip, sizeof zip, "%s/talks/" STORE_LINK_TMP "%ld-2023-slides.zip.Ab12Cd",
+		 f->root, (long)getpid());
+	fd = open(zip, O_CREAT | O_WRONLY, 0640);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(store_clean_tmp_of(f->root, (long)getpid()), 2);
 	assert_int_not_equal(access(mine, F_OK), 0);
+	assert_int_not_equal(access(zip, F_OK), 0);
 	assert_int_equal(access(other, F_OK), 0);
 	unlink(other);
 }
