@@ -160,7 +160,7 @@ for p in $PROGRAMS; do
 done
 if start_nginx "$P/share/symposium/nginx" && wait_up; then
 	ok "nginx starts with the installed snippets"
-	serves "the installed programs serve every kind of page" / /2023/ /imprint /2023/press /2023/press/de \
+	serves "the installed programs serve every kind of page" / /2023/ /imprint /2023/press /de/2023/press \
 		/2023/presentations /2023/gallery /admin/login
 	serves "nginx serves the installed assets" /assets/site.css
 	slide=$(curl -s "http://127.0.0.1:$PORT/2023/presentations" | grep -o '/media/talks/[0-9a-z.-]*\.pdf' | head -n 1)
