@@ -67,7 +67,14 @@ function assertInert(html, where) {
 			const src = decode(t.attrs.find(([n]) => n === 'src')?.[1] || '');
 			assert.match(src, /^\/(media|assets|admin\/media)\//, `${at}: an image from ${src}`);
 		}
-		if (t.name === 'script') {
+		if (t.name === 'script' && t.attrs.some(([n, v]) => n === 'type' && v === 'application/ld+json')) {
+			// Structured data: data, not code.  Its body must be JSON whose
+			// strings hold no markup (the engine writes < > & as \u escapes).
+			const close = html.indexOf('</script>', t.end);
+			const body = html.slice(t.end, close);
+			assert.ok(!/[<>]/.test(body), `${at}: markup inside the JSON-LD block`);
+			JSON.parse(body);
+		} else if (t.name === 'script') {
 			const src = t.attrs.find(([n]) => n === 'src');
 			assert.ok(src && /^\/assets\/[a-z0-9-]+\.js$/.test(src[1]), `${at}: a script not from /assets/`);
 			const close = html.indexOf('</script>', t.end);
