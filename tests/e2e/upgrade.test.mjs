@@ -121,7 +121,16 @@ describe('a site of the first release', () => {
 	});
 
 	test('every row of every first-release table keeps its values', () => {
-		assert.deepEqual(v1Rows(db, tables), before_rows);
+		// The running site may have added rows since (the admin worker makes
+		// the 1200x630 share image of the cover at start): those are new
+		// media rows of that size, and every first-release row is unchanged.
+		const after = v1Rows(db, tables);
+		for (const t of Object.keys(before_rows)) {
+			const added = after[t].slice(before_rows[t].length);
+			assert.deepEqual(after[t].slice(0, before_rows[t].length), before_rows[t], t);
+			for (const r of added)
+				assert.ok(t === 'media' && r.width === 1200 && r.height === 630, `${t}: an unexpected row ${JSON.stringify(r)}`);
+		}
 		for (const t of ['admin', 'session', 'login_failure', 'audit'])
 			assert.ok(before_rows[t].length > 0, `the fixture has rows in ${t}`);
 	});
