@@ -696,23 +696,29 @@ int db_latest_year(void)
 		" (SELECT max(year) FROM edition WHERE published = 1))"), 0);
 }
 
-int db_press_due(time_t now, time_t *next)
+int db_count_due(sqlite3_stmt *q, time_t now, time_t *next)
 {
-	static sqlite3_stmt *st;
-	sqlite3_stmt *q = db_prepare(&st,
-		"SELECT count(*) FILTER (WHERE publish_at <= ?1),"
-		" coalesce(min(publish_at) FILTER (WHERE publish_at > ?1), 0)"
-		" FROM press WHERE state = 'scheduled'");
+	*next = 0;
 	if (!q)
 		return -1;
 	sqlite3_bind_int64(q, 1, (sqlite3_int64)now);
 	int rc = sqlite3_step(q);
 	int due = rc == SQLITE_ROW ? sqlite3_column_int(q, 0) : -1;
-	*next = rc == SQLITE_ROW ? (time_t)sqlite3_column_int64(q, 1) : 0;
-	sqlite3_reset(q);
-	if (due < 0)
+	if (rc == SQLITE_ROW)
+		*next = (time_t)sqlite3_column_int64(q, 1);
+	else
 		db_log(sqlite3_sql(q));
+	sqlite3_reset(q);
 	return due;
+}
+
+int db_press_due(time_t now, time_t *next)
+{
+	static sqlite3_stmt *st;
+	return db_count_due(db_prepare(&st,
+		"SELECT count(*) FILTER (WHERE publish_at <= ?1),"
+		" coalesce(min(publish_at) FILTER (WHERE publish_at > ?1), 0)"
+		" FROM press WHERE state = 'scheduled'"), now, next);
 }
 
 enum db_result db_edition(struct tmpl_vars *v, int year, const char *lang)

@@ -52,6 +52,10 @@ sqlite3_stmt *db_prepare(sqlite3_stmt **slot, const char *sql);
 enum db_result db_fill(sqlite3_stmt *st, struct tmpl_vars *v);
 /* Every row appended to the list `list` of v.  Count, or -1. */
 int db_fill_list(sqlite3_stmt *st, struct tmpl_vars *v, const char *list);
+/* A query of times that come due by the clock, its ?1 bound here to now:
+ * column 0 counts those passed, column 1 is the next one (0: none).
+ * Returns the count and sets *next, or -1 (logged). */
+int db_count_due(sqlite3_stmt *q, time_t now, time_t *next);
 
 /* PRAGMA data_version: changes when another connection commits. */
 long long db_version(void);

@@ -32,9 +32,7 @@
 
 static int failed(sqlite3_stmt *q)
 {
-	sqlite3 *h = db_handle();
-	fprintf(stderr, "db_programme: %s: %s\n", q ? sqlite3_sql(q) : "prepare",
-		h ? sqlite3_errmsg(h) : "no database");
+	db_log_error("db_programme", q ? sqlite3_sql(q) : "prepare");
 	return -1;
 }
 
@@ -149,21 +147,12 @@ enum db_result db_programme_registration(struct tmpl_vars *v, int year,
 int db_programme_due(time_t now, time_t *next)
 {
 	static sqlite3_stmt *st;
-	sqlite3_stmt *q = db_prepare(&st,
+	return db_count_due(db_prepare(&st,
 		"SELECT count(*) FILTER (WHERE at <= ?1),"
 		" coalesce(min(at) FILTER (WHERE at > ?1), 0)"
 		" FROM (SELECT opens_at AS at FROM registration WHERE opens_at IS NOT NULL"
-		" UNION ALL SELECT closes_at FROM registration WHERE closes_at IS NOT NULL)");
-	if (!q)
-		return -1;
-	sqlite3_bind_int64(q, 1, (sqlite3_int64)now);
-	int rc = sqlite3_step(q);
-	int due = rc == SQLITE_ROW ? sqlite3_column_int(q, 0) : -1;
-	*next = rc == SQLITE_ROW ? (time_t)sqlite3_column_int64(q, 1) : 0;
-	sqlite3_reset(q);
-	if (due < 0)
-		failed(q);
-	return due;
+		" UNION ALL SELECT closes_at FROM registration WHERE closes_at IS NOT NULL)"),
+		now, next);
 }
 
 /* ---- admin ---- */
