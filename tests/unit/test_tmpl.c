@@ -1,4 +1,4 @@
-/* Unit tests for lib/tmpl.c: escaping, URL checks, HTML5 output, the
+/* Unit tests for lib/tmpl.c and lib/tmpl_compile.c: escaping, URL checks, HTML5 output, the
  * directives, includes, compile errors and variable scopes. */
 #include <setjmp.h>
 #include <stdarg.h>
