@@ -75,6 +75,19 @@ http {
 	}
 }
 
+// Where two bodies part, as a line of each: a failure says what differs.
+function firstDiff(a, b) {
+	let i = 0;
+	while (i < a.length && i < b.length && a[i] === b[i])
+		i++;
+	const line = (buf) => {
+		const s = buf.lastIndexOf(10, i - 1) + 1;
+		const e = buf.indexOf(10, i);
+		return JSON.stringify(buf.subarray(s, e < 0 ? buf.length : e).toString('utf8').slice(0, 300));
+	};
+	return `byte ${i}, export ${line(a)}, live ${line(b)}`;
+}
+
 async function fetchBoth(p) {
 	const opts = () => ({ redirect: 'manual', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
 	const [a, b] = await Promise.all([fetch(new URL(p, BASE), opts()), fetch(new URL(p, exportBase), opts())]);
@@ -109,7 +122,7 @@ describe('admin export', { skip }, () => {
 			const p = queue.shift();
 			const { live, exp } = await fetchBoth(p);
 			assert.equal(exp.status, live.status, `${p}: status`);
-			assert.ok(exp.body.equals(live.body), `${p}: the export's bytes differ from the live page`);
+			assert.ok(exp.body.equals(live.body), `${p}: the export's bytes differ from the live page: ${firstDiff(exp.body, live.body)}`);
 			assert.equal(exp.type, live.type, `${p}: Content-Type`);
 			n++;
 			if (live.status !== 200 || !/text\/html/.test(live.type || ''))
