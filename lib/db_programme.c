@@ -131,7 +131,12 @@ enum db_result db_programme_registration(struct tmpl_vars *v, int year,
 		" coalesce(" UTC_ISO("closes_at") ", '') AS closes_iso"
 		" FROM (SELECT r.*, CASE"
 		"  WHEN r.closes_at IS NOT NULL AND ?2 >= r.closes_at THEN 'closed'"
-		"  WHEN coalesce(e.ends, e.starts, '9999') < date(?2, 'unixepoch') THEN 'closed'"
+		/* Without a closing time it closes when the edition's last day
+		 * ends where the edition is: 00:00 Berlin time of the next day
+		 * (the process's zone), not of UTC's, which is one or two hours
+		 * later. */
+		"  WHEN coalesce(e.ends, e.starts, '9999') < date(?2, 'unixepoch', 'localtime')"
+		"  THEN 'closed'"
 		"  WHEN r.opens_at IS NOT NULL AND ?2 < r.opens_at THEN 'notyet'"
 		"  ELSE 'open' END AS state"
 		" FROM registration r JOIN edition e ON e.id = r.edition_id"

@@ -39,7 +39,8 @@ enum db_result db_programme_span(struct tmpl_vars *v, int year);
  * registration_state ("open", "closed", "notyet") and the flag
  * registration_open, registration_closed or registration_notyet set to 1,
  * opens_text and closes_text ("1 October 2026, 09:00"; "" when not set),
- * opens_iso, closes_iso.  Closed, too, once the edition has ended (by date).
+ * opens_iso, closes_iso.  Closed, too, once the edition has ended: from
+ * 00:00 of the day after its last day in the process's zone (WHEN_ZONE).
  * DB_FOUND, DB_MISSING (none) or DB_FAILED. */
 enum db_result db_programme_registration(struct tmpl_vars *v, int year,
 		const char *lang, time_t now);

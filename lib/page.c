@@ -130,9 +130,23 @@ int page_open(void)
 	return db_open(serve_cfg.db_path, DB_READONLY);
 }
 
-/* A page also depends on today's date (db_edition's "upcoming"): the
- * UTC day is part of the version, so cached pages go at midnight even
- * when nothing was written. */
+/* A page also depends on today's date (db_edition's "upcoming" by the
+ * UTC day, the registration's end by Berlin's): the day is part of the
+ * version, so cached pages go at either midnight even when nothing was
+ * written. */
+long long page_day(time_t now)
+{
+	struct tm local, utc;
+	long long day = (long long)(now / 86400) * 2;
+	if (!localtime_r(&now, &local) || !gmtime_r(&now, &utc))
+		return day;
+	/* Between the two midnights the dates differ: one more (Berlin is
+	 * ahead of UTC) or one less (a zone behind it). */
+	int ahead = local.tm_year != utc.tm_year ? local.tm_year - utc.tm_year
+		: local.tm_yday - utc.tm_yday;
+	return day + (ahead > 0) - (ahead < 0);
+}
+
 /* A scheduled press release becomes public when its time comes, with no
  * write to change data_version, and a registration opens and closes by
  * the clock alone: the number of such times passed is part of the version
@@ -163,7 +177,7 @@ long long page_version(void)
 	int due = timed_due(v, now);
 	if (due < 0)
 		return -1;
-	return (v * PAGE_VERSION_DAYS + (long long)(now / 86400) % PAGE_VERSION_DAYS)
+	return (v * PAGE_VERSION_DAYS + page_day(now) % PAGE_VERSION_DAYS)
 		* PAGE_VERSION_DUE + due % PAGE_VERSION_DUE;
 }
 

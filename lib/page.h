@@ -35,8 +35,13 @@ enum page_section {
 int page_init(void);
 /* serve_page.open: the database of serve_cfg.db_path, read-only. */
 int page_open(void);
-/* serve_page.version: the database's data_version and the UTC day. */
+/* serve_page.version: the database's data_version, the day (page_day)
+ * and the scheduled times passed. */
 long long page_version(void);
+/* Midnights passed by `now`, counting both UTC's (a page's "upcoming")
+ * and Berlin's (WHEN_ZONE, the process's zone: a registration closes at
+ * the end of the edition's last day there): it grows at each of them. */
+long long page_day(time_t now);
 /* serve_page.error: the error page in the site's layout, status set. */
 void page_error(struct http_req *r, struct http_resp *w, int status);
 

@@ -167,6 +167,25 @@ static void test_registration_states_by_the_clock(void **state)
 	assert_string_equal(reg_state(2099, 1000), "none");
 }
 
+/* Without a closing time, registration closes when the edition's last
+ * day ends in Berlin: 23:30 there is still open, 00:30 closed - in winter
+ * (CET, 23:30 UTC is already the next Berlin day) and in summer (CEST). */
+static void test_registration_closes_at_berlin_midnight(void **state)
+{
+	(void)state;
+	/* 2023-12-05 (no end date) and 2099-06-10, both one-day editions. */
+	assert_int_equal(db_programme_registration_save(1, "https://example.org/r", 0, 0), 0);
+	assert_int_equal(db_programme_registration_save(2, "https://example.org/r", 0, 0), 0);
+	assert_string_equal(reg_state(2023, 1701815400), "open");    /* 12-05 23:30 CET */
+	assert_string_equal(reg_state(2023, 1701817199), "open");    /* 23:59:59 */
+	assert_string_equal(reg_state(2023, 1701817200), "closed");  /* 12-06 00:00 */
+	assert_string_equal(reg_state(2023, 1701819000), "closed");  /* 00:30 = 23:30 UTC */
+	assert_string_equal(reg_state(2099, 4084810200), "open");    /* 06-10 23:30 CEST */
+	assert_string_equal(reg_state(2099, 4084813800), "closed");  /* 06-11 00:30 = 22:30 UTC */
+	assert_int_equal(db_programme_registration_save(1, "", 0, 0), 0);
+	assert_int_equal(db_programme_registration_save(2, "", 0, 0), 0);
+}
+
 static void test_due_counts_the_times_passed(void **state)
 {
 	(void)state;
@@ -244,6 +263,7 @@ int main(void)
 		cmocka_unit_test(test_links_to_slides_and_video),
 		cmocka_unit_test(test_public_never_sees_trash_unpublished_or_other_edition),
 		cmocka_unit_test(test_registration_states_by_the_clock),
+		cmocka_unit_test(test_registration_closes_at_berlin_midnight),
 		cmocka_unit_test(test_due_counts_the_times_passed),
 		cmocka_unit_test(test_registration_refuses_other_schemes_and_bad_order),
 		cmocka_unit_test(test_admin_add_update_and_trash),

@@ -17,6 +17,7 @@
 #include "page.h"
 #include "serve.h"
 #include "site_fixture.h"
+#include "when.h"
 
 static char *db_file;
 
@@ -181,12 +182,30 @@ static void test_preview_queries(void **state)
 static void test_version_changes_with_the_day(void **state)
 {
 	(void)state;
-	long long day = (long long)(time(NULL) / 86400);
+	time_t now = time(NULL);
 	long long v = page_version();
 	assert_true(v >= 0);
 	long long d = v / 1024 % 65536;
-	assert_true(d == day % 65536 || d == (day + 1) % 65536);
+	assert_true(d == page_day(now) % 65536 || d == page_day(now + 1) % 65536 ||
+		    d == page_day(now + 2) % 65536);
 	assert_true(v / 1024 / 65536 == db_version());
+}
+
+/* The day part grows at Berlin's midnight (a registration closes then)
+ * and again at UTC's, in winter (CET) and summer (CEST) time. */
+static void test_day_turns_at_both_midnights(void **state)
+{
+	(void)state;
+	when_zone_init();
+	/* 2023-12-05 23:30 CET, 00:30 CET (23:30 UTC), 01:30 CET. */
+	assert_true(page_day(1701815400) < page_day(1701819000));
+	assert_true(page_day(1701819000) < page_day(1701822600));
+	/* 2099-06-10 23:30 CEST, 06-11 00:30 CEST (22:30 UTC), 02:30 CEST. */
+	assert_true(page_day(4084810200) < page_day(4084813800));
+	assert_true(page_day(4084813800) < page_day(4084821000));
+	assert_int_equal(page_day(4084821000) - page_day(4084810200), 2);
+	/* Within one Berlin and UTC day: no change. */
+	assert_int_equal(page_day(1701765000), page_day(1701765000 + 3600));
 }
 
 static void test_draft_press_release_is_not_public(void **state)
@@ -356,6 +375,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unpublished_edition_is_not_found, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_preview_queries, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_version_changes_with_the_day, setup, teardown),
+		cmocka_unit_test(test_day_turns_at_both_midnights),
 		cmocka_unit_test_setup_teardown(test_draft_press_release_is_not_public, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scheduled_release_public_from_its_time, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_version_changes_when_a_release_comes_due, setup, teardown),
