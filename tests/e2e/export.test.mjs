@@ -97,6 +97,22 @@ async function fetchBoth(p) {
 			cache: b.headers.get('cache-control') } };
 }
 
+// A page of both, compared once more after a fresh export when they
+// differ: nginx's microcache may answer with a copy up to a second old
+// (README.md, "microcache"), and a page that changed since the export is
+// no fault of it.  The first difference is printed all the same, so a
+// cause can be found; a difference that stays fails the test.
+async function settled(p) {
+	const first = await fetchBoth(p);
+	if (first.exp.status === first.live.status && first.exp.body.equals(first.live.body))
+		return first;
+	console.error(`export e2e: ${p} differed once (nginx's cache: ${first.live.cached}): ` +
+		firstDiff(first.exp.body, first.live.body));
+	exportSite();
+	await new Promise((r) => setTimeout(r, 1100));
+	return fetchBoth(p);
+}
+
 describe('admin export', { skip }, () => {
 	before(async () => {
 		tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'symposium-export-'));
@@ -121,7 +137,7 @@ describe('admin export', { skip }, () => {
 		let n = 0;
 		while (queue.length) {
 			const p = queue.shift();
-			const { live, exp } = await fetchBoth(p);
+			const { live, exp } = await settled(p);
 			assert.equal(exp.status, live.status, `${p}: status`);
 			assert.ok(exp.body.equals(live.body), `${p}: the export's bytes differ from the live page (nginx's cache: ${live.cached}): ${firstDiff(exp.body, live.body)}`);
 			assert.equal(exp.type, live.type, `${p}: Content-Type`);
