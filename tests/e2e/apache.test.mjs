@@ -31,6 +31,21 @@ async function both(p, init = {}) {
 	return { a: await one(APACHE), n: await one(BASE) };
 }
 
+// Both, once more a second later when their bodies differ: nginx's
+// microcache may answer with a copy up to a second old (README.md,
+// "microcache"), Apache has none.  The first difference is printed, so a
+// cause can be found; one that stays fails the test.
+async function bothSettled(p) {
+	const first = await both(p);
+	if (first.a.body.equals(first.n.body))
+		return first;
+	console.error(`apache e2e: ${p} differed once from nginx's (X-Cache-Status ` +
+		`${first.n.headers.get('x-cache-status')}, ETags ${first.a.headers.get('etag')} ` +
+		`${first.n.headers.get('etag')})`);
+	await new Promise((r) => setTimeout(r, 1100));
+	return both(p);
+}
+
 const raw = (method, target, extra = '') => rawRequest(method, target, extra, APACHE);
 
 // Each security header exactly once (raw headers: fetch would fold two
@@ -54,7 +69,7 @@ describe('the site behind Apache', { skip: reason || false }, () => {
 
 	test('every page of the URL map: 200 and the same bytes as through nginx', async () => {
 		for (const p of [...MAP_PAGES, `/${YEAR}/gallery?page=1`]) {
-			const { a, n } = await both(p);
+			const { a, n } = await bothSettled(p);
 			assert.equal(a.status, 200, `${p}: ${a.status}`);
 			assert.equal(n.status, 200, `${p} through nginx: ${n.status}`);
 			assert.equal(a.headers.get('content-type'), n.headers.get('content-type'), `${p}: type`);
@@ -168,7 +183,7 @@ describe('the site behind Apache', { skip: reason || false }, () => {
 		const want = [[talk, 'application/pdf'], [hashed, 'application/pdf'], [jpeg, 'image/jpeg'],
 			[zip, 'application/zip']];
 		for (const [p, type] of want) {
-			const { a, n } = await both(p);
+			const { a, n } = await bothSettled(p);
 			assert.equal(a.status, 200, `${p}: ${a.status}`);
 			assert.equal(a.headers.get('content-type'), type, `${p}: type`);
 			assert.ok(a.body.equals(n.body), `${p}: the files differ`);
