@@ -13,6 +13,7 @@
 #include "auth.h"
 #include "db_admin.h"
 #include "http.h"
+#include "md.h"
 #include "store.h"
 #include "tmpl.h"
 #include "upload.h"
@@ -23,6 +24,13 @@
 #define ADMIN_TEXT_MAX   300           /* one-line fields, bytes */
 #define ADMIN_AUDIT_ROWS 200           /* rows on the audit page */
 #define ADMIN_MEDIA_MAX  (64LL << 20)  /* a stored file the admin shows itself */
+/* The site settings carry six Markdown texts (background, imprint,
+ * privacy, each in English and German), each up to ADMIN_SITE_TEXT_MAX
+ * (MD_INPUT_MAX): the form, sent as multipart (a text is not percent-
+ * encoded), takes all six at their limit and 64 KB for the rest.
+ * deploy/programs.tsv's line for ^/admin/site$ says the same, 448k. */
+#define ADMIN_SITE_TEXT_MAX  MD_INPUT_MAX
+#define ADMIN_SITE_FORM_MAX  (6LL * ADMIN_SITE_TEXT_MAX + 64 * 1024)
 /* Tests only: set, admin_commit exits right after the commit. */
 #define ADMIN_TEST_CRASH_ENV    "SITE_TEST_CRASH_AFTER_COMMIT"
 #define ADMIN_TEST_CRASH_STATUS 137    /* what a shell shows for kill -9 */

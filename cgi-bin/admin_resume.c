@@ -12,9 +12,9 @@
 
 #include <sodium.h>
 
-/* A form kept up to this size; a larger one carried files, which cannot
- * be kept, and its body is not read from a client without a session. */
-#define ADMIN_CARRY_MAX FORM_URLENCODED_MAX
+/* A form is kept up to its own limit (ADMIN_FORM_MAX, or the spec's
+ * form_max); a larger one carried files, which cannot be kept, and its
+ * body is not read from a client without a session. */
 
 /* Is a field carried?  Not the old token, not the log-in's own fields,
  * never a password. */
@@ -43,14 +43,14 @@ void admin_resume(struct admin_ctx *c, const struct upload_spec *spec,
 		admin_handler post)
 {
 	/* File parts are taken, their data dropped (1 byte at most). */
-	struct upload_spec carry = { 0, spec->file_prefix, 1, spec->files_max };
+	struct upload_spec carry = { 0, spec->file_prefix, 1, spec->files_max, spec->form_max };
 	struct auth_session s;
 	/* The form shown again (a full disk) only once logged in: it may show
 	 * stored rows. */
 	void (*form)(struct admin_ctx *) = c->form;
 	c->form = NULL;
 	tmpl_set(c->v, "next", c->r->path);
-	if (c->r->content_length > ADMIN_CARRY_MAX) {
+	if (c->r->content_length > (spec->form_max ? spec->form_max : ADMIN_FORM_MAX)) {
 		tmpl_set(c->v, "too_large", "1");
 		admin_render(c, "login.xml", 403);
 		return;

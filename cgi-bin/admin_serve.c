@@ -531,13 +531,14 @@ int admin_commit(struct admin_ctx *c, const char *action, const char *object,
 /* ---- routes ---- */
 
 /* What a POST may send: plain forms, the log-in form (no session yet),
- * slides, photos (any number in the field "file", up to the body's
- * limit). */
-static const struct upload_spec spec_login = { 0, NULL, 0, 0 };
-static const struct upload_spec spec_form = { 1, NULL, 0, 0 };
-static const struct upload_spec spec_pdf = { 1, "file", UPLOAD_PDF_MAX, 1 };
+ * the site settings (six long texts), slides, photos (any number in the
+ * field "file", up to the body's limit). */
+static const struct upload_spec spec_login = { 0, NULL, 0, 0, 0 };
+static const struct upload_spec spec_form = { 1, NULL, 0, 0, 0 };
+static const struct upload_spec spec_site = { 1, NULL, 0, 0, ADMIN_SITE_FORM_MAX };
+static const struct upload_spec spec_pdf = { 1, "file", UPLOAD_PDF_MAX, 1, 0 };
 static const struct upload_spec spec_photos = { 1, "file", UPLOAD_IMAGE_MAX,
-						UPLOAD_FILES_MAX };
+						UPLOAD_FILES_MAX, 0 };
 
 /* Patterns: %Y a year (4 digits), %I an id ([1-9][0-9]{0,17}), %L en|de,
  * %K a kind (presentation|photo|video), %M a stored file's name
@@ -554,7 +555,7 @@ static const struct route routes[] = {
 	{ "/admin/logout", NULL, admin_logout_post, &spec_form, NULL },
 	{ "/admin/session", admin_session_get, NULL, NULL, NULL },
 	{ "/admin/", admin_dashboard_get, NULL, NULL, NULL },
-	{ "/admin/site", admin_site_get, admin_site_post, &spec_form, admin_site_form },
+	{ "/admin/site", admin_site_get, admin_site_post, &spec_site, admin_site_form },
 	{ "/admin/audit", admin_audit_get, NULL, NULL, NULL },
 	{ "/admin/people", admin_people_get, admin_people_post, &spec_form, admin_people_form },
 	{ "/admin/people/%I/delete", NULL, admin_person_delete, &spec_form, NULL },

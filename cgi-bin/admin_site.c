@@ -12,6 +12,8 @@
 #include "md.h"
 #include "url.h"
 
+_Static_assert(ADMIN_SITE_FORM_MAX <= FORM_URLENCODED_MAX, "the parser takes the form");
+
 static enum db_result load(struct admin_ctx *c, struct tmpl_vars *row)
 {
 	(void)c;
@@ -37,12 +39,13 @@ void admin_site_get(struct admin_ctx *c)
 		return;
 	}
 	admin_version_set(c, &version);
-	admin_render(c, "site.xml", 200);
+	admin_site_form(c);
 }
 
 void admin_site_form(struct admin_ctx *c)
 {
-	admin_render(c, "site.xml", c->status);
+	tmpl_seti(c->v, "form_max", ADMIN_SITE_FORM_MAX);
+	admin_render(c, "site.xml", c->status ? c->status : 200);
 }
 
 /* Empty, or something@something without spaces: enough to catch a typo,
@@ -78,7 +81,9 @@ static void base_url(struct admin_ctx *c, char *out, size_t outsz)
 }
 
 /* The German texts, with the English ones' limits; Markdown rendered into
- * md[0..2] (background, imprint, privacy). */
+ * md[0..2] (background, imprint, privacy).  Each of the six texts is
+ * refused over ADMIN_SITE_TEXT_MAX (admin_markdown_field's limit) with the
+ * form kept: the form's body takes all six at their limit. */
 static void read_german(struct admin_ctx *c, struct db_admin_site *s, struct buf md[3])
 {
 	s->de.contact_role = admin_field(c, "contact_role_de", 0, ADMIN_TEXT_MAX);
@@ -95,13 +100,10 @@ void admin_site_post(struct admin_ctx *c)
 	struct buf de[3] = { BUF_INIT, BUF_INIT, BUF_INIT };
 	struct db_admin_site s = {
 		.name = admin_field(c, "name", 1, ADMIN_TEXT_MAX),
-		.background_md = admin_field(c, "background_md", 0, MD_INPUT_MAX),
 		.contact_name = admin_field(c, "contact_name", 0, ADMIN_TEXT_MAX),
 		.contact_role = admin_field(c, "contact_role", 0, ADMIN_TEXT_MAX),
 		.contact_phone = admin_field(c, "contact_phone", 0, ADMIN_TEXT_MAX),
 		.contact_email = admin_field(c, "contact_email", 0, ADMIN_TEXT_MAX),
-		.imprint_md = admin_field(c, "imprint_md", 0, MD_INPUT_MAX),
-		.privacy_md = admin_field(c, "privacy_md", 0, MD_INPUT_MAX),
 		.press_name = admin_field(c, "press_name", 0, ADMIN_TEXT_MAX),
 		.press_phone = admin_field(c, "press_phone", 0, ADMIN_TEXT_MAX),
 		.press_email = admin_field(c, "press_email", 0, ADMIN_TEXT_MAX),
@@ -112,12 +114,9 @@ void admin_site_post(struct admin_ctx *c)
 		admin_invalid(c, "home_year", 500, "The editions could not be read.");
 	check_email(c, "contact_email", s.contact_email);
 	check_email(c, "press_email", s.press_email);
-	admin_markdown(c, "background_md", s.background_md, &bg);
-	admin_markdown(c, "imprint_md", s.imprint_md, &imp);
-	admin_markdown(c, "privacy_md", s.privacy_md, &priv);
-	s.background_html = bg.data;
-	s.imprint_html = imp.data;
-	s.privacy_html = priv.data;
+	admin_markdown_field(c, "background_md", &bg, &s.background_md, &s.background_html);
+	admin_markdown_field(c, "imprint_md", &imp, &s.imprint_md, &s.imprint_html);
+	admin_markdown_field(c, "privacy_md", &priv, &s.privacy_md, &s.privacy_html);
 	read_german(c, &s, de);
 	if (c->invalid)
 		admin_site_form(c);

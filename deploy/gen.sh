@@ -27,6 +27,9 @@ COOKIE=__Host-sid
 BYPASS_BURST=40
 # What the web server answers such a POST.
 ANON="You are not logged in, or your session has expired. Please log in again at /admin/login."
+# What the web server answers an admin form over its line's limit (413),
+# ahead of the program; %s: the limit ("448 KB").
+TOO_LARGE="The form is larger than the %s this address takes, so nothing was sent or saved. Go back: what you typed is still in the form; shorten it and save again."
 
 die() { echo "gen: $*" >&2; exit 1; }
 
@@ -74,9 +77,10 @@ replace() {
 }
 
 nginx_locations() {
-	rows | awk -F '\t' -v anon="$ANON" -v burst="$BYPASS_BURST" '
+	rows | awk -F '\t' -v anon="$ANON" -v burst="$BYPASS_BURST" -v large="$TOO_LARGE" '
 	{
 		line = $1; prog = $2; kind = $3; body = $5; tmo = $6; url = $7
+		human = body; sub(/k$/, " KB", human); sub(/m$/, " MB", human)
 		printf "# programs.tsv line %d: %s (%s)\n", line, prog, kind
 		if (url ~ /^\^/) printf "location ~ \"%s\" {\n", url
 		else printf "location %s {\n", url
@@ -91,6 +95,11 @@ nginx_locations() {
 			printf "\t\treturn 403 \"%s\\n\";\n", anon
 			print "\t}"
 		}
+		if (kind == "admin") {
+			# A body over the limit: a readable answer (RFC 9110 15.5.14)
+			# rather than the server default page.
+			printf "\terror_page 413 @too_large_%d;\n", line
+		}
 		if (kind == "page") {
 			# Requests with a session cookie skip the microcache, within
 			# the shared budget of symposium-http.conf; past it, they get
@@ -101,6 +110,12 @@ nginx_locations() {
 		print "\tinclude @CONF@/fastcgi.conf;"
 		printf "\tfastcgi_pass unix:@RUNDIR@/%s.sock;\n", prog
 		print "}"
+		if (kind == "admin") {
+			printf "location @too_large_%d {\n", line
+			print "\tdefault_type \"text/plain; charset=utf-8\";"
+			printf "\treturn 413 \"" large "\\n\";\n", human
+			print "}"
+		}
 		if (kind == "page" && !named[prog]++) {
 			printf "location @%s_cached {\n", prog
 			print "\tfastcgi_cache_bypass $symposium_negotiated;"
@@ -113,14 +128,18 @@ nginx_locations() {
 }
 
 apache_limits() {
-	rows | awk -F '\t' -v cookie="$COOKIE" -v anon="$ANON" '
+	rows | awk -F '\t' -v cookie="$COOKIE" -v anon="$ANON" -v large="$TOO_LARGE" '
 	{
 		line = $1; prog = $2; kind = $3; bytes = $4; url = $7
+		human = $5; sub(/k$/, " KB", human); sub(/m$/, " MB", human)
 		re = url
 		if (url !~ /^\^/) { gsub(/\./, "\\.", re); re = "^" re }
 		printf "# programs.tsv line %d: %s (%s), at most %d bytes\n", line, prog, kind, bytes
 		printf "<%s \"%%{REQUEST_URI} =~ m#%s#\">\n", (NR == 1 ? "If" : "ElseIf"), re
-		printf "\t<If \"%%{HTTP:Content-Length} -gt %d\">\n\t\tRedirect 413\n\t</If>\n", bytes
+		printf "\t<If \"%%{HTTP:Content-Length} -gt %d\">\n", bytes
+		if (kind == "admin")
+			printf "\t\tErrorDocument 413 \"" large "\"\n", human
+		print "\t\tRedirect 413\n\t</If>"
 		if (kind == "upload") {
 			# 413, not 403: for any status that keeps the connection
 			# open, Apache first reads the whole body to discard it

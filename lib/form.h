@@ -21,7 +21,9 @@
 
 /* ---- limits shared by both body formats -------------------------------- */
 
-#define FORM_URLENCODED_MAX  (64 * 1024)  /* urlencoded body bytes */
+/* The parser's ceiling for an urlencoded body; a form's own limit is
+ * lower (lib/upload.h: ADMIN_FORM_MAX, or its spec's form_max). */
+#define FORM_URLENCODED_MAX  (512 * 1024)
 /* Fields in one struct form, and parts in one multipart body: the photos'
  * describe form sends up to eight fields for each of its 100 photos (alt
  * text and caption in two languages), the multi-file photo form up to 100

@@ -51,13 +51,14 @@ static int media_type_is(const char *ct, const char *type)
 	return *ct == '\0' || *ct == ';';
 }
 
-/* The urlencoded body, at most FORM_URLENCODED_MAX bytes, exactly
- * CONTENT_LENGTH of them. */
-static int read_urlencoded(struct http_req *r, struct upload *u)
+/* The urlencoded body, at most the form's limit, exactly CONTENT_LENGTH
+ * bytes. */
+static int read_urlencoded(struct http_req *r, const struct upload_spec *spec,
+		struct upload *u)
 {
 	static char body[FORM_URLENCODED_MAX + 1];
 	long long want = r->content_length;
-	if (want > FORM_URLENCODED_MAX) {
+	if (want > (spec->form_max ? spec->form_max : ADMIN_FORM_MAX)) {
 		set_msg(u, "The form is larger than this page accepts.");
 		return 413;
 	}
@@ -231,6 +232,10 @@ static int read_multipart(struct http_req *r, const struct upload_spec *spec,
 	form_mp_limits_default(&lim);
 	lim.file_max = 0;               /* per file: on_data, with a message */
 	lim.body_max = ADMIN_BODY_MAX;
+	if (spec->form_max) {
+		lim.field_max = (size_t)spec->form_max;
+		lim.body_max = spec->form_max;
+	}
 	int status = 0;
 	if (form_mp_init(&p, http_header(r, "Content-Type"), &cb, &lim) != FORM_OK) {
 		set_msg(u, "The form's Content-Type has no usable boundary.");
@@ -283,8 +288,13 @@ int upload_read(struct http_req *r, const struct upload_spec *spec,
 			 "of %lld MiB.", ADMIN_BODY_MAX >> 20);
 		return 413;
 	}
+	if (spec->form_max && r->content_length > spec->form_max) {
+		snprintf(u->msg, sizeof u->msg, "The form is larger than the limit of %lld KB "
+			 "of this page. Nothing was saved.", spec->form_max >> 10);
+		return 413;
+	}
 	if (media_type_is(ct, URLENCODED_TYPE))
-		status = read_urlencoded(r, u);
+		status = read_urlencoded(r, spec, u);
 	else if (media_type_is(ct, MULTIPART_TYPE))
 		status = read_multipart(r, spec, media_root, u);
 	else {

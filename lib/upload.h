@@ -10,7 +10,9 @@
  * token of the form is compared with the session's:
  *
  *   upload_read     CONTENT_LENGTH present (411) and <= ADMIN_BODY_MAX
- *                   (413); Content-Type urlencoded or multipart (415);
+ *                   or the spec's form_max (413); an urlencoded body <=
+ *                   ADMIN_FORM_MAX or form_max (413); Content-Type
+ *                   urlencoded or multipart (415);
  *                   the body, exactly CONTENT_LENGTH bytes, well-formed
  *                   (400); the csrf field (403).
  *
@@ -40,6 +42,9 @@
  * without the script (with it, one file per request).  The body's limit
  * usually comes first. */
 #define UPLOAD_FILES_MAX   100
+/* A form without files: its urlencoded body, unless its spec's form_max
+ * says more (deploy/programs.tsv: 64k for /admin/). */
+#define ADMIN_FORM_MAX     (64 * 1024)
 /* Bytes read from the web server at a time; also the write size. */
 #define UPLOAD_CHUNK       (64 * 1024)
 #define UPLOAD_MSG_MAX     256
@@ -52,6 +57,11 @@ struct upload_spec {
 	const char *file_prefix;
 	long long file_max;        /* bytes per file */
 	int files_max;             /* file parts, at most UPLOAD_FILES_MAX */
+	/* A form with texts longer than ADMIN_FORM_MAX (0: none): the whole
+	 * body, urlencoded or multipart, and each field up to it, so that a
+	 * text over its own limit reaches the handler, which refuses it with
+	 * the form kept; at most FORM_URLENCODED_MAX. */
+	long long form_max;
 };
 
 struct upload_file {

@@ -7,7 +7,10 @@
  *   its own request, UPLOAD_PARALLEL at a time, each with its own progress
  *   and its own answer: a refused file affects only itself;
  * - the gallery ("ol.photos") can be reordered by dragging; its Up/Down
- *   buttons move without reloading and keep the keyboard focus. */
+ *   buttons move without reloading and keep the keyboard focus;
+ * - a form with a body limit ("limited", data-max-bytes: the site
+ *   settings) is not sent when it is over it, so nothing typed is lost to
+ *   the web server's 413. */
 (function () {
 	"use strict";
 
@@ -222,6 +225,38 @@
 		});
 	}
 
+	/* ---- forms with a body limit ---- */
+
+	/* The multipart body's bytes, closely enough: each field's name and
+	 * UTF-8 value (line breaks go as CRLF) and its part's headers. */
+	function bodyBytes(form) {
+		var enc = new TextEncoder(), n = 0;
+		new FormData(form).forEach(function (value, name) {
+			if (typeof value === "string")
+				n += 100 + enc.encode(name).length +
+					enc.encode(value.replace(/\r?\n/g, "\r\n")).length;
+		});
+		return n;
+	}
+
+	function enhanceLimit(form) {
+		var max = Number(form.getAttribute("data-max-bytes"));
+		var note = document.getElementById("form-limit");
+		if (!max || !note || !window.FormData || !window.TextEncoder)
+			return;
+		form.addEventListener("submit", function (e) {
+			var n = bodyBytes(form);
+			note.hidden = n <= max;
+			if (n <= max)
+				return;
+			e.preventDefault();
+			note.textContent = "Not saved: the texts together are " + Math.ceil(n / 1024) +
+				" KB, more than the " + Math.floor(max / 1024) + " KB this form takes." +
+				" Everything you typed is still here: shorten a text, then save again.";
+			note.focus();
+		});
+	}
+
 	/* ---- reordering the gallery ---- */
 
 	function post(url, fields, done) {
@@ -333,6 +368,9 @@
 	var bulk = document.querySelectorAll("form.bulk-upload");
 	for (var j = 0; j < bulk.length; j++)
 		enhanceBulk(bulk[j]);
+	var limited = document.querySelectorAll("form.limited");
+	for (var l = 0; l < limited.length; l++)
+		enhanceLimit(limited[l]);
 	var lists = document.querySelectorAll("ol.photos");
 	for (var k = 0; k < lists.length; k++)
 		enhanceOrder(lists[k]);

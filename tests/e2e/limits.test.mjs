@@ -20,22 +20,26 @@ const ANNOUNCED_FORM = 100 * 1024;
 const UPLOADS = [`/admin/${YEAR}/presentations`, `/admin/${YEAR}/presentations/1`,
 	`/admin/${YEAR}/photos`, `/admin/${YEAR}/press/en`, `/admin/${YEAR}/press/de`];
 // Forms without a file.
-const FORMS = ['/admin/login', '/admin/site', `/admin/${YEAR}/`, `/admin/${YEAR}/videos`,
+const FORMS = ['/admin/login', `/admin/${YEAR}/`, `/admin/${YEAR}/videos`,
 	'/admin/editions/new'];
+// The site settings (six long texts) take more: 448 KB (programs.tsv).
+const SITE = '/admin/site';
+const SITE_MAX = 448 * 1024;
 
-// Sends the request head only, then waits for the status line.  Resolves
-// { status (0: none within WAIT_MS), ms (head written to status line) }.
-function headOnly(base, method, target, headers, body = Buffer.alloc(0)) {
+// Sends the request head only, then waits for the status line (whole: for
+// the whole answer, until the server closes).  Resolves { status (0: none
+// within WAIT_MS), ms (head written to status line), text (what came) }.
+function headOnly(base, method, target, headers, body = Buffer.alloc(0), whole = false) {
 	const { hostname, port, host } = new URL(base);
 	return new Promise((resolve, reject) => {
 		const sock = net.connect({ host: hostname, port: Number(port) });
-		let t0 = 0, got = '', done = false;
-		const finish = (status) => {
+		let t0 = 0, got = '', done = false, status = 0, ms = 0;
+		const finish = (st) => {
 			if (done)
 				return;
 			done = true;
 			sock.destroy();
-			resolve({ status, ms: Date.now() - t0 });
+			resolve({ status: st || status, ms: ms || Date.now() - t0, text: got });
 		};
 		sock.setTimeout(WAIT_MS, () => finish(0));
 		sock.on('connect', () => {
@@ -47,8 +51,12 @@ function headOnly(base, method, target, headers, body = Buffer.alloc(0)) {
 		sock.on('data', (d) => {
 			got += d.toString('latin1');
 			const m = /^HTTP\/1\.[01] (\d{3})/.exec(got);
-			if (m)
-				finish(Number(m[1]));
+			if (m && !status) {
+				status = Number(m[1]);
+				ms = Date.now() - t0;
+			}
+			if (status && !whole)
+				finish(status);
 		});
 		sock.on('error', (e) => (done ? null : e.code === 'ECONNRESET' || e.code === 'EPIPE' ? finish(0) : reject(e)));
 		sock.on('close', () => finish(0));
@@ -82,6 +90,16 @@ function limits(name, baseOf, anonymous) {
 			const r = await headOnly(baseOf(), 'POST', p, formHead(ANNOUNCED_FORM, [`Cookie: ${COOKIE}=x`]));
 			refusedFast(r, `POST ${p}`, [413]);
 		}
+	});
+
+	test(`${name}: the site settings announcing more than 448 KB get 413 at once, with a readable text`, async () => {
+		const r = await headOnly(baseOf(), 'POST', SITE, multipartHead(SITE_MAX + 1, [`Cookie: ${COOKIE}=x`]));
+		refusedFast(r, `POST ${SITE}`, [413]);
+		// The answer says why, readably, and that nothing was saved.
+		const all = await headOnly(baseOf(), 'POST', SITE, multipartHead(SITE_MAX + 1, [`Cookie: ${COOKIE}=x`]),
+			Buffer.alloc(0), true);
+		assert.equal(all.status, 413);
+		assert.match(all.text, /larger than the 448 KB this address takes, so nothing was sent or saved/);
 	});
 
 	test(`${name}: a log-in with a whole 100 KB body gets 413`, async () => {

@@ -113,8 +113,8 @@ static void fake_req(struct fake *f, struct http_req *r, const char *type,
 #define ORIGIN_OK "HTTP_ORIGIN=http://example.org"
 #define ORIGIN_BAD "HTTP_ORIGIN=https://evil.example"
 
-static const struct upload_spec no_session = { 0, "file", 1024, 2 };
-static const struct upload_spec with_session = { 1, "file", 1024, 2 };
+static const struct upload_spec no_session = { 0, "file", 1024, 2, 0 };
+static const struct upload_spec with_session = { 1, "file", 1024, 2, 0 };
 
 /* Files in media/tmp, which must be empty after every refusal. */
 static int tmp_files(void)
@@ -253,7 +253,7 @@ static void test_multipart_two_files(void **state)
 static void test_multipart_file_too_large_is_marked(void **state)
 {
 	(void)state;
-	static const struct upload_spec tiny = { 0, "file", 4, 2 };
+	static const struct upload_spec tiny = { 0, "file", 4, 2, 0 };
 	struct fake f;
 	struct http_req r;
 	struct upload u;
@@ -374,6 +374,59 @@ static void test_over_body_max_is_413_unread(void **state)
 	assert_int_equal(f.calls, 0);
 }
 
+/* A form takes ADMIN_FORM_MAX urlencoded unless its spec says more: then
+ * the body and each field up to form_max, urlencoded or multipart, and
+ * 413 unread above it. */
+#define BIG_FORM (200 * 1024)
+static const struct upload_spec big_form = { 0, NULL, 0, 0, BIG_FORM + 1024 };
+
+static char *long_form(const char *head, const char *tail)
+{
+	size_t h = strlen(head), t = strlen(tail);
+	char *s = malloc(h + BIG_FORM + t + 1);
+	assert_non_null(s);
+	memcpy(s, head, h);
+	memset(s + h, 'x', BIG_FORM);
+	memcpy(s + h + BIG_FORM, tail, t + 1);
+	return s;
+}
+
+static int send_form(const struct upload_spec *spec, const char *type,
+		const char *body, long long length, struct upload *u, struct fake *f)
+{
+	struct http_req r;
+	fake_req(f, &r, type, body, length, ORIGIN_OK, NULL);
+	f->chunk = 4096;
+	upload_init(u);
+	return receive(&r, spec, media, time(NULL), u);
+}
+
+static void test_form_limit_by_spec(void **state)
+{
+	(void)state;
+	struct fake f;
+	struct upload u;
+	char *ue = long_form("a=1&text=", "");
+	char *mp = long_form("--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\n",
+			     "\r\n--" BOUNDARY "--\r\n");
+	/* the plain forms' limit */
+	assert_int_equal(send_form(&no_session, UE_TYPE, ue, (long long)strlen(ue), &u, &f), 413);
+	assert_int_equal(send_form(&no_session, MP_TYPE, mp, (long long)strlen(mp), &u, &f), 413);
+	/* the spec's */
+	assert_int_equal(send_form(&big_form, UE_TYPE, ue, (long long)strlen(ue), &u, &f), 0);
+	assert_int_equal(strlen(form_get(&u.fields, "text")), BIG_FORM);
+	upload_release(&u);
+	assert_int_equal(send_form(&big_form, MP_TYPE, mp, (long long)strlen(mp), &u, &f), 0);
+	assert_int_equal(strlen(form_get(&u.fields, "text")), BIG_FORM);
+	upload_release(&u);
+	/* over it: refused before a byte is read */
+	assert_int_equal(send_form(&big_form, MP_TYPE, mp, BIG_FORM + 1025, &u, &f), 413);
+	assert_int_equal(f.calls, 0);
+	assert_non_null(strstr(u.msg, "Nothing was saved"));
+	free(ue);
+	free(mp);
+}
+
 static void test_no_content_length_is_411(void **state)
 {
 	(void)state;
@@ -483,6 +536,7 @@ int main(void)
 		cmocka_unit_test(test_multipart_longer_than_announced),
 		cmocka_unit_test(test_multipart_file_in_plain_field_refused),
 		cmocka_unit_test(test_over_body_max_is_413_unread),
+		cmocka_unit_test(test_form_limit_by_spec),
 		cmocka_unit_test(test_no_content_length_is_411),
 		cmocka_unit_test(test_other_content_type_is_415),
 		cmocka_unit_test(test_foreign_origin_reads_nothing),
