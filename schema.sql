@@ -150,6 +150,7 @@ CREATE TABLE presentation (
 	media_id    INTEGER REFERENCES media(id),  -- NULL: no slides
 	created_at  INTEGER NOT NULL,
 	deleted_at  INTEGER,
+	title_de    TEXT NOT NULL DEFAULT '',       -- German; empty: title is shown, marked lang="en"
 	UNIQUE (edition_id, slug)
 );
 CREATE INDEX presentation_order ON presentation(edition_id, position);
@@ -269,12 +270,13 @@ END;
 
 CREATE TRIGGER search_talk_ins AFTER INSERT ON presentation BEGIN
 	INSERT INTO search_index (rowid, title, body) VALUES (new.id * 8 + 3, new.title,
-		new.speakers || ' ' || new.affiliation);
+		new.speakers || ' ' || new.affiliation || ' ' || new.title_de);
 END;
-CREATE TRIGGER search_talk_upd AFTER UPDATE OF title, speakers, affiliation ON presentation BEGIN
+CREATE TRIGGER search_talk_upd AFTER UPDATE OF title, speakers, affiliation, title_de
+	ON presentation BEGIN
 	DELETE FROM search_index WHERE rowid = old.id * 8 + 3;
 	INSERT INTO search_index (rowid, title, body) VALUES (new.id * 8 + 3, new.title,
-		new.speakers || ' ' || new.affiliation);
+		new.speakers || ' ' || new.affiliation || ' ' || new.title_de);
 END;
 CREATE TRIGGER search_talk_del AFTER DELETE ON presentation BEGIN
 	DELETE FROM search_index WHERE rowid = old.id * 8 + 3;
@@ -306,4 +308,4 @@ CREATE TRIGGER search_video_del AFTER DELETE ON video BEGIN
 	DELETE FROM search_index WHERE rowid = old.id * 8 + 5;
 END;
 
-PRAGMA user_version = 9;
+PRAGMA user_version = 10;

@@ -45,7 +45,7 @@ static enum db_result load(struct admin_ctx *c, struct tmpl_vars *row)
 static const struct admin_version version = { "talk.xml", "presentation", load, {
 	{ "title", "Title" }, { "speakers", "Speakers" },
 	{ "affiliation", "Affiliation" }, { "file_url", "Slides" },
-	{ NULL, NULL } } };
+	{ "title_de", "Title (German)" }, { NULL, NULL } } };
 
 void admin_talk_get(struct admin_ctx *c)
 {
@@ -157,6 +157,7 @@ static void read_text(struct admin_ctx *c, struct db_admin_talk *t)
 {
 	t->edition_id = c->edition_id;
 	t->title = admin_field(c, "title", 1, ADMIN_TEXT_MAX);
+	t->title_de = admin_field(c, "title_de", 0, ADMIN_TEXT_MAX);
 	t->speakers = admin_field(c, "speakers", 1, ADMIN_TEXT_MAX);
 	t->affiliation = admin_field(c, "affiliation", 0, ADMIN_TEXT_MAX);
 }

@@ -24,7 +24,7 @@ static void edition(struct http_req *r, struct http_resp *w, int year)
 	 * registration. */
 	const char *up = tmpl_get(v, "upcoming");
 	if (rc == DB_FOUND && year && up && strcmp(up, "1") == 0)
-		rc = page_programme(v, year, "en");
+		rc = page_programme(v, year, page_lang());
 	if (year && rc == DB_FOUND)
 		rc = seo_edition(v, year);
 	page_answer(r, w, rc, "home.xml", v);

@@ -842,7 +842,8 @@ int db_presentations(struct tmpl_vars *v, int year, const char *lang, const char
 	/* The link is the stable /media/talks/ name, not the hashed file, so
 	 * it survives the PDF being replaced. */
 	sqlite3_stmt *q = db_prepare(&st,
-		"SELECT t.title, t.speakers, t.affiliation, t.slug,"
+		"SELECT l10n(?2, t.title, t.title_de) AS title,"
+		" l10n_lang(?2, t.title, t.title_de) AS title_lang, t.speakers, t.affiliation, t.slug,"
 		" CASE WHEN m.id IS NULL THEN '' ELSE"
 		"  CASE WHEN preview() THEN media_url(m.path)"
 		"  ELSE '/media/' || talk_path(e.year, t.slug) END END AS file_url,"
@@ -1039,7 +1040,7 @@ int db_search_match(const char *q, char *out, size_t n)
  * video: the templates name it in the page's language), hit_title,
  * hit_lang ("de" for German text), url (a printf format for the edition's
  * year; ?4 is the page's prefix, "" or "/de", and a press release links to
- * its own language's page); a photo's and a video's title in the page's
+ * its own language's page); a talk's, a photo's and a video's title in the page's
  * language ?5 (l10n: the other one while it has none, hit_lang naming it);
  * rank and snip come from the index.  Visibility is the
  * public pages' own: a published edition, nothing in the trash, photos as
@@ -1060,7 +1061,8 @@ int db_search_match(const char *q, char *out, size_t n)
 	"  UNION ALL SELECT h.rank, h.snip, 'press', p.title, CASE p.lang WHEN 'de' THEN 'de' ELSE 'en' END," \
 	"   CASE p.lang WHEN 'de' THEN '/de/%04d/press' ELSE '/%04d/press' END, p.edition_id" \
 	"   FROM hit h JOIN press p ON h.kind = 2 AND p.id = h.item WHERE 1" PRESS_PUBLIC \
-	"  UNION ALL SELECT h.rank, h.snip, 'talk', t.title, ''," \
+	"  UNION ALL SELECT h.rank, h.snip, 'talk', l10n(?5, t.title, t.title_de)," \
+	"   l10n_lang(?5, t.title, t.title_de)," \
 	"   ?4 || '/%04d/presentations#talk-' || t.slug, t.edition_id" \
 	"   FROM hit h JOIN presentation t ON h.kind = 3 AND t.id = h.item" \
 	"   WHERE t.deleted_at IS NULL" \

@@ -165,8 +165,10 @@ enum db_result db_press(struct tmpl_vars *v, int year, const char *lang);
 /* Whether a published edition has a press release in lang. */
 enum db_result db_press_exists(int year, const char *lang);
 
-/* Presentations in the admin's order, into `list`.  Each row sets: title,
- * speakers, affiliation, slug, file_url ("/media/talks/2023-slug.pdf"),
+/* Presentations in the admin's order, into `list`.  Each row sets: title
+ * (in lang: the German title on a German page, the English one while it
+ * has none), title_lang ("en" for that fallback, else ""), speakers,
+ * affiliation, slug, file_url ("/media/talks/2023-slug.pdf"),
  * file_size ("2.4 MB", German "2,4 MB"), file_pages ("18", "" unknown),
  * file_one_page and file_many_pages (1 or 0); url and size "" without
  * slides. */
@@ -229,7 +231,9 @@ int db_search_match(const char *q, char *out, size_t n);
  * show, grouped by edition, newest first, best first within: rows of
  * `list` set year and edition_title, and a list "hits" whose rows set
  * kind_edition, kind_press, kind_talk, kind_photo, kind_video (one is 1),
- * hit_title, hit_lang ("de", "en" for a press release, or ""), url (in
+ * hit_title (a talk's, photo's and video's in lang while it has one),
+ * hit_lang (the language of hit_title when it is not lang's, "" else; a
+ * press release's always), url (in
  * lang's part of the site; a press release's in its own language's) and
  * snip (the matching passage, plain text).  The number of hits, or -1. */
 int db_search(struct tmpl_vars *v, const char *match, const char *lang, const char *list);

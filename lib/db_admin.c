@@ -513,7 +513,7 @@ enum db_result db_admin_cover_remove(long long edition_id)
 /* is_first/is_last by window functions: the template disables the move
  * buttons that would do nothing. */
 #define TALK_COLUMNS \
-	"t.id, t.slug, t.title, t.speakers, t.affiliation," \
+	"t.id, t.slug, t.title, t.title_de, t.speakers, t.affiliation," \
 	" CASE WHEN m.id IS NULL THEN '' ELSE '/admin/media/' || m.path END AS file_url," \
 	" CASE WHEN m.id IS NULL THEN '' ELSE 'PDF, ' || fmt_size(m.bytes) ||" \
 	"  coalesce(', ' || m.pages || CASE m.pages WHEN 1 THEN ' page'" \
@@ -573,9 +573,9 @@ long long db_admin_presentation_add(const struct db_admin_talk *t, time_t now)
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st,
 		"INSERT INTO presentation (edition_id, position, slug, title,"
-		" speakers, affiliation, media_id, created_at) VALUES (?1,"
+		" speakers, affiliation, media_id, created_at, title_de) VALUES (?1,"
 		" (SELECT coalesce(max(position), 0) + 1 FROM presentation"
-		"  WHERE edition_id = ?1), ?2, ?3, ?4, ?5, ?6, ?7)");
+		"  WHERE edition_id = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
 	if (!q)
 		return -1;
 	sqlite3_bind_int64(q, 1, t->edition_id);
@@ -585,6 +585,7 @@ long long db_admin_presentation_add(const struct db_admin_talk *t, time_t now)
 	bind_text(q, 5, t->affiliation);
 	bind_id_or_null(q, 6, t->media_id);
 	sqlite3_bind_int64(q, 7, (sqlite3_int64)now);
+	bind_text(q, 8, t->title_de);
 	return insert(q);
 }
 
@@ -593,7 +594,7 @@ enum db_result db_admin_presentation_update(long long id, const struct db_admin_
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st,
 		"UPDATE presentation SET title = ?3, speakers = ?4, affiliation = ?5,"
-		" media_id = CASE WHEN ?6 > 0 THEN ?6 ELSE media_id END"
+		" media_id = CASE WHEN ?6 > 0 THEN ?6 ELSE media_id END, title_de = ?7"
 		" WHERE id = ?1 AND edition_id = ?2 AND deleted_at IS NULL");
 	if (!q)
 		return DB_FAILED;
@@ -603,6 +604,7 @@ enum db_result db_admin_presentation_update(long long id, const struct db_admin_
 	bind_text(q, 4, t->speakers);
 	bind_text(q, 5, t->affiliation);
 	sqlite3_bind_int64(q, 6, t->media_id);
+	bind_text(q, 7, t->title_de);
 	return db_result_rows(run(q));
 }
 

@@ -168,14 +168,14 @@ enum db_result db_admin_cover_remove(long long edition_id);
 
 /* ---- presentations ---- */
 
-/* Not deleted, in order, into `list`: id, slug, title, speakers,
+/* Not deleted, in order, into `list`: id, slug, title, title_de, speakers,
  * affiliation, file_url (the stored file "/admin/media/ab/...", which works
  * before the edition is published), file_label ("PDF, 2.4 MB, 18 pages"; both ""
  * without slides), public_url (the stable /media/ name), is_first,
  * is_last (1 or 0).  Count or -1. */
 int db_admin_presentations(struct tmpl_vars *v, long long edition_id,
 		const char *list);
-/* One, not deleted: id, slug, title, speakers, affiliation, file_url,
+/* One, not deleted: id, slug, title, title_de, speakers, affiliation, file_url,
  * file_label, public_url (its stable /media/ name, db_talk_path).
  * DB_FOUND, DB_MISSING or DB_FAILED. */
 enum db_result db_admin_presentation(struct tmpl_vars *v, long long edition_id, long long id);
@@ -187,10 +187,11 @@ struct db_admin_talk {
 	long long edition_id;
 	const char *slug, *title, *speakers, *affiliation;
 	long long media_id;                 /* 0: no slides */
+	const char *title_de;               /* German title; NULL or "": none */
 };
 /* Appended at the end of the edition's list: the id, or -1. */
 long long db_admin_presentation_add(const struct db_admin_talk *t, time_t now);
-/* Title, speakers, affiliation (and the slides when media_id > 0) of
+/* Title, German title, speakers, affiliation (and the slides when media_id > 0) of
  * presentation id of t->edition_id, not deleted.  DB_FOUND, DB_MISSING or DB_FAILED. */
 enum db_result db_admin_presentation_update(long long id, const struct db_admin_talk *t);
 

@@ -24,4 +24,11 @@
 #define PRESS_SHOWN " AND (preview() OR (p.state = 'published' OR (p.state = 'scheduled'" \
 	" AND p.publish_at <= CAST(strftime('%s', 'now') AS INTEGER))))"
 
+/* The German title of a programme session (alias s) whose talk is joined
+ * as t: its own, else - when the session bears its talk's title - the
+ * talk's German title, so that a talk's German title is written once.
+ * '' when neither: l10n then shows the English one, marked lang="en". */
+#define SESSION_TITLE_DE "CASE WHEN s.title_de = '' AND t.title = s.title" \
+	" THEN t.title_de ELSE s.title_de END"
+
 #endif

@@ -124,20 +124,23 @@ static void fill_event(sqlite3_stmt *q, struct tmpl_vars *row)
 	}
 }
 
-int db_seo_talks(struct tmpl_vars *v, int year, const char *list)
+int db_seo_talks(struct tmpl_vars *v, int year, const char *lang, const char *list)
 {
 	static sqlite3_stmt *st;
 	/* The programme's sessions first (they have times and a room), then
-	 * the talks no session stands for. */
+	 * the talks no session stands for; names as the page in lang shows
+	 * them, paths in lang's part of the site (?3: "" or "/de"). */
 	sqlite3_stmt *q = db_prepare(&st,
 		"SELECT ld_name, speakers, ld_room, ld_start, ld_end, ld_path FROM ("
-		" SELECT 0 AS k, s.starts_at AS o, s.id, s.title AS ld_name, s.speakers,"
+		" SELECT 0 AS k, s.starts_at AS o, s.id,"
+		" l10n(?2, s.title, " SESSION_TITLE_DE ") AS ld_name, s.speakers,"
 		" s.room AS ld_room, " LOCAL3339("s.starts_at") " AS ld_start,"
-		" " LOCAL3339("s.ends_at") " AS ld_end, '/' || e.year || '/programme' AS ld_path"
+		" " LOCAL3339("s.ends_at") " AS ld_end, ?3 || '/' || e.year || '/programme' AS ld_path"
 		" FROM programme_session s JOIN edition e ON e.id = s.edition_id"
+		" LEFT JOIN presentation t ON t.id = s.presentation_id"
 		" WHERE e.year = ?1 AND" EDITION_SHOWN " AND s.deleted_at IS NULL"
-		" UNION ALL SELECT 1, t.position, t.id, t.title, t.speakers, '', '', '',"
-		" '/' || e.year || '/presentations#talk-' || t.slug FROM presentation t"
+		" UNION ALL SELECT 1, t.position, t.id, l10n(?2, t.title, t.title_de), t.speakers,"
+		" '', '', '', ?3 || '/' || e.year || '/presentations#talk-' || t.slug FROM presentation t"
 		" JOIN edition e ON e.id = t.edition_id"
 		" WHERE e.year = ?1 AND" EDITION_SHOWN " AND t.deleted_at IS NULL"
 		" AND NOT EXISTS (SELECT 1 FROM programme_session s WHERE s.presentation_id = t.id"
@@ -146,6 +149,8 @@ int db_seo_talks(struct tmpl_vars *v, int year, const char *list)
 	if (!q)
 		return -1;
 	sqlite3_bind_int(q, 1, year);
+	sqlite3_bind_text(q, 2, lang, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, strcmp(lang, "de") == 0 ? "/de" : "", -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		fill_event(q, tmpl_add(v, list));
 		n++;

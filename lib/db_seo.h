@@ -28,13 +28,14 @@ enum db_result db_seo_share(struct tmpl_vars *v, int year, const char *prefer,
 enum db_result db_seo_event(struct tmpl_vars *v, int year);
 
 /* The edition's programme sessions (by time) and then the talks no
- * session stands for, for JSON-LD's subEvent: list `list`, each row
- * ld_name, ld_path (the programme, or the talk's anchor on the
- * presentations page), ld_room, ld_start and ld_end (a session's, as
+ * session stands for, for JSON-LD's subEvent of a page in lang: list
+ * `list`, each row ld_name (the title as the page in lang shows it, the
+ * English one while there is no German), ld_path (the programme, or the
+ * talk's anchor on the presentations page, in lang's part of the site), ld_room, ld_start and ld_end (a session's, as
  * db_seo_event's; "" for a talk) and the list ld_people (ld_person: the
  * speakers field split at ";", " and ", " & " - a comma may be part of a
  * name, "Ing. X, MSc").  Count, or -1. */
-int db_seo_talks(struct tmpl_vars *v, int year, const char *list);
+int db_seo_talks(struct tmpl_vars *v, int year, const char *lang, const char *list);
 
 /* Times for JSON-LD and Atom (RFC 3339, UTC): site_updated (changed_at);
  * for a press release of year/lang also press_published (its publication

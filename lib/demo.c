@@ -505,6 +505,7 @@ static int talk(struct demo_ctx *c, xmlNode *n, long long edition_id, int year)
 		.edition_id = edition_id, .slug = attr(&p, n, "slug"),
 		.title = child_text(&p, n, "title"), .speakers = child_text(&p, n, "speakers"),
 		.affiliation = child_text(&p, n, "affiliation"),
+		.title_de = child_text(&p, n, "title-de"),
 	};
 	int pages, rc = -1;
 	if (!t.slug || !t.title || !t.speakers ||

@@ -24,7 +24,7 @@ enum db_result seo_edition(struct tmpl_vars *v, int year)
 	locales(v);
 	if (db_seo_share(v, year, "cover", lang_of(v)) != DB_FOUND ||
 	    db_seo_event(v, year) != DB_FOUND ||
-	    db_seo_talks(v, year, "ld_talks") < 0)
+	    db_seo_talks(v, year, lang_of(v), "ld_talks") < 0)
 		return DB_FAILED;
 	return DB_FOUND;
 }

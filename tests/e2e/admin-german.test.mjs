@@ -46,6 +46,13 @@ function imgLang(html, alt) {
 	return img.attrs.lang;
 }
 
+// The page's JSON-LD (one block on an edition's page), parsed.
+function ldOf(html) {
+	const m = /<script type="application\/ld\+json">([\s\S]*?)<\/script>/.exec(html);
+	assert.ok(m, 'no JSON-LD');
+	return JSON.parse(m[1]);
+}
+
 describe('admin: German texts', { skip: skip || false }, () => {
 	const admin = skip ? null : new Admin(account('german'));
 	const other = skip ? null : new Admin(account('german-b'));
@@ -85,6 +92,7 @@ describe('admin: German texts', { skip: skip || false }, () => {
 			[`/admin/${year}/`, ['headline_de', 'summary_de', 'review_de_md', 'next_de_md']],
 			['/admin/editions/new', ['headline_de', 'summary_de', 'review_de_md', 'next_de_md']],
 			[`/admin/${year}/videos`, ['title_de']],
+			[`/admin/${year}/presentations`, ['title_de']],
 		];
 		for (const [path, names] of forms) {
 			const page = await admin.page(path);
@@ -243,6 +251,78 @@ describe('admin: German texts', { skip: skip || false }, () => {
 			const de = (await live(`/de/${year}/presentations`, admin)).text;
 			assert.equal(carrier(de, `Vormittagssitzung ${tag}`).lang, undefined);
 		}
+	});
+
+	test('talk: the German title on every German page that names the talk; empty, the English one marked lang="en"; audit and 409', async () => {
+		const word = `Bildgebungsprobe${tag}`;
+		const title = `Imaging data in care ${tag}`;
+		const titleDe = `${word} in der Versorgung`;
+		let r = await admin.post(`/admin/${year}/presentations`, { title, speakers: 'Dr. Q. Uokka', title_de: '' });
+		assert.equal(r.status, 303, `new talk: ${r.status} ${snippet(r.text)}`);
+		const id = one(`SELECT max(t.id) FROM presentation t JOIN edition e ON e.id = t.edition_id WHERE e.year = ${year};`);
+		const slug = one(`SELECT slug FROM presentation WHERE id = ${id};`);
+		assert.equal(one(`SELECT title_de FROM presentation WHERE id = ${id};`), '');
+		// Published (the search shows published editions only), with a
+		// session named after the talk that links it, and one named otherwise.
+		const eid = one(`SELECT id FROM edition WHERE year = ${year};`);
+		const t0 = Math.floor(Date.parse(`${year}-03-02T09:00:00Z`) / 1000);
+		sql(`UPDATE edition SET published = 1 WHERE id = ${eid};
+			INSERT INTO programme_session (edition_id, starts_at, ends_at, title, presentation_id, created_at) VALUES
+			(${eid}, ${t0}, ${t0 + 1800}, ${q(title)}, ${id}, 0),
+			(${eid}, ${t0 + 1800}, ${t0 + 3600}, ${q(`Discussion of ${tag}`)}, ${id}, 0);`);
+
+		const pages = async () => ({
+			talks: (await live(`/de/${year}/presentations`, admin)).text,
+			programme: (await live(`/de/${year}/programme`, admin)).text,
+			ld: ldOf((await live(`/de/${year}/`, admin)).text),
+		});
+		let de = await pages();
+		assert.deepEqual(carrier(de.talks, title), { name: 'h3', lang: 'en' });
+		assert.deepEqual(carrier(de.programme, title), { name: 'h4', lang: 'en' });
+		assert.ok(de.ld.subEvent.some((s) => s.name === title), 'JSON-LD: no subEvent with the English title');
+
+		const path = `/admin/${year}/presentations/${id}`;
+		const a = await admin.page(path);
+		const b = await other.page(path);
+		const field = tags(a.html, 'input').find((x) => x.attrs.name === 'title_de');
+		assert.ok(field && field.attrs.lang === 'de', 'the edit form has title_de, lang="de"');
+		// The same validation as the English title: over the limit, 422, nothing saved.
+		r = await admin.post(path, withFields(formFields(a.html, path), { title_de: 'x'.repeat(301) }));
+		assert.equal(r.status, 422, `too long: ${r.status}`);
+		assert.match(r.text, /id="title_de"/, 'the form comes back');
+		assert.equal(one(`SELECT title_de FROM presentation WHERE id = ${id};`), '');
+		const audits = () => one(`SELECT count(*) FROM audit WHERE object = 'presentation ${id}' AND action = 'update';`);
+		const audited = audits();
+		r = await admin.post(path, withFields(formFields(a.html, path), { title_de: titleDe }));
+		assert.equal(r.status, 303, `save: ${r.status} ${snippet(r.text)}`);
+		assert.equal(one(`SELECT title_de || '|' || title || '|' || slug FROM presentation WHERE id = ${id};`), `${titleDe}|${title}|${slug}`);
+		assert.equal(Number(audits()), Number(audited) + 1, 'the change is in the audit log');
+		r = await other.post(path, withFields(formFields(b.html, path), { title_de: `Anderer Titel ${tag}` }));
+		assert.equal(r.status, 409, `stale save: ${r.status}`);
+		assert.ok(textOf(r.text).includes('Title (German)'), snippet(r.text, 600));
+		assert.equal(one(`SELECT title_de FROM presentation WHERE id = ${id};`), titleDe);
+
+		de = await pages();
+		assert.deepEqual(carrier(de.talks, titleDe), { name: 'h3', lang: undefined });
+		// The session named after the talk shows its German title; the other
+		// keeps its own English one, marked.
+		assert.deepEqual(carrier(de.programme, titleDe), { name: 'h4', lang: undefined });
+		assert.deepEqual(carrier(de.programme, `Discussion of ${tag}`), { name: 'h4', lang: 'en' });
+		assert.ok(de.ld.subEvent.some((s) => s.name === titleDe), 'JSON-LD: no subEvent with the German title');
+		assert.ok(!de.ld.subEvent.some((s) => s.name === title), 'JSON-LD: the English title is still named');
+		const en = (await live(`/${year}/presentations`, admin)).text;
+		assert.ok(en.includes(title) && !en.includes(titleDe), 'the English page keeps the English title');
+		const enLd = ldOf((await live(`/${year}/`, admin)).text);
+		assert.ok(enLd.subEvent.some((s) => s.name === title) && !enLd.subEvent.some((s) => s.name === titleDe));
+
+		// The search finds the German title, and shows it on the German page.
+		const found = (await live(`/de/search?q=${encodeURIComponent(word)}`, admin)).text;
+		const hit = tags(found, 'a').find((x) => x.attrs.href === `/de/${year}/presentations#talk-${slug}`);
+		assert.ok(hit, `no hit for the German title: ${snippet(found, 600)}`);
+		assert.equal(hit.attrs.lang, undefined);
+		assert.ok(found.includes(`>${titleDe}</a>`), 'the hit is not titled in German');
+		const foundEn = (await live(`/search?q=${encodeURIComponent(word)}`, admin)).text;
+		assert.ok(foundEn.includes(`>${title}</a>`), 'the English search names the English title');
 	});
 
 	test('the dashboard\'s checklist names a review and photos described only in English', async () => {

@@ -629,6 +629,22 @@ static void test_videos_in_german(void **state)
 			    "Vormittag|;Afternoon|en;");
 }
 
+/* A talk's German title on the German page; the English one, marked,
+ * while it has none; the English page keeps the English title. */
+static void test_presentations_in_german(void **state)
+{
+	struct tmpl_vars *v = *state;
+	assert_int_equal(fixture_exec(db_file, "UPDATE presentation SET title_de = 'Erster Vortrag'"
+				      " WHERE slug = 'first'"), SQLITE_OK);
+	assert_int_equal(db_presentations(v, 2023, "de", "talks"), 3);
+	assert_string_equal(render(v, "<t:block t:each=\"talks\">${title}|${title_lang};</t:block>"),
+			    "Erster Vortrag|;Second talk|en;No slides|en;");
+	tmpl_vars_clear(v);
+	assert_int_equal(db_presentations(v, 2023, "en", "talks"), 3);
+	assert_string_equal(render(v, "<t:block t:each=\"talks\">${title}|${title_lang};</t:block>"),
+			    "First talk|;Second talk|;No slides|;");
+}
+
 /* The German release shows the press photo's German alt text, and the
  * photo's caption (English, marked) while it has none of its own. */
 static void test_press_photo_in_german(void **state)
@@ -667,6 +683,35 @@ static void test_search_finds_german_texts(void **state)
 	db_search_match("nachmittag", m, sizeof m);
 	assert_int_equal(db_search(v, m, "en", "g"), 1);
 	assert_string_equal(render(v, row), "001@/2023/presentations#videos;");
+}
+
+/* A talk's German title is in the index (migration 010's triggers): found,
+ * and shown on the German search page, the English title marked on a hit
+ * whose talk has none; a change of the German title is followed. */
+static void test_search_finds_talks_by_german_title(void **state)
+{
+	struct tmpl_vars *v = *state;
+	char m[DB_SEARCH_MATCH_MAX];
+	const char *row = "<t:block t:each=\"g\"><t:block t:each=\"hits\">${kind_talk}=${hit_title}|${hit_lang}@${url};</t:block></t:block>";
+	assert_int_equal(fixture_exec(db_file, "UPDATE presentation SET title_de = 'Bildgebung im Wandel'"
+				      " WHERE slug = 'first'"), SQLITE_OK);
+	db_search_match("bildgebung", m, sizeof m);
+	assert_int_equal(db_search(v, m, "de", "g"), 1);
+	assert_string_equal(render(v, row), "1=Bildgebung im Wandel|@/de/2023/presentations#talk-first;");
+	tmpl_vars_clear(v);
+	assert_int_equal(db_search(v, m, "en", "g"), 1);
+	assert_string_equal(render(v, row), "1=First talk|@/2023/presentations#talk-first;");
+	tmpl_vars_clear(v);
+	db_search_match("second talk", m, sizeof m);
+	assert_true(db_search(v, m, "de", "g") >= 1);
+	assert_non_null(strstr(render(v, row), "1=Second talk|en@/de/2023/presentations#talk-second;"));
+	tmpl_vars_clear(v);
+	assert_int_equal(fixture_exec(db_file, "UPDATE presentation SET title_de = 'Neue Wege'"
+				      " WHERE slug = 'first'"), SQLITE_OK);
+	db_search_match("bildgebung", m, sizeof m);
+	assert_int_equal(db_search(v, m, "de", "g"), 0);
+	db_search_match("neue wege", m, sizeof m);
+	assert_int_equal(db_search(v, m, "de", "g"), 1);
 }
 
 /* A photo's and a video's hit carry the title in the page's language, the
@@ -742,9 +787,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_edition_in_german, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gallery_and_photo_in_german, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_videos_in_german, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_presentations_in_german, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_press_photo_in_german, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_finds_german_texts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_titles_in_the_page_language, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_search_finds_talks_by_german_title, setup, teardown),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	char path[300];

@@ -235,7 +235,7 @@ static void test_presentation_slug_and_media(void **state)
 	long long m2 = db_admin_media(&mf, "application/pdf", 3, T0);
 	assert_true(m1 > 0);
 	assert_int_equal(m1, m2);                                /* same content, same row */
-	struct db_admin_talk t = { ed, "keynote", "Keynote", "Dr. A", "", m1 };
+	struct db_admin_talk t = { ed, "keynote", "Keynote", "Dr. A", "", m1, NULL };
 	assert_int_equal(db_admin_slug_taken(ed, "keynote"), DB_MISSING);
 	long long id = db_admin_presentation_add(&t, T0);
 	assert_true(id > 0);
@@ -252,6 +252,37 @@ static void test_presentation_slug_and_media(void **state)
 	/* in the trash the slug stays taken */
 	assert_int_equal(db_admin_trash(DB_ADMIN_PRESENTATION, ed, id, T0), DB_FOUND);
 	assert_int_equal(db_admin_slug_taken(ed, "keynote"), DB_FOUND);
+}
+
+/* The German title is stored on add and on update, "" without one; the
+ * slug stays the English title's. */
+static void test_presentation_german_title(void **state)
+{
+	(void)state;
+	long long ed = edition(2041);
+	struct db_admin_talk t = { ed, "cloud", "The cloud", "Dr. A", "", 0, NULL };
+	long long id = db_admin_presentation_add(&t, T0);
+	assert_true(id > 0);
+	struct tmpl_vars *v = tmpl_vars_new();
+	assert_int_equal(db_admin_presentation(v, ed, id), DB_FOUND);
+	assert_string_equal(tmpl_get(v, "title_de"), "");
+	t.title_de = "Die Wolke";
+	assert_int_equal(db_admin_presentation_update(id, &t), DB_FOUND);
+	tmpl_vars_clear(v);
+	assert_int_equal(db_admin_presentation(v, ed, id), DB_FOUND);
+	assert_string_equal(tmpl_get(v, "title_de"), "Die Wolke");
+	assert_string_equal(tmpl_get(v, "title"), "The cloud");
+	assert_string_equal(tmpl_get(v, "slug"), "cloud");
+	struct db_admin_talk u = { ed, "rain", "Rain", "Dr. B", "", 0, "Regen" };
+	long long id2 = db_admin_presentation_add(&u, T0);
+	tmpl_vars_clear(v);
+	assert_int_equal(db_admin_presentations(v, ed, "t"), 2);
+	assert_int_equal(count_rows("SELECT count(*) FROM presentation WHERE title_de = 'Regen'"), 1);
+	/* Another edition's talk is not this edition's to change. */
+	assert_int_equal(db_admin_presentation_update(id2, &(struct db_admin_talk){ edition(2042),
+			 "x", "X", "Y", "", 0, "Z" }), DB_MISSING);
+	assert_int_equal(count_rows("SELECT count(*) FROM presentation WHERE title_de = 'Z'"), 0);
+	tmpl_vars_free(v);
 }
 
 /* What the admin program's link sync is told for each talk. */
@@ -284,7 +315,7 @@ static long long talk_with_slides(long long ed, const char *slug, char hex)
 	memset(mf.sha256, hex, STORE_HEX_LEN);
 	snprintf(mf.path, sizeof mf.path, "%c%c/%.64s.pdf", hex, hex, mf.sha256);
 	struct db_admin_talk t = { ed, slug, slug, "Dr. B", "",
-		db_admin_media(&mf, "application/pdf", 1, T0) };
+		db_admin_media(&mf, "application/pdf", 1, T0), NULL };
 	return db_admin_presentation_add(&t, T0);
 }
 
@@ -305,7 +336,7 @@ static void test_talk_links_follow_publication(void **state)
 	long long ed = edition(2031), other = edition(2032);
 	long long a = talk_with_slides(ed, "alpha", 'b');
 	long long b = talk_with_slides(ed, "beta", 'c');
-	struct db_admin_talk bare = { ed, "gamma", "Gamma", "Dr. C", "", 0 };
+	struct db_admin_talk bare = { ed, "gamma", "Gamma", "Dr. C", "", 0, NULL };
 	assert_true(db_admin_presentation_add(&bare, T0) > 0);
 	assert_true(talk_with_slides(other, "alpha", 'd') > 0);
 	assert_true(a > 0 && b > 0);
@@ -426,7 +457,7 @@ static void test_audit_titles_survive_a_reused_id(void **state)
 	(void)state;
 	char object[48], sql[160];
 	long long ed = edition(2015);
-	struct db_admin_talk t = { ed, "old-talk", "The old title", "Dr. A", "", 0 };
+	struct db_admin_talk t = { ed, "old-talk", "The old title", "Dr. A", "", 0, NULL };
 	long long id = db_admin_presentation_add(&t, T0);
 	assert_true(id > 0);
 	snprintf(object, sizeof object, "presentation %lld", id);
@@ -442,7 +473,7 @@ static void test_audit_titles_survive_a_reused_id(void **state)
 	assert_int_equal(db_admin_changed("alice", "purge", object, "", T0), 0);
 	long long purged = count_rows("SELECT max(id) FROM audit");
 
-	struct db_admin_talk u = { ed, "new-talk", "The new title", "Dr. B", "", 0 };
+	struct db_admin_talk u = { ed, "new-talk", "The new title", "Dr. B", "", 0, NULL };
 	assert_int_equal(db_admin_presentation_add(&u, T0), id);      /* the id again */
 	assert_int_equal(db_admin_changed("alice", "create", object, "", T0), 0);
 	long long renewed = count_rows("SELECT max(id) FROM audit");
@@ -665,6 +696,7 @@ int main(void)
 		cmocka_unit_test(test_restore_returns_to_its_place_after_moves),
 		cmocka_unit_test(test_item_year_includes_the_trash),
 		cmocka_unit_test(test_presentation_slug_and_media),
+		cmocka_unit_test(test_presentation_german_title),
 		cmocka_unit_test(test_talk_links_follow_publication),
 		cmocka_unit_test(test_changed_writes_audit_and_stamp),
 		cmocka_unit_test(test_rollback_leaves_no_audit),

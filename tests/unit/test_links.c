@@ -74,7 +74,7 @@ static long long talk(long long ed, const char *slug, char hex)
 	fputs("%PDF", f);
 	fclose(f);
 	struct db_admin_talk t = { ed, slug, slug, "Dr. B", "",
-		db_admin_media(&mf, "application/pdf", 1, T0) };
+		db_admin_media(&mf, "application/pdf", 1, T0), NULL };
 	return db_admin_presentation_add(&t, T0);
 }
 
