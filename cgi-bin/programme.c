@@ -1,6 +1,7 @@
 /* programme: an edition's programme, /YEAR/programme, and its calendar
  * files (RFC 5545): /YEAR/programme.ics, the edition as one event, and
- * /YEAR/programme/ID.ics, one session. */
+ * /YEAR/programme/ID.ics, one session; each also under /de in German (the
+ * texts admins write in German where written, URL the German page). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,14 +47,24 @@ static void uid_host(const struct tmpl_vars *v, char *out, size_t n)
 	}
 }
 
-/* The page's absolute address for the URL property, "" without a base. */
+/* The page's absolute address for the URL property, in the file's
+ * language ("l": "" or "/de"), "" without a base. */
 static void page_address(const struct tmpl_vars *v, char *out, size_t n, int year)
 {
-	const char *base = tmpl_get(v, "base_url");
+	const char *base = tmpl_get(v, "base_url"), *l = tmpl_get(v, "l");
 	if (base && *base)
-		snprintf(out, n, "%s/%04d/programme", base, year);
+		snprintf(out, n, "%s%s/%04d/programme", base, l ? l : "", year);
 	else
 		*out = '\0';
+}
+
+/* The language a text is in for the LANGUAGE parameter (RFC 5545
+ * 3.2.10): its *_lang name says it when it is not the page's (the
+ * English text shown while the German is empty, lib/db.c l10n_lang). */
+static const char *text_lang(const struct tmpl_vars *v, const char *name, const char *lang)
+{
+	const char *other = tmpl_get(v, name);
+	return other && *other ? other : lang;
 }
 
 static void send_ics(struct http_resp *w, struct buf *cal, const char *filename)
@@ -81,12 +92,14 @@ static void location(const struct tmpl_vars *v, const char *room, struct buf *ou
 		buf_printf(out, "%s%s", out->len ? ", " : "", addr);
 }
 
-static void edition_ics(struct http_req *r, struct http_resp *w, int year)
+/* The edition's title is a name, the same in both languages: its
+ * SUMMARY carries no LANGUAGE. */
+static void edition_ics(struct http_req *r, struct http_resp *w, int year, const char *lang)
 {
 	struct tmpl_vars *v = page_vars();
 	char host[128], uid[160], url[320], name[48];
 	struct buf cal = BUF_INIT, where = BUF_INIT;
-	enum db_result rc = page_edition(v, year, PAGE_PROGRAMME, "en");
+	enum db_result rc = page_edition(v, year, PAGE_PROGRAMME, lang);
 	if (rc != DB_FOUND) {
 		page_error(r, w, rc == DB_MISSING ? 404 : 500);
 		return;
@@ -101,7 +114,8 @@ static void edition_ics(struct http_req *r, struct http_resp *w, int year)
 		.ends = num(v, "last_end"), .date_start = tmpl_get(v, "starts"),
 		.date_end = tmpl_get(v, "ends"), .summary = tmpl_get(v, "title"),
 		.description = tmpl_get(v, "summary"), .location = where.data,
-		.url = url, .stamp = (long long)db_changed_at() };
+		.url = url, .stamp = (long long)db_changed_at(),
+		.description_lang = text_lang(v, "summary_lang", lang) };
 	ical_begin(&cal, PROGRAMME_PRODID);
 	if (ical_event(&cal, &e) == 0) {
 		ical_end(&cal);
@@ -114,14 +128,16 @@ static void edition_ics(struct http_req *r, struct http_resp *w, int year)
 	buf_free(&where);
 }
 
-static void session_ics(struct http_req *r, struct http_resp *w, int year, long id)
+/* DESCRIPTION: the speakers, names without a language. */
+static void session_ics(struct http_req *r, struct http_resp *w, int year, long id,
+		const char *lang)
 {
 	struct tmpl_vars *v = page_vars();
 	char host[128], uid[160], url[320], name[64];
 	struct buf cal = BUF_INIT, where = BUF_INIT;
-	enum db_result rc = page_edition(v, year, PAGE_PROGRAMME, "en");
+	enum db_result rc = page_edition(v, year, PAGE_PROGRAMME, lang);
 	if (rc == DB_FOUND)
-		rc = db_programme_session(v, year, id);
+		rc = db_programme_session(v, year, id, lang);
 	if (rc != DB_FOUND) {
 		page_error(r, w, rc == DB_MISSING ? 404 : 500);
 		return;
@@ -133,7 +149,8 @@ static void session_ics(struct http_req *r, struct http_resp *w, int year, long 
 	struct ical_event e = { .uid = uid, .starts = num(v, "starts_at"),
 		.ends = num(v, "ends_at"), .summary = tmpl_get(v, "title"),
 		.description = tmpl_get(v, "speakers"),
-		.location = where.data, .url = url, .stamp = (long long)db_changed_at() };
+		.location = where.data, .url = url, .stamp = (long long)db_changed_at(),
+		.summary_lang = text_lang(v, "title_lang", lang) };
 	ical_begin(&cal, PROGRAMME_PRODID);
 	ical_event(&cal, &e);       /* the schema keeps ends after starts */
 	ical_end(&cal);
@@ -152,16 +169,14 @@ static void handle(struct http_req *r, struct http_resp *w)
 		page_error(r, w, 404);
 	} else if (strcmp(rest, "/programme") == 0) {
 		html(r, w, year, page_lang());
-	} else if (strcmp(page_lang(), "en") != 0) {
-		page_error(r, w, 404);  /* a calendar file has one address, no language */
 	} else if (strcmp(rest, "/programme.ics") == 0) {
-		edition_ics(r, w, year);
+		edition_ics(r, w, year, page_lang());
 	} else if (strncmp(rest, "/programme/", 11) == 0 && strlen(rest) > 15 &&
 		   strcmp(rest + strlen(rest) - 4, ".ics") == 0) {
 		char digits[24];
 		snprintf(digits, sizeof digits, "%.*s", (int)(strlen(rest) - 15), rest + 11);
 		if ((id = page_id(digits)) > 0)
-			session_ics(r, w, year, id);
+			session_ics(r, w, year, id, page_lang());
 		else
 			page_error(r, w, 404);
 	} else {

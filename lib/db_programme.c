@@ -4,6 +4,8 @@
 
 #include <stdio.h>
 
+#include "db_rules.h"
+
 /* The editions whose pages show (alias e): published ones, or any in a
  * logged-in admin's preview (lib/db.c, db_preview). */
 #define SHOWN " (e.published = 1 OR preview())"
@@ -64,8 +66,8 @@ int db_programme_sessions(struct tmpl_vars *v, int year, const char *lang,
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st,
 		"SELECT s.id AS session_id,"
-		" l10n(?2, s.title, s.title_de) AS title,"
-		" l10n_lang(?2, s.title, s.title_de) AS title_lang,"
+		" l10n(?2, s.title, " SESSION_TITLE_DE ") AS title,"
+		" l10n_lang(?2, s.title, " SESSION_TITLE_DE ") AS title_lang,"
 		" s.speakers, s.room,"
 		" " LOCAL("s.starts_at", "%Y-%m-%d") " AS day,"
 		" fmt_date(" LOCAL("s.starts_at", "%Y-%m-%d") ", ?2) AS day_text,"
@@ -75,7 +77,8 @@ int db_programme_sessions(struct tmpl_vars *v, int year, const char *lang,
 		" " LOCAL("s.ends_at", "%H:%M") " AS end_text,"
 		" " UTC_ISO("s.starts_at") " AS start_iso, " UTC_ISO("s.ends_at") " AS end_iso,"
 		SESSION_LINKS ","
-		" printf('/%04d/programme/%d.ics', e.year, s.id) AS ics_url"
+		" printf('%s/%04d/programme/%d.ics', CASE ?2 WHEN 'de' THEN '/de' ELSE '' END,"
+		"  e.year, s.id) AS ics_url"
 		SESSION_JOINS
 		" WHERE e.year = ?1 AND" SHOWN " AND s.deleted_at IS NULL"
 		" WINDOW w AS (ORDER BY s.starts_at, s.id)"
@@ -87,11 +90,14 @@ int db_programme_sessions(struct tmpl_vars *v, int year, const char *lang,
 	return db_fill_list(q, v, list);
 }
 
-enum db_result db_programme_session(struct tmpl_vars *v, int year, long long id)
+enum db_result db_programme_session(struct tmpl_vars *v, int year, long long id,
+		const char *lang)
 {
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st,
-		"SELECT s.title, s.title_de, s.speakers, s.room, s.starts_at, s.ends_at,"
+		"SELECT l10n(?3, s.title, " SESSION_TITLE_DE ") AS title,"
+		" l10n_lang(?3, s.title, " SESSION_TITLE_DE ") AS title_lang,"
+		" s.speakers, s.room, s.starts_at, s.ends_at,"
 		SESSION_LINKS
 		SESSION_JOINS
 		" WHERE e.year = ?1 AND" SHOWN " AND s.id = ?2 AND s.deleted_at IS NULL");
@@ -99,6 +105,7 @@ enum db_result db_programme_session(struct tmpl_vars *v, int year, long long id)
 		return DB_FAILED;
 	sqlite3_bind_int(q, 1, year);
 	sqlite3_bind_int64(q, 2, id);
+	sqlite3_bind_text(q, 3, lang, -1, SQLITE_STATIC);
 	return db_fill(q, v);
 }
 

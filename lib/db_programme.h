@@ -14,21 +14,26 @@
 /* ---- public ---- */
 
 /* The sessions of a published edition by start time (then id), not in
- * the trash, into `list`.  Each row sets: session_id, title (title_de
- * instead when lang is "de" and it is set), title_lang ("en" when a German
- * page shows the English title, else ""), speakers, room, day (local
+ * the trash, into `list`.  Each row sets: session_id, title (on a German
+ * page the German title: the session's own, else its talk's when the
+ * session bears the talk's title - db_rules.h, SESSION_TITLE_DE - else
+ * the English one), title_lang ("en" when a German page shows the English
+ * title, else ""), speakers, room, day (local
  * "2023-12-05"), day_text ("5 December 2023"), new_day (1 on a day's first
  * session), start_text, end_text ("09:30"), start_iso and end_iso
  * (RFC 3339 in UTC, for <time>), slides_url (the talk's stable PDF, ""
- * without), video_url ("" without), ics_url ("/2023/programme/7.ics").
+ * without), video_url ("" without), ics_url ("/2023/programme/7.ics", on a German page
+ * "/de/2023/programme/7.ics").
  * Count or -1. */
 int db_programme_sessions(struct tmpl_vars *v, int year, const char *lang,
 		const char *list);
 
 /* One session of a published edition, not in the trash, for its .ics:
- * title, title_de, speakers, room, starts_at, ends_at (Unix seconds),
- * slides_url, video_url.  DB_FOUND, DB_MISSING or DB_FAILED. */
-enum db_result db_programme_session(struct tmpl_vars *v, int year, long long id);
+ * title and title_lang in lang (as db_programme_sessions), speakers, room,
+ * starts_at, ends_at (Unix seconds), slides_url, video_url.  DB_FOUND,
+ * DB_MISSING or DB_FAILED. */
+enum db_result db_programme_session(struct tmpl_vars *v, int year, long long id,
+		const char *lang);
 
 /* The span of a published edition's sessions: first_start, last_end
  * (Unix seconds, "" without sessions), session_count.  DB_FOUND or

@@ -452,17 +452,20 @@ static int edition_in(struct ex *x, int year, const char *prefix)
 	return page(x, uri, 0, also) < 0 ? -1 : 0;
 }
 
+/* Each language's pages and the edition's calendar file in it (the
+ * sessions' files are linked from the programme pages). */
 static int edition(struct ex *x, int year)
 {
 	char uri[EXPORT_URL_MAX];
 	for (size_t l = 0; l < N_LANGS; l++) {
 		if (edition_in(x, year, lang_prefix[l]) < 0)
 			return -1;
+		snprintf(uri, sizeof uri, "%s/%04d/programme.ics", lang_prefix[l], year);
+		add(&x->done, uri);
+		if (page(x, uri, 1, NULL) < 0)
+			return -1;
 	}
-	/* The calendar file has no language of its own. */
-	snprintf(uri, sizeof uri, "/%04d/programme.ics", year);
-	add(&x->done, uri);
-	return page(x, uri, 1, NULL) < 0 ? -1 : 0;
+	return 0;
 }
 
 /* robots.txt, and the sitemap and the feed unless the site has no base

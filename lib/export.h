@@ -19,6 +19,8 @@
  *   /YEAR/presentations       YEAR/presentations/index.html
  *   /YEAR/gallery[?page=N]    YEAR/gallery/index.html, YEAR/gallery/page-N.html
  *   /YEAR/gallery/ID          YEAR/gallery/ID/index.html (and any page linked)
+ *   /YEAR/programme.ics       YEAR/programme.ics, /YEAR/programme/ID.ics the same
+ *                             (the German ones under de/ as the pages)
  *   (any other address)       404.html
  *   /media/..., /assets/...   the files
  * deploy/nginx/export.conf serves it (try_files $uri $uri/index.html).

@@ -68,15 +68,39 @@ static void prop(struct buf *out, const char *name, const char *value)
 	buf_free(&l);
 }
 
-void ical_text(struct buf *out, const char *name, const char *text)
+/* A language tag as a parameter value may carry it unquoted: letters,
+ * digits and "-" only (none of 3.1's ";", ":", ",", DQUOTE or CONTROL). */
+static int lang_tag(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n == 0 || n > ICAL_LANG_MAX)
+		return 0;
+	for (; *s; s++) {
+		if (!(*s == '-' || (*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'z') ||
+		      (*s >= 'A' && *s <= 'Z')))
+			return 0;
+	}
+	return 1;
+}
+
+void ical_text_lang(struct buf *out, const char *name, const char *lang,
+		const char *text)
 {
 	struct buf l = BUF_INIT;
 	if (!text || !*text)
 		return;
-	buf_printf(&l, "%s:", name);
+	buf_puts(&l, name);
+	if (lang_tag(lang))
+		buf_printf(&l, ";LANGUAGE=%s", lang);
+	buf_putc(&l, ':');
 	ical_escape(&l, text);
 	ical_line(out, l.data, l.len);
 	buf_free(&l);
+}
+
+void ical_text(struct buf *out, const char *name, const char *text)
+{
+	ical_text_lang(out, name, NULL, text);
 }
 
 /* Central European Time as the EU has kept it since 1996: summer time
@@ -160,8 +184,8 @@ int ical_event(struct buf *out, const struct ical_event *e)
 		ical_text(out, "UID", e->uid);
 		prop(out, "DTSTAMP", stamp);
 		buf_put(out, times.data, times.len);
-		ical_text(out, "SUMMARY", e->summary);
-		ical_text(out, "DESCRIPTION", e->description);
+		ical_text_lang(out, "SUMMARY", e->summary_lang, e->summary);
+		ical_text_lang(out, "DESCRIPTION", e->description_lang, e->description);
 		ical_text(out, "LOCATION", e->location);
 		if (e->url && *e->url)
 			prop(out, "URL", e->url);

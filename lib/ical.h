@@ -20,6 +20,12 @@ void ical_line(struct buf *out, const char *line, size_t len);
 void ical_escape(struct buf *out, const char *s);
 /* NAME:TEXT (escaped, folded); nothing when text is empty. */
 void ical_text(struct buf *out, const char *name, const char *text);
+/* The same with the text's language (3.2.10), NAME;LANGUAGE=lang:TEXT;
+ * lang is a language tag (RFC 5646: ICAL_LANG_MAX octets of letters,
+ * digits and "-"), left out when NULL, "" or not such a tag. */
+#define ICAL_LANG_MAX 35
+void ical_text_lang(struct buf *out, const char *name, const char *lang,
+		const char *text);
 
 /* BEGIN:VCALENDAR, VERSION, PRODID (prodid), CALSCALE, METHOD:PUBLISH and
  * the VTIMEZONE of WHEN_ZONE; ical_end closes it. */
@@ -29,13 +35,16 @@ void ical_end(struct buf *out);
 /* One VEVENT.  Either starts/ends (Unix seconds, shown in WHEN_ZONE) or,
  * for a whole-day event, date_start and date_end ("2023-12-05", the end
  * inclusive; "" for one day).  stamp: DTSTAMP (UTC), the time the data
- * last changed, so that the file stays the same until it does. */
+ * last changed, so that the file stays the same until it does.
+ * summary_lang, description_lang: the language of that text ("de", "en"),
+ * NULL for a text of no language (a name). */
 struct ical_event {
 	const char *uid;
 	long long starts, ends;
 	const char *date_start, *date_end;
 	const char *summary, *description, *location, *url;
 	long long stamp;
+	const char *summary_lang, *description_lang;
 };
 /* 0, or -1 when the event has no valid time (nothing written). */
 int ical_event(struct buf *out, const struct ical_event *e);

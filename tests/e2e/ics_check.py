@@ -3,7 +3,8 @@
 needs: CRLF line ends, lines of at most 75 octets, folds that never split a
 UTF-8 sequence, then Debian's python3-icalendar parses them and every
 component's parse errors must be empty.  Prints one JSON object per file
-(its events) and exits 1 with the reasons when any file fails.
+(its events, with the LANGUAGE parameter of SUMMARY and DESCRIPTION) and
+exits 1 with the reasons when any file fails.
 
 Usage: ics_check.py FILE..."""
 import json
@@ -35,6 +36,12 @@ def when(v):
             "offset": d.utcoffset().total_seconds() if hasattr(d, "utcoffset") and d.utcoffset() is not None else None}
 
 
+def language(event, name):
+    """The LANGUAGE parameter (RFC 5545 3.2.10) of a property, "" without."""
+    v = event.get(name)
+    return str(v.params.get("LANGUAGE", "")) if v is not None else ""
+
+
 def check(path):
     problems = []
     with open(path, "rb") as f:
@@ -60,6 +67,8 @@ def check(path):
         if e["DTEND"].dt <= e["DTSTART"].dt:
             problems.append("DTEND not after DTSTART")
         events.append({"uid": str(e["UID"]), "summary": str(e["SUMMARY"]),
+                       "summary_lang": language(e, "SUMMARY"),
+                       "description_lang": language(e, "DESCRIPTION"),
                        "location": str(e.get("LOCATION", "")),
                        "description": str(e.get("DESCRIPTION", "")),
                        "url": str(e.get("URL", "")),

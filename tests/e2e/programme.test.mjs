@@ -1,6 +1,8 @@
 // The programme and the registration (issue 11): the public programme page
 // by day with times in Berlin time, its calendar files (RFC 5545) read by
-// Debian's python3-icalendar through tests/e2e/ics_check.py, an upcoming
+// Debian's python3-icalendar through tests/e2e/ics_check.py - in English
+// and, under /de/, in German (LANGUAGE parameters, the English fallback,
+// the German page's URL, the export writing both) -, an upcoming
 // edition that leads with its programme and registration, the registration's
 // three states (flipping by the clock alone, as the render cache must
 // follow), the admin's programme pages (add, refuse, edit, delete, undo), and
@@ -13,7 +15,8 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
 import { BASE, OUT, YEAR, get, getText, tags, textOf, sql } from './lib.mjs';
-import { Admin, account, skipReason, snippet, formFields, withFields, eventually, freeYear, live } from './admin-lib.mjs';
+import { Admin, account, skipReason, snippet, formFields, withFields, eventually, freeYear, live,
+	ADMIN_BIN, DB } from './admin-lib.mjs';
 import { ARGS, AXE, PHONE } from './a11y-lib.mjs';
 
 const PYTHON = '/usr/bin/python3';
@@ -44,6 +47,34 @@ async function fetchIcs(p, dir) {
 	const file = path.join(dir, p.replace(/[^a-z0-9]+/gi, '-') + '.ics');
 	fs.writeFileSync(file, body);
 	return { res, body, file };
+}
+
+// A calendar file as a visitor gets it, its headers checked (a readable
+// file name, the security headers, 304 on revalidation); and the files
+// through the strict reader, nothing refused: its events.
+async function fetchServed(p, dir) {
+	const { res, body, file } = await fetchIcs(p, dir);
+	assert.equal(res.status, 200, p);
+	assert.equal(res.headers.get('content-type'), 'text/calendar; charset=utf-8', p);
+	assert.match(res.headers.get('content-disposition') || '', /^attachment; filename="symposium-\d{4}(-session-\d+)?\.ics"$/, p);
+	assert.equal(Number(res.headers.get('content-length')), body.length);
+	assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+	assert.match(res.headers.get('content-security-policy') || '', /frame-ancestors 'none'/);
+	const again = await get(p, { headers: { 'If-None-Match': res.headers.get('etag') } });
+	await again.arrayBuffer();
+	assert.equal(again.status, 304, `${p}: revalidation`);
+	return { res, file };
+}
+
+function icsStrict(files) {
+	const { status, results } = icsCheck(files);
+	assert.deepEqual(results.flatMap((r) => r.problems.map((x) => `${r.file}: ${x}`)), []);
+	assert.equal(status, 0);
+	for (const r of results) {
+		assert.equal(r.events.length, 1);
+		assert.deepEqual(r.zones, ['Europe/Berlin']);
+	}
+	return results.map((r) => r.events[0]);
 }
 
 // The sessions on a programme page: { id, when, title, speakers, links }.
@@ -106,27 +137,9 @@ describe('calendar files', () => {
 			WHERE e.year = ${YEAR} AND s.deleted_at IS NULL ORDER BY s.starts_at;`).trim().split('\n');
 		const paths = [`/${YEAR}/programme.ics`, ...ids.map((id) => `/${YEAR}/programme/${id}.ics`)];
 		const files = [];
-		for (const p of paths) {
-			const { res, body, file } = await fetchIcs(p, dir);
-			assert.equal(res.status, 200, p);
-			assert.equal(res.headers.get('content-type'), 'text/calendar; charset=utf-8', p);
-			assert.match(res.headers.get('content-disposition') || '', /^attachment; filename="symposium-\d{4}(-session-\d+)?\.ics"$/, p);
-			assert.equal(Number(res.headers.get('content-length')), body.length);
-			assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
-			assert.match(res.headers.get('content-security-policy') || '', /frame-ancestors 'none'/);
-			const again = await get(p, { headers: { 'If-None-Match': res.headers.get('etag') } });
-			await again.arrayBuffer();
-			assert.equal(again.status, 304, `${p}: revalidation`);
-			files.push(file);
-		}
-		const { status, results } = icsCheck(files);
-		assert.deepEqual(results.flatMap((r) => r.problems.map((x) => `${r.file}: ${x}`)), []);
-		assert.equal(status, 0);
-		const events = results.map((r) => r.events[0]);
-		for (const r of results) {
-			assert.equal(r.events.length, 1);
-			assert.deepEqual(r.zones, ['Europe/Berlin']);
-		}
+		for (const p of paths)
+			files.push((await fetchServed(p, dir)).file);
+		const events = icsStrict(files);
 		// Times in Berlin, winter: +01:00; the edition spans its sessions.
 		const first = sql(`SELECT strftime('%Y-%m-%dT%H:%M:%S+01:00', min(starts_at), 'unixepoch', '+1 hour')
 			FROM programme_session s JOIN edition e ON e.id = s.edition_id WHERE e.year = ${YEAR} AND s.deleted_at IS NULL;`).trim();
@@ -199,6 +212,128 @@ describe('calendar files', () => {
 	});
 });
 
+// The German calendar files' texts as the German pages show them: each
+// session of YEAR { id, summary, lang } - its own German title, else its
+// talk's when it bears the talk's title, else the English one ("en").
+function germanSessions() {
+	return sql(`SELECT s.id, CASE WHEN s.title_de <> '' THEN s.title_de
+			WHEN t.title = s.title AND t.title_de <> '' THEN t.title_de ELSE '' END, s.title
+		FROM programme_session s JOIN edition e ON e.id = s.edition_id
+		LEFT JOIN presentation t ON t.id = s.presentation_id
+		WHERE e.year = ${YEAR} AND s.deleted_at IS NULL ORDER BY s.starts_at, s.id;`)
+		.trim().split('\n').map((l) => l.split('|')).map(([id, de, en]) => ({ id, summary: de || en, lang: de ? 'de' : 'en' }));
+}
+
+describe('calendar files in German', () => {
+	let dir;
+	before(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ics-de-')); });
+	after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+	test(`/de/${YEAR}/programme links the German files; they read strictly, in German where written, LANGUAGE on every text`, async () => {
+		const page = (await getText(`/de/${YEAR}/programme`)).text;
+		const sessions = germanSessions();
+		assert.ok(sessions.some((s) => s.lang === 'de') && sessions.some((s) => s.lang === 'en'),
+			'the demo has sessions with and without a German title');
+		for (const s of sessionsOf(page))
+			assert.ok(s.links.includes(`/de/${YEAR}/programme/${s.id}.ics`), `no German calendar link for ${s.title}`);
+		assert.ok(tags(page, 'a').some((a) => a.attrs.href === `/de/${YEAR}/programme.ics`), 'no German edition calendar link');
+
+		const paths = [`/de/${YEAR}/programme.ics`, ...sessions.map((s) => `/de/${YEAR}/programme/${s.id}.ics`)];
+		const files = [];
+		for (const p of paths) {
+			const { res, file } = await fetchServed(p, dir);
+			// The same file name as the English file's.
+			const en = await get(p.slice(3));
+			await en.arrayBuffer();
+			assert.equal(res.headers.get('content-disposition'), en.headers.get('content-disposition'), p);
+			files.push(file);
+		}
+		const [edition, ...rest] = icsStrict(files);
+		// The edition's title is a name: no language; its summary in German.
+		const [title, summary, summaryDe] = sql(`SELECT title, summary, summary_de FROM edition WHERE year = ${YEAR};`)
+			.trim().split('|');
+		assert.equal(edition.summary, title);
+		assert.equal(edition.summary_lang, '');
+		assert.equal(edition.description, summaryDe || summary);
+		assert.equal(edition.description_lang, summaryDe ? 'de' : 'en');
+		for (const [i, s] of sessions.entries()) {
+			assert.equal(rest[i].summary, s.summary, `session ${s.id}`);
+			assert.equal(rest[i].summary_lang, s.lang, `session ${s.id}: LANGUAGE`);
+			assert.equal(rest[i].description_lang, '', `session ${s.id}: the speakers have no language`);
+		}
+		// The same events as the English files: UID and times.
+		const enFiles = [];
+		for (const p of paths)
+			enFiles.push((await fetchIcs(p.slice(3), dir)).file);
+		const en = icsStrict(enFiles);
+		assert.deepEqual(en.map((e) => [e.uid, e.start.value, e.end.value]),
+			[edition, ...rest].map((e) => [e.uid, e.start.value, e.end.value]));
+		// The English session files say English.
+		assert.ok(en.slice(1).every((e) => e.summary_lang === 'en'), 'an English session without LANGUAGE=en');
+	});
+
+	test('a talk\'s German title reaches the German file of the session named after it', async () => {
+		const row = sql(`SELECT s.id, t.id, t.title FROM programme_session s JOIN presentation t ON t.id = s.presentation_id
+			JOIN edition e ON e.id = s.edition_id WHERE e.year = ${YEAR} AND s.deleted_at IS NULL
+			AND s.title = t.title AND s.title_de = '' AND t.title_de = '' ORDER BY s.id LIMIT 1;`).trim();
+		assert.ok(row, 'the demo has a session named after its talk, neither with a German title');
+		const [sid, tid, title] = row.split('|');
+		const p = `/de/${YEAR}/programme/${sid}.ics`;
+		const read = async () => icsCheck([(await fetchIcs(p, dir)).file]).results[0].events[0];
+		let e = await read();
+		assert.deepEqual([e.summary, e.summary_lang], [title, 'en']);
+		sql(`UPDATE presentation SET title_de = 'Ein deutscher Titel, mit Komma; und Umlaut ä' WHERE id = ${tid};`);
+		try {
+			await eventually(p, (res, t) => t.includes('LANGUAGE=de'), 'the talk\'s German title');
+			e = await read();
+			assert.deepEqual([e.summary, e.summary_lang], ['Ein deutscher Titel, mit Komma; und Umlaut ä', 'de']);
+			const page = (await getText(`/de/${YEAR}/programme`)).text;
+			assert.ok(sessionsOf(page).some((s) => s.title === 'Ein deutscher Titel, mit Komma; und Umlaut ä'));
+		} finally {
+			sql(`UPDATE presentation SET title_de = '' WHERE id = ${tid};`);
+		}
+	});
+
+	test('with a public base URL: URL is the German programme\'s address, the UID the English file\'s', async () => {
+		const id = germanSessions()[0].id;
+		const before = sql('SELECT base_url FROM site;').trim();
+		sql("UPDATE site SET base_url = 'https://symposium.example';");
+		try {
+			await eventually(`/de/${YEAR}/programme/${id}.ics`, (res, t) => t.includes('@symposium.example'), 'the base URL');
+			await eventually(`/de/${YEAR}/programme.ics`, (res, t) => t.includes('@symposium.example'), 'the base URL');
+			const files = [(await fetchIcs(`/de/${YEAR}/programme/${id}.ics`, dir)).file,
+				(await fetchIcs(`/de/${YEAR}/programme.ics`, dir)).file];
+			const { status, results } = icsCheck(files);
+			assert.equal(status, 0);
+			assert.equal(results[0].events[0].uid, `session-${id}@symposium.example`);
+			assert.equal(results[0].events[0].url, `https://symposium.example/de/${YEAR}/programme`);
+			assert.equal(results[1].events[0].url, `https://symposium.example/de/${YEAR}/programme`);
+		} finally {
+			sql(`UPDATE site SET base_url = '${before.replace(/'/g, "''")}';`);
+		}
+	});
+
+	test('admin export writes the calendar files in both languages, as the live site answers them', { skip: skip || false }, async () => {
+		const out = path.join(dir, 'export');
+		execFileSync(ADMIN_BIN, ['export', '--db', DB, out], { cwd: path.resolve(import.meta.dirname, '../..'),
+			env: { ...process.env, SITE_TEMPLATES: path.resolve(import.meta.dirname, '../../templates') },
+			encoding: 'utf8', timeout: 120000 });
+		// DTSTAMP is the site's time of last change, which other tests may
+		// move meanwhile: compared without it.
+		const strip = (b) => b.toString('utf8').replace(/\r\nDTSTAMP:[0-9TZ]+/g, '');
+		const ids = germanSessions().map((s) => s.id);
+		for (const prefix of ['', '/de']) {
+			for (const p of [`${prefix}/${YEAR}/programme.ics`, ...ids.map((id) => `${prefix}/${YEAR}/programme/${id}.ics`)]) {
+				const file = path.join(out, p);
+				assert.ok(fs.existsSync(file), `the export has no ${p}`);
+				const live = Buffer.from(await (await get(p)).arrayBuffer());
+				assert.equal(strip(fs.readFileSync(file)), strip(live), `${p} differs from the live file`);
+			}
+		}
+		assert.equal(icsCheck([path.join(out, `de/${YEAR}/programme.ics`)]).status, 0);
+	});
+});
+
 describe('an upcoming edition: programme first, registration open, closed, not yet open', { skip: skip || false }, () => {
 	let year, eid;
 	const now = () => Math.floor(Date.now() / 1000);
@@ -235,6 +370,15 @@ describe('an upcoming edition: programme first, registration open, closed, not y
 		const { results } = icsCheck([file]);
 		fs.rmSync(file);
 		assert.equal(results[0].events[0].start.value, `${year}-06-10T09:00:00+02:00`);
+	});
+
+	test('the German edition page lists the sessions in German, the English title marked, and links the German calendar', async () => {
+		let html;
+		await eventually(`/de/${year}/`, (res, t) => { html = t; return res.status === 200 && state(t) === 'open'; }, 'open');
+		assert.match(html, /<time datetime="[0-9T:-]+Z">09:00<\/time> <span>Eröffnung<\/span>/);
+		assert.match(html, /<time datetime="[0-9T:-]+Z">10:00<\/time> <span lang="en">Second session<\/span>/);
+		assert.ok(tags(html, 'a').some((a) => a.attrs.href === `/de/${year}/programme.ics`), 'no German calendar link');
+		assert.ok(tags(html, 'a').some((a) => a.attrs.href === `/de/${year}/programme`), 'no German programme link');
 	});
 
 	test('closed after closing time, and not yet open before opening', async () => {
@@ -374,17 +518,17 @@ describe('the programme in the browser', () => {
 	});
 	after(async () => { await browser?.close(); });
 
-	for (const width of [PHONE, 1280]) {
-		test(`at ${width} px: axe clean, no overflow, nothing from another host`, async () => {
+	for (const [width, prefix] of [[PHONE, ''], [1280, ''], [PHONE, '/de'], [1280, '/de']]) {
+		test(`${prefix}/${YEAR}/programme at ${width} px: axe clean, no overflow, nothing from another host`, async () => {
 			const page = await browser.newPage({ viewport: { width, height: 900 } });
 			const elsewhere = [], errors = [];
 			page.on('request', (r) => { if (!r.url().startsWith(BASE)) elsewhere.push(r.url()); });
 			page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-			const res = await page.goto(`${BASE}/${YEAR}/programme`);
+			const res = await page.goto(`${BASE}${prefix}/${YEAR}/programme`);
 			assert.equal(res.status(), 200);
 			assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), width, 'horizontal overflow');
 			fs.mkdirSync(path.join(OUT, 'screens'), { recursive: true });
-			await page.screenshot({ path: path.join(OUT, 'screens', `programme-${width}.png`), fullPage: true });
+			await page.screenshot({ path: path.join(OUT, 'screens', `programme${prefix.replace('/', '-')}-${width}.png`), fullPage: true });
 			await page.evaluate(`${AXE}\n;undefined`);
 			const r = await page.evaluate(() => window.axe.run({ runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }));
 			assert.deepEqual(r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`), []);

@@ -1,6 +1,7 @@
 /* Tests of lib/db_programme.c against a fresh database from schema.sql:
  * sessions in order and by day in Europe/Berlin (both seasons), the German
- * title with its fallback, what the public never sees, the registration's
+ * title with its fallback (the session's own, its talk's when it bears
+ * the talk's title, else the English one), what the public never sees, the registration's
  * three states and the times that flip them, and the admin's writes. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -27,6 +28,8 @@ static char dbpath[sizeof dir + 16];
 /* 2023-12-05 09:30 CET and 2099-06-10 09:00 CEST, as Unix seconds. */
 #define WINTER 1701765000LL
 #define SUMMER 4084758000LL
+/* 2024-12-05 09:00 CET: edition 2024, whose sessions present talks. */
+#define TALKS_DAY "1733385600"
 
 static int group_setup(void **state)
 {
@@ -49,7 +52,20 @@ static int group_setup(void **state)
 		" (13, 1, 1701770000, 1701771000, 'Trashed', '', '', '', NULL, NULL, 0),"
 		" (20, 2, 4084758000, 4084761600, 'Summer', '', '', '', NULL, NULL, 0),"
 		" (30, 3, 4053000000, 4053003600, 'Unpublished', '', '', '', NULL, NULL, 0);"
-		"UPDATE programme_session SET deleted_at = 5 WHERE id = 13;") < 0)
+		"UPDATE programme_session SET deleted_at = 5 WHERE id = 13;"
+		/* 2024: a talk with a German title and one without; sessions
+		 * named after them, one named otherwise, one with its own. */
+		"INSERT INTO edition (id, year, title, starts, published) VALUES"
+		" (4, 2024, 'Talks', '2024-12-05', 1);"
+		"INSERT INTO presentation (id, edition_id, position, slug, title, title_de, speakers,"
+		" created_at) VALUES (3, 4, 1, 'named', 'Named talk', 'Benannter Vortrag', 'S', 0),"
+		" (4, 4, 2, 'plain', 'Plain talk', '', 'S', 0);"
+		"INSERT INTO programme_session (id, edition_id, starts_at, ends_at, title, title_de,"
+		" presentation_id, created_at) VALUES"
+		" (40, 4, " TALKS_DAY ", " TALKS_DAY " + 600, 'Named talk', '', 3, 0),"
+		" (41, 4, " TALKS_DAY " + 600, " TALKS_DAY " + 1200, 'Keynote: Named talk', '', 3, 0),"
+		" (42, 4, " TALKS_DAY " + 1200, " TALKS_DAY " + 1800, 'Plain talk', '', 4, 0),"
+		" (43, 4, " TALKS_DAY " + 1800, " TALKS_DAY " + 2400, 'Named talk', 'Eigener Titel', 3, 0);") < 0)
 		return -1;
 	return db_open(dbpath, DB_READWRITE);
 }
@@ -104,11 +120,55 @@ static void test_german_title_and_its_fallback(void **state)
 	tmpl_vars_free(v);
 }
 
+static void test_session_named_after_its_talk_takes_the_talks_german_title(void **state)
+{
+	(void)state;
+	struct tmpl_vars *v = tmpl_vars_new();
+	assert_int_equal(db_programme_sessions(v, 2024, "de", "s"), 4);
+	assert_string_equal(render(v, "<t:block t:each=\"s\">${title}/${title_lang};</t:block>"),
+		"Benannter Vortrag/;Keynote: Named talk/en;Plain talk/en;Eigener Titel/;");
+	tmpl_vars_free(v);
+	v = tmpl_vars_new();
+	assert_int_equal(db_programme_sessions(v, 2024, "en", "s"), 4);
+	assert_string_equal(render(v, "<t:block t:each=\"s\">${title}/${title_lang};</t:block>"),
+		"Named talk/;Keynote: Named talk/;Plain talk/;Named talk/;");
+	tmpl_vars_free(v);
+}
+
+static void test_german_page_links_the_german_calendar_files(void **state)
+{
+	(void)state;
+	struct tmpl_vars *v = tmpl_vars_new();
+	assert_int_equal(db_programme_sessions(v, 2024, "de", "s"), 4);
+	assert_string_equal(render(v, "<t:block t:each=\"s\">${ics_url};</t:block>"),
+		"/de/2024/programme/40.ics;/de/2024/programme/41.ics;"
+		"/de/2024/programme/42.ics;/de/2024/programme/43.ics;");
+	tmpl_vars_free(v);
+}
+
+static void test_one_session_in_either_language(void **state)
+{
+	(void)state;
+	struct tmpl_vars *v = tmpl_vars_new();
+	assert_int_equal(db_programme_session(v, 2024, 40, "de"), DB_FOUND);
+	assert_string_equal(tmpl_get(v, "title"), "Benannter Vortrag");
+	assert_string_equal(tmpl_get(v, "title_lang"), "");
+	tmpl_vars_clear(v);
+	assert_int_equal(db_programme_session(v, 2024, 42, "de"), DB_FOUND);
+	assert_string_equal(tmpl_get(v, "title"), "Plain talk");
+	assert_string_equal(tmpl_get(v, "title_lang"), "en");
+	tmpl_vars_clear(v);
+	assert_int_equal(db_programme_session(v, 2024, 40, "en"), DB_FOUND);
+	assert_string_equal(tmpl_get(v, "title"), "Named talk");
+	assert_string_equal(tmpl_get(v, "title_lang"), "");
+	tmpl_vars_free(v);
+}
+
 static void test_links_to_slides_and_video(void **state)
 {
 	(void)state;
 	struct tmpl_vars *v = tmpl_vars_new();
-	assert_int_equal(db_programme_session(v, 2023, 11), DB_FOUND);
+	assert_int_equal(db_programme_session(v, 2023, 11, "en"), DB_FOUND);
 	/* The talk has no slides: no link; the video is there. */
 	assert_string_equal(tmpl_get(v, "slides_url"), "");
 	assert_string_equal(tmpl_get(v, "video_url"), "https://www.youtube.com/watch?v=dQw4w9WgXcQ");
@@ -120,9 +180,9 @@ static void test_public_never_sees_trash_unpublished_or_other_edition(void **sta
 {
 	(void)state;
 	struct tmpl_vars *v = tmpl_vars_new();
-	assert_int_equal(db_programme_session(v, 2023, 13), DB_MISSING);   /* trash */
-	assert_int_equal(db_programme_session(v, 2098, 30), DB_MISSING);   /* unpublished */
-	assert_int_equal(db_programme_session(v, 2023, 20), DB_MISSING);   /* 2099's */
+	assert_int_equal(db_programme_session(v, 2023, 13, "en"), DB_MISSING);   /* trash */
+	assert_int_equal(db_programme_session(v, 2098, 30, "en"), DB_MISSING);   /* unpublished */
+	assert_int_equal(db_programme_session(v, 2023, 20, "de"), DB_MISSING);   /* 2099's */
 	assert_int_equal(db_programme_sessions(v, 2098, "en", "s"), 0);
 	assert_int_equal(db_programme_span(v, 2098), DB_MISSING);
 	assert_int_equal(db_programme_span(v, 2023), DB_FOUND);
@@ -260,6 +320,9 @@ int main(void)
 		cmocka_unit_test(test_sessions_in_order_by_day_in_berlin_time),
 		cmocka_unit_test(test_summer_time_is_two_hours_ahead),
 		cmocka_unit_test(test_german_title_and_its_fallback),
+		cmocka_unit_test(test_session_named_after_its_talk_takes_the_talks_german_title),
+		cmocka_unit_test(test_german_page_links_the_german_calendar_files),
+		cmocka_unit_test(test_one_session_in_either_language),
 		cmocka_unit_test(test_links_to_slides_and_video),
 		cmocka_unit_test(test_public_never_sees_trash_unpublished_or_other_edition),
 		cmocka_unit_test(test_registration_states_by_the_clock),

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "buf.h"
 #include "check.h"
 #include "export.h"
 #include "ops_fixture.h"
@@ -117,6 +118,44 @@ static void unpublished_edition_is_removed(void **state)
 	assert_int_equal(access(p, F_OK), -1);
 }
 
+/* The file rel of the export, whole, into b. */
+static void slurp(const char *rel, struct buf *b)
+{
+	char p[TREE_PATH_MAX], chunk[4096];
+	size_t n;
+	ops_join(p, out, rel);
+	FILE *f = fopen(p, "rb");
+	assert_non_null(f);
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_put(b, chunk, n);
+	fclose(f);
+	buf_puts(b, "");
+}
+
+/* With a programme, the calendar files in both languages: the German ones
+ * under de/, found by the German programme page's links, in German. */
+static void calendar_files_in_both_languages(void **state)
+{
+	(void)state;
+	struct export_report r;
+	struct buf en = BUF_INIT, de = BUF_INIT;
+	assert_int_equal(ops_sql(site.db, "INSERT INTO programme_session (id, edition_id,"
+		" starts_at, ends_at, title, title_de, created_at) SELECT 7, id, 1701765000,"
+		" 1701768600, 'Opening', 'Er\xc3\xb6" "ffnung', 0 FROM edition WHERE year = 2023"), 0);
+	export_ok(&r);
+	exists("2023/programme/index.html", 1);
+	exists("de/2023/programme/index.html", 1);
+	exists("2023/programme.ics", 1);
+	exists("de/2023/programme.ics", 1);
+	slurp("2023/programme/7.ics", &en);
+	slurp("de/2023/programme/7.ics", &de);
+	assert_non_null(strstr(en.data, "\r\nSUMMARY;LANGUAGE=en:Opening\r\n"));
+	assert_non_null(strstr(de.data, "\r\nSUMMARY;LANGUAGE=de:Er\xc3\xb6" "ffnung\r\n"));
+	assert_non_null(strstr(de.data, "\r\nUID:session-7@"));
+	buf_free(&en);
+	buf_free(&de);
+}
+
 static void foreign_directory_is_refused(void **state)
 {
 	(void)state;
@@ -138,6 +177,7 @@ int main(void)
 		T(pages_and_files_in_the_layout),
 		T(second_export_writes_nothing),
 		T(unpublished_edition_is_removed),
+		T(calendar_files_in_both_languages),
 		T(foreign_directory_is_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

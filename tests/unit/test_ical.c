@@ -122,6 +122,66 @@ static void test_text_property_empty_is_left_out(void **state)
 	buf_free(&b);
 }
 
+static void test_text_with_its_language(void **state)
+{
+	(void)state;
+	struct buf b = BUF_INIT;
+	ical_text_lang(&b, "SUMMARY", "de", "Begr\xc3\xbc\xc3\x9fung, Er\xc3\xb6" "ffnung");
+	assert_string_equal(b.data, "SUMMARY;LANGUAGE=de:Begr\xc3\xbc\xc3\x9fung\\, Er\xc3\xb6" "ffnung\r\n");
+	buf_reset(&b);
+	ical_text_lang(&b, "DESCRIPTION", "en-GB", "Two");
+	assert_string_equal(b.data, "DESCRIPTION;LANGUAGE=en-GB:Two\r\n");
+	buf_reset(&b);
+	ical_text_lang(&b, "SUMMARY", "de", "");         /* no text, no line */
+	assert_int_equal(b.len, 0);
+	buf_free(&b);
+}
+
+/* Only a language tag goes into the parameter: anything that could end
+ * it (";", ":", ",", a quote, a line break) or is too long leaves it out
+ * rather than inject a parameter or a property. */
+static void test_language_that_is_no_tag_is_left_out(void **state)
+{
+	(void)state;
+	static const char *const bad[] = { "", "de;X=1", "de:x", "d\"e", "de\r\nX:1",
+		"de,en", "0123456789-0123456789-0123456789-xyz" };
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		buf_reset(&b);
+		ical_text_lang(&b, "SUMMARY", bad[i], "S");
+		assert_string_equal(b.data, "SUMMARY:S\r\n");
+	}
+	buf_reset(&b);
+	ical_text_lang(&b, "SUMMARY", NULL, "S");
+	assert_string_equal(b.data, "SUMMARY:S\r\n");
+	buf_free(&b);
+}
+
+/* An event's summary and description carry their languages; a long
+ * German summary folds with the parameter in its first line. */
+static void test_event_texts_carry_their_language(void **state)
+{
+	(void)state;
+	struct buf b = BUF_INIT, u = BUF_INIT;
+	struct ical_event e = { .uid = "s3@example.org", .starts = 1701765000,
+		.ends = 1701765000 + 2700, .stamp = 1,
+		.summary = "Gesundheitsdaten besser nutzen: Leuchtturmprojekt startet seine Cloud",
+		.summary_lang = "de", .description = "Dr. A, Dr. B",
+		.description_lang = "en" };
+	assert_int_equal(ical_event(&b, &e), 0);
+	check_lines(&b);
+	unfold(&b, &u);
+	assert_non_null(strstr(u.data, "\r\nSUMMARY;LANGUAGE=de:Gesundheitsdaten besser nutzen: "
+		"Leuchtturmprojekt startet seine Cloud\r\n"));
+	assert_non_null(strstr(u.data, "\r\nDESCRIPTION;LANGUAGE=en:Dr. A\\, Dr. B\r\n"));
+	buf_reset(&b);
+	e.summary_lang = e.description_lang = NULL;
+	assert_int_equal(ical_event(&b, &e), 0);
+	assert_null(strstr(b.data, "LANGUAGE"));
+	buf_free(&b);
+	buf_free(&u);
+}
+
 static void test_calendar_has_vtimezone(void **state)
 {
 	(void)state;
@@ -218,6 +278,9 @@ int main(void)
 		cmocka_unit_test(test_fold_backs_off_before_a_split_character),
 		cmocka_unit_test(test_text_escaping),
 		cmocka_unit_test(test_text_property_empty_is_left_out),
+		cmocka_unit_test(test_text_with_its_language),
+		cmocka_unit_test(test_language_that_is_no_tag_is_left_out),
+		cmocka_unit_test(test_event_texts_carry_their_language),
 		cmocka_unit_test(test_calendar_has_vtimezone),
 		cmocka_unit_test(test_winter_event_in_berlin_time),
 		cmocka_unit_test(test_summer_event_in_berlin_time),
