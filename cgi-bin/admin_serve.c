@@ -249,7 +249,7 @@ static const struct {
 	{ "edition.xml", { "year", "title", "starts", "ends", "venue", "address",
 			   "headline", "summary", "review_md", "next_md", "headline_de",
 			   "summary_de", "review_de_md", "next_de_md", NULL } },
-	{ "talks.xml", { "title", "speakers", "affiliation", NULL } },
+	{ "talks.xml", { "title", "title_de", "speakers", "affiliation", NULL } },
 	{ "videos.xml", { "title", "url", "title_de", NULL } },
 	{ "programme.xml", { "title", "title_de", "speakers", "room", "starts_local",
 			     "ends_local", NULL } },
