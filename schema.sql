@@ -36,7 +36,8 @@ CREATE TABLE site (
 	imprint_de_html    TEXT NOT NULL DEFAULT '',
 	privacy_de_md      TEXT NOT NULL DEFAULT '',
 	privacy_de_html    TEXT NOT NULL DEFAULT '',
-	base_url           TEXT NOT NULL DEFAULT ''  -- public base URL, lib/url.h; '': not configured
+	base_url           TEXT NOT NULL DEFAULT '', -- public base URL, lib/url.h; '': not configured
+	settings_changed_at INTEGER                  -- these settings' last change: every page shows them
 );
 
 CREATE TABLE edition (
@@ -66,7 +67,9 @@ CREATE TABLE edition (
 	review_de_md   TEXT NOT NULL DEFAULT '',
 	review_de_html TEXT NOT NULL DEFAULT '',
 	next_de_md     TEXT NOT NULL DEFAULT '',
-	next_de_html   TEXT NOT NULL DEFAULT ''
+	next_de_html   TEXT NOT NULL DEFAULT '',
+	-- its last public change: its pages' lastmod (NULL: site.settings_changed_at)
+	changed_at     INTEGER
 );
 
 -- Every stored file: named by the SHA-256 of its content, never by anything
@@ -308,4 +311,4 @@ CREATE TRIGGER search_video_del AFTER DELETE ON video BEGIN
 	DELETE FROM search_index WHERE rowid = old.id * 8 + 5;
 END;
 
-PRAGMA user_version = 10;
+PRAGMA user_version = 11;

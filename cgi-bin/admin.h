@@ -35,6 +35,14 @@
 #define ADMIN_TEST_CRASH_ENV    "SITE_TEST_CRASH_AFTER_COMMIT"
 #define ADMIN_TEST_CRASH_STATUS 137    /* what a shell shows for kill -9 */
 
+/* Whose public pages a change moves (their lastmod: edition.changed_at,
+ * site.settings_changed_at), as admin_commit records it. */
+enum admin_public {
+	ADMIN_PUBLIC_EDITION = 0,  /* c->edition_id's; nothing's without one */
+	ADMIN_PUBLIC_NONE,         /* none: nothing the public sees changed */
+	ADMIN_PUBLIC_SITE          /* every page: the site settings */
+};
+
 /* One request. */
 struct admin_ctx {
 	struct http_req *r;
@@ -50,6 +58,7 @@ struct admin_ctx {
 	char media[STORE_REL_MAX];         /* the route's stored file, "ab/ab12...ef.jpg" */
 	int kind;                          /* the route's KIND, -1 without */
 	int invalid;                       /* form errors found so far */
+	enum admin_public public_change;   /* set by a handler before admin_commit */
 	int status;                        /* the status of a form error */
 	/* The POST's form shown again as typed, with status c->status (a 507
 	 * after a full disk); NULL when the POST has no form to keep. */
@@ -259,7 +268,8 @@ void admin_version_set(struct admin_ctx *c, const struct admin_version *ver);
  * version is not checked (scripts; every form the admin renders has one). */
 int admin_begin_version(struct admin_ctx *c, const struct admin_version *ver);
 
-/* A change done: audit row and changed_at, then commit, then the media
+/* A change done: audit row and changed_at, the public time of what it
+ * changed (c->public_change), then commit, then the media
  * tree of c->edition_id (when set) made to follow it (lib/links.h).  0,
  * or -1 after answering 500 (rolled back, or saved with files left to
  * repair). */

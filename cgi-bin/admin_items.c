@@ -156,6 +156,7 @@ void admin_purge_post(struct admin_ctx *c)
 		return;
 	snprintf(detail, sizeof detail, "deleted for good, %d stored file%s removed",
 		 d.n, d.n == 1 ? "" : "s");
+	c->public_change = ADMIN_PUBLIC_NONE;  /* in the trash, it was not public */
 	if (admin_commit(c, "purge", object, detail) < 0)
 		return;
 	for (int i = 0; i < d.n; i++)

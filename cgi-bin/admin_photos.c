@@ -274,6 +274,9 @@ static void save_described(struct admin_ctx *c, const struct described *d,
 	}
 	snprintf(object, sizeof object, "gallery %04d", c->year);
 	snprintf(detail, sizeof detail, "%d described, %d discarded", done, dropped);
+	/* Drafts were never public: only a described photo is news. */
+	if (!done)
+		c->public_change = ADMIN_PUBLIC_NONE;
 	if (admin_commit(c, "describe", object, detail) < 0)
 		return;
 	long long left = db_admin_draft_count(c->edition_id);
@@ -342,6 +345,19 @@ void admin_photo_get(struct admin_ctx *c)
 	admin_render(c, "photo.xml", 200);
 }
 
+/* Is the photo as c->v holds it (db_admin_photo) on a public page: in
+ * the gallery, or as the edition's cover or press photo? */
+static int photo_public(struct admin_ctx *c)
+{
+	static const char *const flags[] = { "published", "is_press", "is_cover" };
+	for (size_t i = 0; i < sizeof flags / sizeof *flags; i++) {
+		const char *f = tmpl_get(c->v, flags[i]);
+		if (f && strcmp(f, "1") == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* Back to the gallery at the photo's place (its anchor), saying what
  * was done. */
 static void back_to_photo(struct admin_ctx *c, enum admin_done d)
@@ -356,6 +372,7 @@ void admin_photo_post(struct admin_ctx *c)
 	char object[48];
 	if (!admin_found(c, db_admin_photo(c->v, c->edition_id, c->id), "photo"))
 		return;
+	int was_public = photo_public(c);
 	struct db_admin_photo p = { .edition_id = c->edition_id, .in_gallery = 1 };
 	p.alt = admin_field(c, "alt", 0, ADMIN_TEXT_MAX);
 	p.caption = admin_field(c, "caption", 0, ADMIN_TEXT_MAX);
@@ -378,6 +395,8 @@ void admin_photo_post(struct admin_ctx *c)
 		return;
 	}
 	snprintf(object, sizeof object, "photo %lld", c->id);
+	if (!was_public && !photo_public(c))   /* hidden before and after */
+		c->public_change = ADMIN_PUBLIC_NONE;
 	if (admin_commit(c, "update", object, p.published ? "published" : "unpublished") < 0)
 		return;
 	back_to_photo(c, ADMIN_DONE_SAVED);

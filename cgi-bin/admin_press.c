@@ -131,6 +131,22 @@ static void save(struct admin_ctx *c, const struct db_admin_press *p,
 			    ADMIN_DONE_PUBLISHED, -1, 0, 0);
 }
 
+/* A save neither before nor after public (a draft, or scheduled for
+ * later: the page's time becomes its publication time when that comes,
+ * lib/db_seo.c) is no public change, unless it changes the press kit the
+ * other language's release shows.  Call with c->v as load() filled it and
+ * the form read. */
+static enum admin_public press_public(struct admin_ctx *c, int was_public,
+		const char *old_credit, const char *state, long long at)
+{
+	const char *credit = tmpl_get(c->v, "press_credit");
+	int now_public = strcmp(state, "published") == 0 ||
+		(strcmp(state, "scheduled") == 0 && at <= (long long)c->now);
+	int kit = strcmp(old_credit, credit ? credit : "") != 0 ||
+		admin_checkbox(c, "photo_remove");
+	return was_public || now_public || kit ? ADMIN_PUBLIC_EDITION : ADMIN_PUBLIC_NONE;
+}
+
 void admin_press_post(struct admin_ctx *c)
 {
 	struct buf body = BUF_INIT;
@@ -138,6 +154,10 @@ void admin_press_post(struct admin_ctx *c)
 	/* The stored kit shows the current photo again on an error. */
 	if (load_page(c) < 0)
 		return;
+	const char *np = tmpl_get(c->v, "not_public"), *kept = tmpl_get(c->v, "press_credit");
+	int was_public = np && strcmp(np, "0") == 0;
+	char old_credit[ADMIN_TEXT_MAX * 4 + 1];    /* any length the row has */
+	snprintf(old_credit, sizeof old_credit, "%s", kept ? kept : "");
 	p.title = admin_field(c, "title", 1, ADMIN_TEXT_MAX);
 	p.subtitle = admin_field(c, "subtitle", 0, ADMIN_TEXT_MAX);
 	p.released = admin_date(c, "released", 1);
@@ -149,9 +169,11 @@ void admin_press_post(struct admin_ctx *c)
 	const char *state = read_state(c, &at);
 	admin_markdown(c, "body_md", p.body_md, &body);
 	p.body_html = body.data;
-	if (c->invalid)
+	if (c->invalid) {
 		admin_press_form(c);
-	else
+	} else {
+		c->public_change = press_public(c, was_public, old_credit, state, at);
 		save(c, &p, credit, remove, state, at);
+	}
 	buf_free(&body);
 }

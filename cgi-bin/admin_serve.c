@@ -496,11 +496,24 @@ int admin_begin(struct admin_ctx *c)
 	return -1;
 }
 
+/* The public time of what the change touched, in its transaction. */
+static int public_changed(struct admin_ctx *c)
+{
+	switch (c->public_change) {
+	case ADMIN_PUBLIC_SITE:
+		return db_admin_settings_changed(c->now);
+	case ADMIN_PUBLIC_EDITION:
+		return c->edition_id ? db_admin_edition_changed(c->edition_id, c->now) : 0;
+	default:
+		return 0;
+	}
+}
+
 int admin_commit(struct admin_ctx *c, const char *action, const char *object,
 		const char *detail)
 {
 	if (db_admin_changed(c->s.admin, action, object, detail, c->now) < 0 ||
-	    db_commit() < 0) {
+	    public_changed(c) < 0 || db_commit() < 0) {
 		admin_abort(c);
 		return -1;
 	}

@@ -121,6 +121,7 @@ void admin_site_post(struct admin_ctx *c)
 	if (c->invalid)
 		admin_site_form(c);
 	else if (admin_begin_version(c, &version) == 0) {
+		c->public_change = ADMIN_PUBLIC_SITE;  /* on every page */
 		if (db_admin_site_update(&s) != DB_FOUND || db_admin_home_set(home) != DB_FOUND ||
 		    db_admin_base_url_set(url) != DB_FOUND)
 			admin_abort(c);
@@ -146,6 +147,7 @@ static int set_base_url(const char *in)
 	}
 	if (db_begin() < 0 || db_admin_base_url_set(url) != DB_FOUND ||
 	    db_admin_changed("cli", "update", "site", "base_url", time(NULL)) < 0 ||
+	    db_admin_settings_changed(time(NULL)) < 0 ||
 	    db_commit() < 0) {
 		db_rollback();
 		fprintf(stderr, "admin site: the base URL could not be saved (above why)\n");

@@ -59,7 +59,9 @@ int db_count_due(sqlite3_stmt *q, time_t now, time_t *next);
 
 /* PRAGMA data_version: changes when another connection commits. */
 long long db_version(void);
-/* site.changed_at: the time of the last change to any content. */
+/* The time of the last change to any content: site.changed_at, or the
+ * time a scheduled release or a registration time came since (pages
+ * change then without a write).  Last-Modified. */
 time_t db_changed_at(void);
 
 /* Step a write that may be skipped: with no busy wait, so that another

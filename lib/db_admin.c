@@ -106,6 +106,30 @@ int db_admin_changed(const char *admin, const char *action, const char *object,
 	return 0;
 }
 
+int db_admin_edition_changed(long long edition_id, time_t now)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *s = db_prepare(&st,
+		"UPDATE edition SET changed_at = max(coalesce(changed_at, 0), ?2) WHERE id = ?1");
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, edition_id);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
+	return run(s) < 0 ? -1 : 0;
+}
+
+int db_admin_settings_changed(time_t now)
+{
+	static sqlite3_stmt *st;
+	sqlite3_stmt *s = db_prepare(&st,
+		"UPDATE site SET settings_changed_at = max(coalesce(settings_changed_at, 0), ?1)"
+		" WHERE id = 1");
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)now);
+	return run(s) < 0 ? -1 : 0;
+}
+
 /* ---- site ---- */
 
 enum db_result db_admin_site(struct tmpl_vars *v)
@@ -177,7 +201,7 @@ int db_admin_site_create(time_t now)
 {
 	static sqlite3_stmt *st;
 	sqlite3_stmt *q = db_prepare(&st,
-		"INSERT INTO site (id, name, changed_at) VALUES (1, '', ?1)");
+		"INSERT INTO site (id, name, changed_at, settings_changed_at) VALUES (1, '', ?1, ?1)");
 	if (!q)
 		return -1;
 	sqlite3_bind_int64(q, 1, (sqlite3_int64)now);

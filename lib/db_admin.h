@@ -41,6 +41,14 @@ int db_admin_kind_parse(const char *s);
 int db_admin_changed(const char *admin, const char *action, const char *object,
 		const char *detail, time_t now);
 
+/* The public pages of edition_id changed now (edition.changed_at, never
+ * moved backwards): what a visitor sees there, not what only the admin
+ * does.  Inside the change's transaction.  0 or -1. */
+int db_admin_edition_changed(long long edition_id, time_t now);
+/* The site settings changed now (site.settings_changed_at): every page
+ * shows them.  0 or -1. */
+int db_admin_settings_changed(time_t now);
+
 /* ---- site settings ---- */
 
 /* Sets: name, background_md, contact_name, contact_role, contact_phone,

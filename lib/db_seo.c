@@ -22,6 +22,33 @@
 	" || printf('%s%02d:%02d', CASE WHEN " OFFSET_MIN(x) " < 0 THEN '-' ELSE '+' END," \
 	" abs(" OFFSET_MIN(x) ") / 60, abs(" OFFSET_MIN(x) ") % 60))"
 
+/* ---- the pages' times of last public change ----
+ *
+ * An edition's pages change when the admin changes what the public sees
+ * there (edition.changed_at, set in the change's transaction: not by a
+ * photo still to describe, a draft, a release scheduled for later - see
+ * cgi-bin/admin_serve.c, admin_commit), when the site settings change
+ * (site.settings_changed_at: name, imprint, privacy, base URL show on
+ * every page), and when the clock makes something public: a scheduled
+ * release's time, or a registration's opening or closing time, once it
+ * has come.  An edition the admin has not changed yet (the demo of a new
+ * site) has the settings' time alone: site.changed_at moves with every
+ * write, drafts too.  Unix seconds. */
+#define NOW "CAST(strftime('%s', 'now') AS INTEGER)"
+#define SETTINGS_TIME "(SELECT coalesce(settings_changed_at, changed_at) FROM site WHERE id = 1)"
+#define EDITION_TIME(id) "(SELECT max(coalesce(te.changed_at, 0)," \
+	" coalesce(ts.settings_changed_at, ts.changed_at)," \
+	" coalesce((SELECT max(tp.publish_at) FROM press tp WHERE tp.edition_id = te.id" \
+	"  AND tp.state = 'scheduled' AND tp.publish_at <= " NOW "), 0)," \
+	" coalesce((SELECT max(CASE WHEN tr.opens_at <= " NOW " THEN tr.opens_at ELSE 0 END," \
+	"  CASE WHEN tr.closes_at <= " NOW " THEN tr.closes_at ELSE 0 END)" \
+	"  FROM registration tr WHERE tr.edition_id = te.id), 0))" \
+	" FROM edition te JOIN site ts ON ts.id = 1 WHERE te.id = " id ")"
+/* A release's (alias p) publication: its time when scheduled, else the
+ * start (00:00 UTC) of its date. */
+#define PRESS_TIME "CASE WHEN p.state = 'scheduled' THEN p.publish_at" \
+	" ELSE CAST(strftime('%s', p.released) AS INTEGER) END"
+
 static int row_error(sqlite3_stmt *q)
 {
 	fprintf(stderr, "db: %s: %s\n", sqlite3_errmsg(db_handle()), sqlite3_sql(q));
@@ -164,13 +191,19 @@ int db_seo_talks(struct tmpl_vars *v, int year, const char *lang, const char *li
 enum db_result db_seo_times(struct tmpl_vars *v, int year, const char *lang)
 {
 	static sqlite3_stmt *st;
+	/* The feed's time: the last public change of any published edition
+	 * or of the settings. */
 	sqlite3_stmt *q = db_prepare(&st,
-		"SELECT " RFC3339("s.changed_at") " AS site_updated,"
+		"SELECT " RFC3339("max(" SETTINGS_TIME ", coalesce((SELECT max(" EDITION_TIME("e.id") ")"
+		"  FROM edition e WHERE e.published = 1), 0))") " AS site_updated,"
 		" coalesce((SELECT CASE WHEN p.state = 'scheduled' THEN " RFC3339("p.publish_at")
 		"  ELSE p.released END FROM press p JOIN edition e ON e.id = p.edition_id"
 		"  WHERE e.year = ?1 AND" EDITION_SHOWN " AND p.lang = ?2" PRESS_SHOWN "), '')"
-		"  AS press_published"
-		" FROM site s WHERE s.id = 1");
+		"  AS press_published,"
+		" coalesce((SELECT " RFC3339("max(" EDITION_TIME("e.id") ", coalesce(" PRESS_TIME ", 0))")
+		"  FROM press p JOIN edition e ON e.id = p.edition_id"
+		"  WHERE e.year = ?1 AND" EDITION_SHOWN " AND p.lang = ?2" PRESS_SHOWN "), '')"
+		"  AS press_updated");
 	if (!q)
 		return DB_FAILED;
 	sqlite3_bind_int(q, 1, year);
@@ -192,30 +225,31 @@ int db_seo_pages(struct tmpl_vars *v, const char *list)
 	 * whose own address is the canonical one, the one to list. */
 	sqlite3_stmt *q = db_prepare(&st,
 		"SELECT CASE l.lang WHEN 'en' THEN path ELSE " DE_PATH("path") " END AS path,"
+		" " RFC3339("coalesce(" EDITION_TIME("eid") ", " SETTINGS_TIME ")") " AS lastmod,"
 		" CASE WHEN instr(langs, 'en') AND instr(langs, 'de') THEN path ELSE '' END AS sm_en,"
 		" CASE WHEN instr(langs, 'en') AND instr(langs, 'de') THEN " DE_PATH("path")
 		"  ELSE '' END AS sm_de"
 		" FROM (SELECT e.year AS y, 1 AS k, 0 AS i, '/' || e.year || '/' AS path,"
-		"  'en de' AS langs FROM edition e WHERE e.published = 1"
-		" UNION ALL SELECT e.year, 2, 0, '/' || e.year || '/press', group_concat(p.lang, ' ')"
+		"  'en de' AS langs, e.id AS eid FROM edition e WHERE e.published = 1"
+		" UNION ALL SELECT e.year, 2, 0, '/' || e.year || '/press', group_concat(p.lang, ' '), e.id"
 		"  FROM press p JOIN edition e ON e.id = p.edition_id WHERE e.published = 1"
 		PRESS_PUBLIC " GROUP BY e.id"
-		" UNION ALL SELECT e.year, 4, 0, '/' || e.year || '/presentations', 'en de'"
+		" UNION ALL SELECT e.year, 4, 0, '/' || e.year || '/presentations', 'en de', e.id"
 		"  FROM edition e WHERE e.published = 1 AND (EXISTS (SELECT 1 FROM presentation t"
 		"   WHERE t.edition_id = e.id AND t.deleted_at IS NULL)"
 		"  OR EXISTS (SELECT 1 FROM video d WHERE d.edition_id = e.id"
 		"   AND d.deleted_at IS NULL))"
-		" UNION ALL SELECT e.year, 4, 1, '/' || e.year || '/programme', 'en de' FROM edition e"
+		" UNION ALL SELECT e.year, 4, 1, '/' || e.year || '/programme', 'en de', e.id FROM edition e"
 		"  WHERE e.published = 1 AND EXISTS (SELECT 1 FROM programme_session s"
 		"   WHERE s.edition_id = e.id AND s.deleted_at IS NULL)"
-		" UNION ALL SELECT e.year, 5, 0, '/' || e.year || '/gallery', 'en de' FROM edition e"
+		" UNION ALL SELECT e.year, 5, 0, '/' || e.year || '/gallery', 'en de', e.id FROM edition e"
 		"  WHERE e.published = 1 AND EXISTS (SELECT 1 FROM photo f"
 		"   WHERE f.edition_id = e.id" GALLERY_SHOWN ")"
-		" UNION ALL SELECT e.year, 6, f.position, '/' || e.year || '/gallery/' || f.id, 'en de'"
+		" UNION ALL SELECT e.year, 6, f.position, '/' || e.year || '/gallery/' || f.id, 'en de', e.id"
 		"  FROM photo f JOIN edition e ON e.id = f.edition_id"
 		"  WHERE e.published = 1" GALLERY_SHOWN
-		" UNION ALL SELECT 0, 7, 0, '/imprint', 'en de'"
-		" UNION ALL SELECT 0, 8, 0, '/privacy', 'en de')"
+		" UNION ALL SELECT 0, 7, 0, '/imprint', 'en de', NULL"
+		" UNION ALL SELECT 0, 8, 0, '/privacy', 'en de', NULL)"
 		" JOIN (SELECT 'en' AS lang UNION ALL SELECT 'de') l ON instr(langs, l.lang)"
 		" ORDER BY y DESC, k, i, path, l.lang = 'de'");
 	return q ? db_fill_list(q, v, list) : -1;
@@ -224,20 +258,19 @@ int db_seo_pages(struct tmpl_vars *v, const char *list)
 int db_seo_entries(struct tmpl_vars *v, const char *list)
 {
 	static sqlite3_stmt *st;
-	/* A release dated without a time counts from 00:00 UTC of its day;
-	 * an edition has no time of its own, the site's last change stands
-	 * for it (it is what Last-Modified says of its page, too). */
+	/* An entry changes with its edition's pages; a release not before its
+	 * publication (a date without a time counts from 00:00 UTC). */
 	sqlite3_stmt *q = db_prepare(&st,
 		"SELECT * FROM ("
 		" SELECT 'press' AS kind, p.title, p.subtitle AS summary, p.lang,"
 		"  CASE p.lang WHEN 'en' THEN '' ELSE '/de' END || '/' || e.year || '/press' AS path,"
-		"  " RFC3339("coalesce(p.publish_at, CAST(strftime('%s', p.released) AS INTEGER))")
+		"  " RFC3339("max(" EDITION_TIME("e.id") ", coalesce(" PRESS_TIME ", 0))")
 		"  AS updated"
 		"  FROM press p JOIN edition e ON e.id = p.edition_id"
 		"  WHERE e.published = 1" PRESS_PUBLIC
 		" UNION ALL SELECT 'edition', e.title, e.summary, 'en', '/' || e.year || '/',"
-		"  " RFC3339("s.changed_at")
-		"  FROM edition e JOIN site s ON s.id = 1 WHERE e.published = 1)"
+		"  " RFC3339(EDITION_TIME("e.id"))
+		"  FROM edition e WHERE e.published = 1)"
 		" ORDER BY updated DESC, path DESC");
 	return q ? db_fill_list(q, v, list) : -1;
 }

@@ -37,13 +37,18 @@ enum db_result db_seo_event(struct tmpl_vars *v, int year);
  * name, "Ing. X, MSc").  Count, or -1. */
 int db_seo_talks(struct tmpl_vars *v, int year, const char *lang, const char *list);
 
-/* Times for JSON-LD and Atom (RFC 3339, UTC): site_updated (changed_at);
- * for a press release of year/lang also press_published (its publication
- * time when scheduled, else its date). */
+/* Times for JSON-LD and Atom (RFC 3339, UTC): site_updated (the last
+ * public change of any published edition or of the site settings: the
+ * feed's); for a press release of year/lang also press_published (its
+ * publication time when scheduled, else its date) and press_updated (its
+ * edition's last public change, not before its publication; "" without
+ * such a release).  What an edition's time is: lib/db_seo.c. */
 enum db_result db_seo_times(struct tmpl_vars *v, int year, const char *lang);
 
 /* Every public page for the sitemap, list `list`, in each language it
- * has: path ("/2023/press", "/de/2023/press"), and sm_en and sm_de, the
+ * has: path ("/2023/press", "/de/2023/press"), lastmod (RFC 3339: its
+ * edition's last public change, the site settings' for the imprint and
+ * privacy pages), and sm_en and sm_de, the
  * English and German addresses when the page has both ("" otherwise);
  * newest edition first.  Pages with nothing on them (an edition's empty
  * gallery or presentations) are left out, and "/" (its canonical address
@@ -51,7 +56,8 @@ enum db_result db_seo_times(struct tmpl_vars *v, int year, const char *lang);
 int db_seo_pages(struct tmpl_vars *v, const char *list);
 
 /* The feed's entries, newest first, list `list`: kind ("press",
- * "edition"), title, summary, lang, path, updated (RFC 3339).  Only what
+ * "edition"), title, summary, lang, path, updated (RFC 3339: the
+ * edition's last public change, a release's not before its publication).  Only what
  * the public sees: published editions, press releases public now.  Count,
  * or -1. */
 int db_seo_entries(struct tmpl_vars *v, const char *list);

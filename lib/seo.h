@@ -18,7 +18,7 @@ enum db_result seo_edition(struct tmpl_vars *v, int year);
 enum db_result seo_press(struct tmpl_vars *v, int year, const char *lang);
 
 /* The sitemap's pages (list pages) and the feed's entries (list
- * entries), with site_updated; both need a configured base URL (their
+ * entries), with site_updated (the feed's time); both need a configured base URL (their
  * addresses must be absolute): DB_MISSING without one, after db_site()
  * set base_url.  DB_FOUND or DB_FAILED otherwise. */
 enum db_result seo_sitemap(struct tmpl_vars *v);

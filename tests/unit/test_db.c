@@ -205,6 +205,19 @@ static void test_changed_at(void **state)
 	assert_int_equal((long long)db_changed_at(), 1700000000LL);
 }
 
+/* A release scheduled for a time that has come changed the pages then,
+ * with no write: Last-Modified follows; one still to come does not. */
+static void test_changed_at_follows_a_release_come_due(void **state)
+{
+	(void)state;
+	assert_int_equal(fixture_exec(db_file, "UPDATE press SET state = 'scheduled',"
+		" publish_at = 1750000000 WHERE lang = 'de'"), SQLITE_OK);
+	assert_int_equal((long long)db_changed_at(), 1750000000LL);
+	assert_int_equal(fixture_exec(db_file, "UPDATE press SET publish_at = 4102444800"
+		" WHERE lang = 'de'"), SQLITE_OK);
+	assert_int_equal((long long)db_changed_at(), 1700000000LL);
+}
+
 /* ---- the SQL functions ---- */
 
 static void test_fmt_size(void **state)
@@ -758,6 +771,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_prepare_reports_bad_sql, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_version_changes_on_commit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_changed_at, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_changed_at_follows_a_release_come_due, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fmt_size, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fmt_date, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fmt_date_range, setup, teardown),
