@@ -50,7 +50,7 @@ void admin_resume(struct admin_ctx *c, const struct upload_spec *spec,
 	void (*form)(struct admin_ctx *) = c->form;
 	c->form = NULL;
 	tmpl_set(c->v, "next", c->r->path);
-	if (c->r->content_length > (spec->form_max ? spec->form_max : ADMIN_FORM_MAX)) {
+	if (c->r->content_length > upload_form_limit(spec)) {
 		tmpl_set(c->v, "too_large", "1");
 		admin_render(c, "login.xml", 403);
 		return;

@@ -14,6 +14,11 @@
 #define URLENCODED_TYPE "application/x-www-form-urlencoded"
 #define MULTIPART_TYPE  "multipart/form-data"
 
+long long upload_form_limit(const struct upload_spec *spec)
+{
+	return spec->form_max ? spec->form_max : ADMIN_FORM_MAX;
+}
+
 void upload_init(struct upload *u)
 {
 	memset(u, 0, sizeof *u);
@@ -58,7 +63,7 @@ static int read_urlencoded(struct http_req *r, const struct upload_spec *spec,
 {
 	static char body[FORM_URLENCODED_MAX + 1];
 	long long want = r->content_length;
-	if (want > (spec->form_max ? spec->form_max : ADMIN_FORM_MAX)) {
+	if (want > upload_form_limit(spec)) {
 		set_msg(u, "The form is larger than this page accepts.");
 		return 413;
 	}

@@ -85,6 +85,10 @@ struct upload {
 };
 
 /* Zero u; call before auth_gate fills u->session. */
+/* The largest form without files spec takes: its form_max, else
+ * ADMIN_FORM_MAX. */
+long long upload_form_limit(const struct upload_spec *spec);
+
 void upload_init(struct upload *u);
 
 /* Read and check the body (after auth_gate).  0 (fields in u->fields, files in
