@@ -251,7 +251,7 @@ struct admin_vfield {
 
 /* What one edit form's version covers. */
 struct admin_version {
-	const char *tmpl;                  /* the form, rendered again on a conflict */
+	const char *tmpl;                  /* the form, for a route without c->form */
 	const char *what;                  /* "edition", for the message */
 	/* The stored row into `row`, the columns named as the fields. */
 	enum db_result (*load)(struct admin_ctx *c, struct tmpl_vars *row);
@@ -262,9 +262,10 @@ struct admin_version {
 void admin_version_set(struct admin_ctx *c, const struct admin_version *ver);
 /* admin_begin, then: has the row changed since the form was loaded (its
  * "version" field)?  0 no, go on in the transaction; -1 answered - 500,
- * or 409 with the form as typed, "conflict", "conflict_fields" (the
- * labels of what changed) and "version" set to the stored row's, so that
- * Save again replaces the other change knowingly.  A form sent without a
+ * or 409 with the form as typed (the route's c->form, else ver->tmpl),
+ * "conflict", "conflict_fields" (the labels of what changed) and
+ * "version" set to the stored row's, so that Save again replaces the
+ * other change knowingly.  A form sent without a
  * version is not checked (scripts; every form the admin renders has one). */
 int admin_begin_version(struct admin_ctx *c, const struct admin_version *ver);
 

@@ -98,8 +98,6 @@ void admin_site_post(struct admin_ctx *c)
 	char url[URL_BASE_MAX + 1];
 	struct buf bg = BUF_INIT, imp = BUF_INIT, priv = BUF_INIT;
 	struct buf de[3] = { BUF_INIT, BUF_INIT, BUF_INIT };
-	/* for every form this POST may show again (a 409 renders it too) */
-	tmpl_seti(c->v, "form_max", ADMIN_SITE_FORM_MAX);
 	struct db_admin_site s = {
 		.name = admin_field(c, "name", 1, ADMIN_TEXT_MAX),
 		.contact_name = admin_field(c, "contact_name", 0, ADMIN_TEXT_MAX),

@@ -120,9 +120,16 @@ int admin_begin_version(struct admin_ctx *c, const struct admin_version *ver)
 	if (r == 1)
 		return 0;
 	admin_rollback(c);
-	if (r < 0)
+	if (r < 0) {
 		admin_fail(c, 500, NULL);
-	else
+	} else if (c->form) {
+		/* The route's form, as for a 422 or a 507: whatever it sets up
+		 * besides the fields (a session's talk and video choices, the
+		 * site form's byte limit) is on the conflict page too. */
+		c->status = 409;
+		c->form(c);
+	} else {
 		admin_render(c, ver->tmpl, 409);
+	}
 	return -1;
 }

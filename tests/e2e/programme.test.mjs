@@ -477,6 +477,12 @@ describe('the admin edits the programme', { skip: skip || false }, () => {
 		// The same stale form again: a conflict, not a lost update.
 		const stale = await admin.post(`${LIST}/${added}`, withFields(form, { room: 'Room 9' }));
 		assert.equal(stale.status, 409);
+		// The conflict page is the whole form: its talk still chosen, so
+		// Save again keeps the link (it once came without the choices).
+		const again = new Map(formFields(stale.text, `${LIST}/${added}`));
+		assert.equal(new Map(form).get('presentation_id'), talk, 'the edit form lost the talk');
+		assert.equal(again.get('presentation_id'), talk, 'the conflict page lost the talk');
+		assert.equal(again.get('room'), 'Room 9', 'the typed room is not kept');
 
 		const d = await admin.post(`${LIST}/${added}/delete`, {});
 		assert.equal(d.status, 303);
