@@ -3,7 +3,7 @@
  * No routing beyond a path lookup, no database, no templates: whatever the
  * site's programs cost above this is the cost of the site's own code.
  *
- *   bare --listen SOCKET --workers N URLPATH=FILE...
+ *   bare --listen SOCKET --workers N [--raw] URLPATH=FILE...
  *
  * It pre-forks N workers on one Unix socket (mode 0660), as lib/serve.c
  * does.  SIGTERM or SIGINT to the parent is passed on to the workers; the
@@ -68,7 +68,12 @@ static char *read_file(const char *path, size_t *len)
 	return data;
 }
 
-/* URLPATH=FILE: the response for URLPATH, built once. */
+/* URLPATH=FILE: the response for URLPATH, built once: FILE's bytes after a
+ * minimal header.  After --raw, each FILE is already a whole response,
+ * header lines and body, as a program writes it (make bench rebuilds it
+ * from what the page's program answered): it is sent as it is. */
+static int raw;
+
 static void load(const char *arg)
 {
 	const char *eq = strchr(arg, '=');
@@ -79,7 +84,7 @@ static void load(const char *arg)
 		exit(2);
 	}
 	char *body = read_file(eq + 1, &n);
-	int hl = snprintf(head, sizeof head,
+	int hl = raw ? 0 : snprintf(head, sizeof head,
 	    "Status: 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
 	    "Content-Length: %zu\r\n\r\n", n);
 	struct page *p = &pages[npages++];
@@ -152,11 +157,13 @@ int main(int argc, char **argv)
 			listen = argv[++i];
 		else if (strcmp(argv[i], "--workers") == 0 && i + 1 < argc)
 			workers = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--raw") == 0)
+			raw = 1;
 		else
 			load(argv[i]);
 	}
 	if (!listen || workers < 1 || workers > BARE_WORKERS_MAX) {
-		fputs("usage: bare --listen SOCKET --workers N URLPATH=FILE...\n", stderr);
+		fputs("usage: bare --listen SOCKET --workers N [--raw] URLPATH=FILE...\n", stderr);
 		return 2;
 	}
 	handle(SIGTERM, on_stop);
