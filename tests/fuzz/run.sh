@@ -1,5 +1,5 @@
 #!/bin/sh
-# Fuzzing of lib/form.c with clang's libFuzzer.
+# Fuzzing of lib/form.c and lib/md.c with clang's libFuzzer.
 #
 #   sh tests/fuzz/run.sh run      build each target with libFuzzer, ASan and
 #                                 UBSan and fuzz it for FUZZ_SECONDS seconds
@@ -18,8 +18,15 @@ set -u
 cd "$(dirname "$0")/../.." || exit 1
 
 CLANG=${FUZZ_CC:-clang}
-TARGETS="multipart urlencoded cookie"
+TARGETS="multipart urlencoded cookie md"
 SRC="lib/form.c lib/http.c lib/buf.c"
+# What a target needs besides SRC: md links lib/md.c and Debian's cmark-gfm
+# (not instrumented itself; the checks are on md.c's output).
+extra() {
+	case $1 in
+	md) echo "lib/md.c -lcmark-gfm-extensions -lcmark-gfm" ;;
+	esac
+}
 CFLAGS="-std=c11 -D_POSIX_C_SOURCE=200809L -Ilib -g -O1 -fno-omit-frame-pointer
 	-fno-sanitize-recover=all -Wall -Wextra -Werror"
 OUT=build/fuzz
@@ -32,7 +39,7 @@ mkdir -p "$OUT"
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
-build() {  # build OUTPUT SANITIZERS EXTRA_SOURCES...
+build() {  # build OUTPUT SANITIZERS SOURCES_AND_LIBRARIES...
 	out=$1 san=$2
 	shift 2
 	# shellcheck disable=SC2086
@@ -48,7 +55,8 @@ run() {
 	secs=${FUZZ_SECONDS:-60}
 	crashed=0
 	for t in $TARGETS; do
-		build "$OUT/fuzz_$t" fuzzer,address,undefined "tests/fuzz/fuzz_$t.c"
+		# shellcheck disable=SC2046  # one word per file or library
+		build "$OUT/fuzz_$t" fuzzer,address,undefined "tests/fuzz/fuzz_$t.c" $(extra "$t")
 		mkdir -p "$tmp/corpus_$t"
 		rm -rf "$OUT/crashes/$t"
 		mkdir -p "$OUT/crashes/$t"
@@ -82,8 +90,9 @@ run() {
 replay() {
 	pass=0 fail=0
 	for t in $TARGETS; do
+		# shellcheck disable=SC2046
 		build "$OUT/replay_$t" address,undefined "tests/fuzz/fuzz_$t.c" \
-			tests/fuzz/replay.c
+			tests/fuzz/replay.c $(extra "$t")
 		for f in "tests/fuzz/corpus/$t"/*; do
 			[ -f "$f" ] || continue
 			if "$OUT/replay_$t" "$f" >"$tmp/out" 2>&1; then
