@@ -592,12 +592,7 @@ time_t db_changed_at(void)
 	 * older than that would let an If-Modified-Since alone get a 304 for
 	 * the page as it was (RFC 9110 13.1.3). */
 	long long t = step_int(db_prepare(&st,
-		"SELECT max(changed_at, coalesce((SELECT max(at) FROM ("
-		"  SELECT publish_at AS at FROM press WHERE state = 'scheduled'"
-		"  UNION ALL SELECT opens_at FROM registration"
-		"  UNION ALL SELECT closes_at FROM registration)"
-		"  WHERE at <= CAST(strftime('%s', 'now') AS INTEGER)), 0))"
-		" FROM site WHERE id = 1"), 0);
+		"SELECT max(changed_at, " CLOCK_CHANGED("") ") FROM site WHERE id = 1"), 0);
 	return t > 0 ? (time_t)t : 0;
 }
 

@@ -34,15 +34,9 @@
  * has come.  An edition the admin has not changed yet (the demo of a new
  * site) has the settings' time alone: site.changed_at moves with every
  * write, drafts too.  Unix seconds. */
-#define NOW "CAST(strftime('%s', 'now') AS INTEGER)"
 #define SETTINGS_TIME "(SELECT coalesce(settings_changed_at, changed_at) FROM site WHERE id = 1)"
 #define EDITION_TIME(id) "(SELECT max(coalesce(te.changed_at, 0)," \
-	" coalesce(ts.settings_changed_at, ts.changed_at)," \
-	" coalesce((SELECT max(tp.publish_at) FROM press tp WHERE tp.edition_id = te.id" \
-	"  AND tp.state = 'scheduled' AND tp.publish_at <= " NOW "), 0)," \
-	" coalesce((SELECT max(CASE WHEN tr.opens_at <= " NOW " THEN tr.opens_at ELSE 0 END," \
-	"  CASE WHEN tr.closes_at <= " NOW " THEN tr.closes_at ELSE 0 END)" \
-	"  FROM registration tr WHERE tr.edition_id = te.id), 0))" \
+	" coalesce(ts.settings_changed_at, ts.changed_at), " CLOCK_CHANGED(" AND eid = te.id") ")" \
 	" FROM edition te JOIN site ts ON ts.id = 1 WHERE te.id = " id ")"
 /* A release's (alias p) publication: its time when scheduled, else the
  * start (00:00 UTC) of its date. */
