@@ -126,14 +126,26 @@ live_server() {
 	grep -v '^fastcgi_cache symposium;$' "$conf/symposium.conf" >"$conf/symposium-live.conf"
 	printf 'server {\n\tlisten 127.0.0.1:%s;\n\tserver_name live.bench;\n\tinclude %s;\n}\n' \
 		"$2" "$conf/symposium-live.conf" >"$conf/live.conf"
-	[ "$(tail -n 1 "$conf/nginx.conf")" = "}" ] || fail "$conf/nginx.conf does not end with http's }"
-	sed -i "\$i include $conf/live.conf;" "$conf/nginx.conf"
-	nginx -q -t -p "$conf/" -c "$conf/nginx.conf" || fail "the live server's configuration is invalid"
-	nginx -p "$conf/" -c "$conf/nginx.conf" -s reload || fail "nginx did not reload"
+	add_servers "$conf" "$conf/live.conf"
+	wait_answer live.bench "http://127.0.0.1:$2/2023/"
+}
+
+# add_servers CONFDIR FILE: FILE's servers into that nginx after the site's
+# server (the default one for its port): just before the closing brace of
+# http {}, the file's last line; then a reload.
+add_servers() {
+	[ "$(tail -n 1 "$1/nginx.conf")" = "}" ] || fail "$1/nginx.conf does not end with http's }"
+	sed -i "\$i include $2;" "$1/nginx.conf"
+	nginx -q -t -p "$1/" -c "$1/nginx.conf" || fail "with $2 the nginx configuration is invalid"
+	nginx -p "$1/" -c "$1/nginx.conf" -s reload || fail "nginx did not reload"
+}
+
+# wait_answer HOST URL: until the server HOST answers URL with 200 (10 s).
+wait_answer() {
 	n=0
-	until [ "$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: live.bench' "http://127.0.0.1:$2/2023/")" = 200 ]; do
+	until [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Host: $1" "$2")" = 200 ]; do
 		n=$((n + 1))
-		[ $n -gt 100 ] && fail "live.bench does not answer on port $2"
+		[ $n -gt 100 ] && fail "$1 does not answer $2"
 		sleep 0.1
 	done
 }
@@ -571,19 +583,9 @@ server {
 	}
 }
 EOF
-# After the site's server (the default one for its port): just before the
-# closing brace of http {}, the file's last line.
-[ "$(tail -n 1 "$CONF/nginx.conf")" = "}" ] || fail "$CONF/nginx.conf does not end with http's }"
-sed -i "\$i include $CONF/bench.conf;" "$CONF/nginx.conf"
-nginx -q -t -p "$CONF/" -c "$CONF/nginx.conf" || fail "the bench's nginx configuration is invalid"
-nginx -p "$CONF/" -c "$CONF/nginx.conf" -s reload || fail "nginx did not reload"
-n=0
-until [ "$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: bare.bench' "http://127.0.0.1:$PORT/p/0")" = 200 ] &&
-      [ "$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: static.bench' "http://127.0.0.1:$PORT/p/0")" = 200 ]; do
-	n=$((n + 1))
-	[ $n -gt 100 ] && fail "the bench's servers do not answer"
-	sleep 0.1
-done
+add_servers "$CONF" "$CONF/bench.conf"
+wait_answer bare.bench "http://127.0.0.1:$PORT/p/0"
+wait_answer static.bench "http://127.0.0.1:$PORT/p/0"
 for i in $(seq 0 $(($(echo $PAGES $BIG_PAGES | wc -w) - 1))); do
 	body=$(curl -s -H 'Host: bare.bench' "http://127.0.0.1:$PORT/p/$i" | cksum)
 	[ "$body" = "$(cksum <"$TMP/static/p/$i")" ] || fail "bare /p/$i differs from the page"
