@@ -95,6 +95,10 @@ nginx_locations() {
 			printf "\t\treturn 403 \"%s\\n\";\n", anon
 			print "\t}"
 		}
+		if (kind != "page") {
+			# The admin area is never kept by the microcache.
+			print "\tfastcgi_cache off;"
+		}
 		if (kind == "admin") {
 			# A body over the limit: a readable answer (RFC 9110 15.5.14)
 			# rather than the server default page.
@@ -119,7 +123,7 @@ nginx_locations() {
 		if (kind == "page" && !named[prog]++) {
 			printf "location @%s_cached {\n", prog
 			print "\tfastcgi_cache_bypass $symposium_negotiated;"
-			print "\tfastcgi_no_cache $symposium_admin_path $symposium_private $symposium_negotiated;"
+			print "\tfastcgi_no_cache $symposium_private $symposium_negotiated;"
 			print "\tinclude @CONF@/fastcgi.conf;"
 			printf "\tfastcgi_pass unix:@RUNDIR@/%s.sock;\n", prog
 			print "}"

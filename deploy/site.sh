@@ -26,8 +26,7 @@ PROGRAMS=$(sh "$GEN" programs page | tr '\n' ' ') || exit 1
 ALL_PROGRAMS=$(sh "$GEN" programs | tr '\n' ' ') || exit 1
 WORKERS=${WORKERS:-2}
 # Requests a second with a session cookie that may skip nginx's microcache
-# (deploy/nginx/symposium-http.conf); `make bench` raises it to measure the
-# programs themselves.
+# (deploy/nginx/symposium-http.conf).
 BYPASS_RATE=${BYPASS_RATE:-20}
 case $BYPASS_RATE in ''|*[!0-9]*|0*) echo "site: BYPASS_RATE must be a positive number" >&2; exit 1 ;; esac
 # The admin takes photos in bulk, three requests at a time from its script,

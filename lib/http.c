@@ -350,6 +350,7 @@ void http_resp_reset(struct http_resp *w)
 	buf_reset(&w->body);
 	w->last_modified = 0;
 	w->cacheable = 0;
+	w->server_headers = 0;
 	w->etag[0] = '\0';
 }
 
@@ -532,8 +533,25 @@ static int not_modified(const struct http_req *r, const struct http_resp *w)
 	return w->last_modified <= t;
 }
 
-static void put_security_headers(struct buf *out)
+/* The web server may add the four itself, to every response of a
+ * program's location: nginx's fastcgi.conf does, and says so with this
+ * parameter in the same file (a parameter, not a request header: a client
+ * cannot send it).  A page kept by nginx's microcache is then stored without
+ * them, and nginx, which parses every stored header line again on each hit,
+ * serves it faster (README.md, "Benchmarks").  Without the parameter (Apache,
+ * plain CGI, the tests) the program sends them. */
+#define HTTP_HEADERS_PARAM "SYMPOSIUM_SECURITY_HEADERS"
+
+int http_server_adds_security_headers(const struct http_req *r)
 {
+	const char *v = http_param(r, HTTP_HEADERS_PARAM);
+	return v && strcmp(v, "server") == 0;
+}
+
+static void put_security_headers(const struct http_resp *w, struct buf *out)
+{
+	if (w->server_headers)
+		return;
 	buf_puts(out, "X-Content-Type-Options: nosniff\r\n"
 		      "X-Frame-Options: DENY\r\n"
 		      "Referrer-Policy: " HTTP_REFERRER "\r\n"
@@ -560,7 +578,7 @@ static void put_304(const struct http_resp *w, struct buf *out)
 {
 	buf_puts(out, "Status: 304 Not Modified\r\n");
 	put_cache_headers(w, 1, out);
-	put_security_headers(out);
+	put_security_headers(w, out);
 	buf_puts(out, "\r\n");
 }
 
@@ -572,6 +590,10 @@ void http_finish(const struct http_req *r, struct http_resp *w, struct buf *out)
 	int bodyless = w->status == 204 || w->status == 304;
 	char num[32];
 
+	/* Without a request (the render cache's copy of a plain GET's answer)
+	 * the answer keeps what its request asked for. */
+	if (r)
+		w->server_headers = http_server_adds_security_headers(r);
 	if (w->status < 100 || w->status > 599) {
 		fprintf(stderr, "http: invalid status %d answered as 500\n", w->status);
 		w->status = 500;
@@ -589,7 +611,7 @@ void http_finish(const struct http_req *r, struct http_resp *w, struct buf *out)
 			   w->content_type ? w->content_type : HTTP_CT_DEFAULT, num);
 	}
 	put_cache_headers(w, cacheable, out);
-	put_security_headers(out);
+	put_security_headers(w, out);
 	if (w->headers.len)
 		buf_put(out, w->headers.data, w->headers.len);
 	buf_puts(out, "\r\n");

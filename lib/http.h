@@ -67,6 +67,9 @@ struct http_resp {
 	struct buf body;
 	time_t last_modified;         /* 0: none */
 	int cacheable;                /* a public page: ETag, render cache */
+	int server_headers;           /* the web server adds the security
+					 headers: set by http_finish from
+					 its request, kept without one */
 	char etag[24];                /* set by http_finish from the body */
 };
 
@@ -78,9 +81,13 @@ const char *http_status_text(int status);
 
 /* Serialise w for the web server into out: "Status:" line, Content-Type,
  * Content-Length, ETag/Last-Modified for cacheable responses, the security
- * headers, and the body unless the method is HEAD.  A GET/HEAD whose
+ * headers (unless the parameter SYMPOSIUM_SECURITY_HEADERS=server says the
+ * web server adds them), and the body unless the method is HEAD.  A GET/HEAD whose
  * If-None-Match (or, without it, If-Modified-Since) matches becomes 304
  * (RFC 9110 13.1). */
 void http_finish(const struct http_req *r, struct http_resp *w, struct buf *out);
+/* 1 when the web server adds the security headers to r's response itself
+ * (the parameter SYMPOSIUM_SECURITY_HEADERS=server), else 0. */
+int http_server_adds_security_headers(const struct http_req *r);
 
 #endif

@@ -149,6 +149,7 @@ struct cache_entry {
 	char *content_type, *cache_control;
 	struct buf headers, body;
 	struct buf wire;                /* http_finish's output for a GET */
+	int server_headers;             /* wire is without security headers */
 	char etag[sizeof ((struct http_resp *)0)->etag];
 	time_t last_modified;
 };
@@ -263,7 +264,10 @@ static void cache_store(const char *key, struct http_resp *w)
 	buf_put(&e->body, w->body.data ? w->body.data : "", w->body.len);
 	memcpy(e->etag, w->etag, sizeof e->etag);
 	e->last_modified = w->last_modified;
-	/* No request: the unconditional GET answer, whatever this one was. */
+	/* No request: the unconditional GET answer, whatever this one was,
+	 * with or without the security headers as this one asked (the same
+	 * programs may serve nginx, which adds them, and Apache at once). */
+	e->server_headers = w->server_headers;
 	http_finish(NULL, w, &e->wire);
 	e->cost = cost += e->wire.len - w->body.len;
 	cache.bytes += cost;
@@ -325,7 +329,8 @@ static void handle_cached(struct http_req *r, struct http_resp *w, struct buf *k
 	}
 	cache_sync(v);
 	struct cache_entry *e = cache_find(key->data);
-	if (e && wire && e->wire.len && plain_get(r)) {
+	if (e && wire && e->wire.len && plain_get(r) &&
+	    e->server_headers == http_server_adds_security_headers(r)) {
 		*wire = &e->wire;
 		return;
 	}

@@ -532,9 +532,11 @@ fi
 
 # The exact bytes of each page, for the static copies; for the bare
 # responder, the page's whole response as its program wrote it: the
-# header lines nginx passed on (less the ones nginx writes itself) and the
-# body.  So bare and live hand nginx the same response, and nginx parses
-# the same headers for both (about 10: the ETag, Last-Modified, the CSP...).
+# header lines nginx passed on (less the ones nginx writes itself: its
+# own, and the security headers fastcgi.conf adds to every program's
+# location, bare's too) and the body.  So bare and live hand nginx the same
+# response, and nginx parses the same header lines for both (about 6: the
+# Content-Type, ETag, Last-Modified, Cache-Control...).
 live_server "$VAR" "$PORT"
 [ -z "$BIG_PAGES" ] || live_server "$BIG" "$BIG_PORT"
 mkdir -p "$TMP/static/p" "$TMP/raw"
@@ -546,7 +548,7 @@ for spec in $(for pg in $PAGES; do echo "$PORT$pg"; done; for pg in $BIG_PAGES; 
 	{
 		printf 'Status: 200 OK\r\n'
 		sed -e '1d' -e 's/\r$//' -e '/^$/d' "$TMP/raw/$i.h" |
-			grep -Eiv '^(server|date|connection|keep-alive|transfer-encoding|x-cache-status):' |
+			grep -Eiv '^(server|date|connection|keep-alive|transfer-encoding|x-cache-status|content-security-policy|x-content-type-options|referrer-policy|x-frame-options):' |
 			sed 's/$/\r/'
 		printf '\r\n'
 		cat "$TMP/static/p/$i"

@@ -52,6 +52,20 @@ describe('the microcache and made-up session cookies', () => {
 		assert.equal(r.bodies.size, 1, `the answers differ: ${[...r.bodies].join(', ')}`);
 	});
 
+	test('the admin area is never in the cache, with or without a cookie', async () => {
+		// Its locations turn the cache off (deploy/gen.sh): no verdict at all.
+		for (const headers of [{}, { Cookie: `${COOKIE}=x` }]) {
+			for (let i = 0; i < 2; i++) {
+				const res = await get('/admin/login', { headers });
+				await res.text();
+				assert.equal(res.status, 200);
+				assert.equal(res.headers.get('x-cache-status'), null,
+					`/admin/login: X-Cache-Status ${res.headers.get('x-cache-status')}`);
+				assert.equal(res.headers.get('x-frame-options'), 'DENY');
+			}
+		}
+	});
+
 	test('the same page without a cookie and with the cookie is the same page', async () => {
 		const a = await get(PAGE);
 		const b = await get(PAGE, { headers: { Cookie: `${COOKIE}=x` } });

@@ -662,6 +662,29 @@ static void test_security_headers_on_304(void **state)
 	assert_security_headers();
 }
 
+/* nginx's fastcgi.conf adds the four to a program's responses itself and
+ * says so; any other value is no such promise. */
+static void test_security_headers_left_to_server(void **state)
+{
+	(void)state;
+	req("REQUEST_METHOD=GET", "REQUEST_URI=/", "SYMPOSIUM_SECURITY_HEADERS=server", NULL);
+	finish_page("x");
+	assert_true(starts("Status: 200 OK\r\n"));
+	assert_false(has_header("X-Frame-Options"));
+	assert_false(has_header("Content-Security-Policy"));
+	assert_false(has_header("X-Content-Type-Options"));
+	assert_false(has_header("Referrer-Policy"));
+	assert_true(has_header("\r\nETag: "));
+}
+
+static void test_security_headers_other_value_sent(void **state)
+{
+	(void)state;
+	req("REQUEST_METHOD=GET", "REQUEST_URI=/", "SYMPOSIUM_SECURITY_HEADERS=1", NULL);
+	finish_page("x");
+	assert_security_headers();
+}
+
 static void test_status_texts(void **state)
 {
 	(void)state;
@@ -791,7 +814,8 @@ int main(void)
 		T(test_ims_older_is_200), T(test_ims_obsolete_formats),
 		T(test_ims_invalid_date_ignored), T(test_conditional_only_for_get_head),
 		T(test_head_length_without_body), T(test_security_headers_on_errors),
-		T(test_security_headers_on_304), T(test_status_texts),
+		T(test_security_headers_on_304), T(test_security_headers_left_to_server),
+		T(test_security_headers_other_value_sent), T(test_status_texts),
 		T(test_no_content_has_no_length), T(test_handler_headers_and_cache_control),
 		T(test_resp_reset_keeps_memory),
 		cmocka_unit_test(accept_lang_plain_and_region),

@@ -400,6 +400,16 @@ done:
 	return rc;
 }
 
+/* The request of params: the X-Render value, -1 without, -2 no answer. */
+static int fcgi_render(char **params, struct buf *out)
+{
+	buf_reset(out);
+	if (fcgi_request(params, NULL, 0, out) < 0)
+		return -2;
+	const char *x = strstr(out->data ? out->data : "", "\r\nX-Render: ");
+	return x ? atoi(x + 12) : -1;
+}
+
 /* GET uri (and optional If-None-Match); the X-Render value, -1 without. */
 static int fcgi_get(const char *uri, const char *inm, struct buf *out)
 {
@@ -411,11 +421,48 @@ static int fcgi_get(const char *uri, const char *inm, struct buf *out)
 	snprintf(h, sizeof h, "HTTP_IF_NONE_MATCH=%s", inm ? inm : "");
 	if (!inm)
 		params[3] = NULL;
-	buf_reset(out);
-	if (fcgi_request(params, NULL, 0, out) < 0)
-		return -2;
-	const char *x = strstr(out->data ? out->data : "", "\r\nX-Render: ");
-	return x ? atoi(x + 12) : -1;
+	return fcgi_render(params, out);
+}
+
+/* GET uri as nginx's fastcgi.conf asks, which adds the security headers
+ * itself (server != 0) or as Apache does; the X-Render value. */
+static int fcgi_get_from(const char *uri, int server, struct buf *out)
+{
+	char u[256];
+	char *params[] = { "REQUEST_METHOD=GET", u, "QUERY_STRING=",
+			   "SYMPOSIUM_SECURITY_HEADERS=server", NULL };
+	snprintf(u, sizeof u, "REQUEST_URI=%s", uri);
+	if (!server)
+		params[3] = NULL;
+	return fcgi_render(params, out);
+}
+
+static int count(const char *hay, const char *needle)
+{
+	int n = 0;
+	for (const char *p = hay; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+}
+
+/* The render cache's ready answer to a plain GET is built for one kind of
+ * request; the same programs behind nginx and Apache at once each get
+ * their security headers once (never twice, never none). */
+static void test_fcgi_cache_hit_keeps_security_headers_per_server(void **state)
+{
+	(void)state;
+	struct buf out = BUF_INIT;
+	int a = fcgi_get_from("/sh", 1, &out);
+	assert_true(a > 0);
+	assert_int_equal(count(out.data, "X-Frame-Options"), 0);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(fcgi_get_from("/sh", 1, &out), a);
+		assert_int_equal(count(out.data, "X-Frame-Options"), 0);
+		assert_int_equal(fcgi_get_from("/sh", 0, &out), a);
+		assert_int_equal(count(out.data, "\r\nX-Frame-Options: DENY\r\n"), 1);
+		assert_int_equal(count(out.data, "Content-Security-Policy"), 1);
+	}
+	buf_free(&out);
 }
 
 static void test_fcgi_second_get_is_a_cache_hit(void **state)
@@ -534,6 +581,7 @@ int main(void)
 		cmocka_unit_test(test_cgi_post_reads_content_length),
 		cmocka_unit_test(test_cgi_bad_path_goes_to_error),
 		FCGI_TEST(test_fcgi_second_get_is_a_cache_hit),
+		FCGI_TEST(test_fcgi_cache_hit_keeps_security_headers_per_server),
 		FCGI_TEST(test_fcgi_query_is_its_own_entry),
 		FCGI_TEST(test_fcgi_version_change_drops_cache),
 		FCGI_TEST(test_fcgi_304_from_cache),
