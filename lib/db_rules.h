@@ -32,15 +32,20 @@
 	" THEN t.title_de ELSE s.title_de END"
 
 /* When the clock, not a write, last changed public pages: the latest
- * scheduled release's publication time or registration opening or
- * closing time that has come, 0 for none.  `where` narrows it by
- * edition ("" for the whole site, or " AND eid = te.id").  Used for
- * Last-Modified (db_changed_at) and for each edition's time of last
- * public change (lib/db_seo.c), so that both count the same moments. */
+ * scheduled release's publication time, registration opening or closing
+ * time, or end of a published edition (the UTC midnight after its last
+ * day, when it stops being "upcoming": lib/db.c, db_edition) that has
+ * come, 0 for
+ * none.  `where` narrows it by edition ("" for the whole site, or
+ * " AND eid = te.id").  Used for Last-Modified (db_changed_at) and for
+ * each edition's time of last public change (lib/db_seo.c), so that both
+ * count the same moments. */
 #define CLOCK_CHANGED(where) "coalesce((SELECT max(at) FROM (" \
 	"SELECT edition_id AS eid, publish_at AS at FROM press WHERE state = 'scheduled'" \
 	" UNION ALL SELECT edition_id, opens_at FROM registration" \
-	" UNION ALL SELECT edition_id, closes_at FROM registration)" \
+	" UNION ALL SELECT edition_id, closes_at FROM registration" \
+	" UNION ALL SELECT id, CAST(strftime('%s', coalesce(ends, starts), '+1 day')" \
+	"  AS INTEGER) FROM edition WHERE published = 1)" \
 	" WHERE at <= CAST(strftime('%s', 'now') AS INTEGER)" where "), 0)"
 
 #endif

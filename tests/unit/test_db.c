@@ -199,9 +199,25 @@ static void test_version_changes_on_commit(void **state)
 	assert_int_equal((long long)db_changed_at(), 1800000000LL);
 }
 
+/* The fixture's last write (1700000000, 2023-11-14) came before its 2023
+ * edition ended: that edition's pages changed again at the UTC midnight
+ * after its day (2023-12-05), when it stopped being "upcoming". */
+#define EDITION_2023_ENDED 1701820800LL
+
 static void test_changed_at(void **state)
 {
 	(void)state;
+	assert_int_equal((long long)db_changed_at(), EDITION_2023_ENDED);
+}
+
+/* An edition whose day is still to come has not ended: back to the last
+ * write (2021's end, 2021-03-19, is older).  The fixture's unpublished
+ * 2025 edition, ended 2025-05-02, never counted: nothing public changed. */
+static void test_changed_at_ignores_an_edition_still_to_come(void **state)
+{
+	(void)state;
+	assert_int_equal(fixture_exec(db_file, "UPDATE edition SET starts = '2099-12-05'"
+		" WHERE id = 2"), SQLITE_OK);
 	assert_int_equal((long long)db_changed_at(), 1700000000LL);
 }
 
@@ -215,7 +231,7 @@ static void test_changed_at_follows_a_release_come_due(void **state)
 	assert_int_equal((long long)db_changed_at(), 1750000000LL);
 	assert_int_equal(fixture_exec(db_file, "UPDATE press SET publish_at = 4102444800"
 		" WHERE lang = 'de'"), SQLITE_OK);
-	assert_int_equal((long long)db_changed_at(), 1700000000LL);
+	assert_int_equal((long long)db_changed_at(), EDITION_2023_ENDED);
 }
 
 /* ---- the SQL functions ---- */
@@ -771,6 +787,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_prepare_reports_bad_sql, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_version_changes_on_commit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_changed_at, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_changed_at_ignores_an_edition_still_to_come, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_changed_at_follows_a_release_come_due, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fmt_size, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fmt_date, setup, teardown),

@@ -31,8 +31,8 @@ static int group_setup(void **state)
 	(void)state;
 	if (testdb_create(dir, dbpath, sizeof dbpath,
 		"INSERT INTO site (id, name, changed_at) VALUES (1, 'Test', 1000);"
-		"INSERT INTO edition (id, year, title, starts, published) VALUES"
-		" (1, 2023, 'Old', '2023-12-05', 1), (2, 2024, 'New', '2024-12-05', 1);"
+		"INSERT INTO edition (id, year, title, published) VALUES"
+		" (1, 2023, 'Old', 1), (2, 2024, 'New', 1);"
 		"INSERT INTO press (edition_id, lang, released, title, body_html) VALUES"
 		" (1, 'en', '1970-01-01', 'Old release', ''),"
 		" (2, 'en', '1970-01-01', 'New release', '');") < 0)
@@ -53,7 +53,8 @@ static int reset(void **state)
 	(void)state;
 	return sqlite3_exec(db_handle(), "UPDATE edition SET changed_at = NULL;"
 		" UPDATE site SET settings_changed_at = 1000, changed_at = 1000;"
-		" UPDATE press SET state = 'published', publish_at = NULL;",
+		" UPDATE press SET state = 'published', publish_at = NULL;"
+		" UPDATE edition SET starts = NULL, ends = NULL;",
 		NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
@@ -170,6 +171,26 @@ static void test_a_scheduled_release_counts_from_its_time(void **state)
 	assert_string_equal(lastmod("/2023/"), "1970-01-01T00:16:40Z");
 }
 
+/* An edition stops being "upcoming" at the UTC midnight after its last
+ * day, with no write: its pages' lastmod follows; a day still to come
+ * moves nothing. */
+static void test_an_editions_end_counts_from_the_midnight_after(void **state)
+{
+	(void)state;
+	changed(1, 2000);
+	assert_int_equal(sqlite3_exec(db_handle(), "UPDATE edition SET starts = '2023-12-05'"
+		" WHERE id = 1", NULL, NULL, NULL), SQLITE_OK);
+	assert_string_equal(lastmod("/2023/"), "2023-12-06T00:00:00Z");
+	assert_string_equal(lastmod("/2023/press"), "2023-12-06T00:00:00Z");
+	assert_string_equal(lastmod("/2024/"), "1970-01-01T00:16:40Z");
+	assert_int_equal(sqlite3_exec(db_handle(), "UPDATE edition SET ends = '2023-12-07'"
+		" WHERE id = 1", NULL, NULL, NULL), SQLITE_OK);
+	assert_string_equal(lastmod("/2023/"), "2023-12-08T00:00:00Z");
+	assert_int_equal(sqlite3_exec(db_handle(), "UPDATE edition SET starts = '2099-12-05',"
+		" ends = NULL WHERE id = 1", NULL, NULL, NULL), SQLITE_OK);
+	assert_string_equal(lastmod("/2023/"), "1970-01-01T00:33:20Z");
+}
+
 /* The press page's dateModified and the feed follow the same times. */
 static void test_press_page_and_feed_times(void **state)
 {
@@ -201,6 +222,7 @@ int main(void)
 		cmocka_unit_test_setup(test_site_changed_at_alone_moves_nothing, reset),
 		cmocka_unit_test_setup(test_settings_move_every_page, reset),
 		cmocka_unit_test_setup(test_a_scheduled_release_counts_from_its_time, reset),
+		cmocka_unit_test_setup(test_an_editions_end_counts_from_the_midnight_after, reset),
 		cmocka_unit_test_setup(test_press_page_and_feed_times, reset),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
