@@ -43,8 +43,10 @@ const char *http_param(const struct http_req *r, const char *name)
 	size_t n = strlen(name);
 	if (!r->envp)
 		return NULL;
+	/* About 25 parameters behind nginx, a handful of lookups a request:
+	 * the first byte rules out most of them without a call. */
 	for (char **e = r->envp; *e; e++)
-		if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
+		if (**e == *name && strncmp(*e, name, n) == 0 && (*e)[n] == '=')
 			return *e + n + 1;
 	return NULL;
 }
