@@ -36,6 +36,9 @@ http {
 	include $1/symposium-http.conf;
 	server {
 		listen 127.0.0.1:$PORT;
+		# The operator's own header, as HSTS would be (README.md,
+		# Deploying): every page must carry it (one_header_each).
+		add_header X-Operator-Header yes always;
 		include $1/symposium.conf;
 	}
 }
@@ -52,6 +55,21 @@ stop_nginx() {
 # status PATH: the HTTP status of GET PATH on the test's nginx.
 status() {
 	curl -s -o /dev/null -w '%{http_code}' --max-time 10 "http://127.0.0.1:$PORT$1"
+}
+
+# one_header_each NAME "FIELDS" PATH...: each answer carries each of the
+# (lowercase) header fields exactly once.
+one_header_each() {
+	name=$1 fields=$2; shift 2
+	bad=""
+	for p in "$@"; do
+		h=$(curl -s -D - -o /dev/null --max-time 10 "http://127.0.0.1:$PORT$p" | tr -d '\r' | tr 'A-Z' 'a-z')
+		for f in $fields; do
+			n=$(printf '%s\n' "$h" | grep -c "^$f:")
+			[ "$n" = 1 ] || bad="$bad $p:$f*$n"
+		done
+	done
+	if [ -z "$bad" ]; then ok "$name"; else not_ok "$name:$bad"; fi
 }
 
 # wait_up: until the site answers (up to 10 s).

@@ -163,6 +163,13 @@ if start_nginx "$P/share/symposium/nginx" && wait_up; then
 	serves "the installed programs serve every kind of page" / /2023/ /imprint /2023/press /de/2023/press \
 		/2023/presentations /2023/gallery /admin/login
 	serves "nginx serves the installed assets" /assets/site.css
+	# nginx adds the security headers at the server level, so the
+	# programs' answers also inherit the server block's own (HSTS); the
+	# programs, told so by fastcgi.conf, send none of their own.
+	sec="content-security-policy x-content-type-options referrer-policy x-frame-options"
+	one_header_each "pages and errors: the security headers and the server block's own, once each" \
+		"$sec x-operator-header" /2023/ /2023/press /admin/login /no-such-page
+	one_header_each "files: the security headers once each" "$sec" /assets/site.css /favicon.ico
 	slide=$(curl -s "http://127.0.0.1:$PORT/2023/presentations" | grep -o '/media/talks/[0-9a-z.-]*\.pdf' | head -n 1)
 	serves "and the data directory's media ($slide)" "${slide:-/media/talks/none.pdf}"
 	s=$(status /no-such-page)
