@@ -107,7 +107,7 @@ void ical_text(struct buf *out, const char *name, const char *text)
  * from the last Sunday of March 01:00 UTC to the last Sunday of October
  * 01:00 UTC.  The dates of a symposium's site all fall after 1996. */
 static const char *const vtimezone[] = {
-	"BEGIN:VTIMEZONE", "TZID:" WHEN_ZONE,
+	"BEGIN:VTIMEZONE", ("TZID:" WHEN_ZONE),   /* one element (clang asks) */
 	"BEGIN:DAYLIGHT", "TZOFFSETFROM:+0100", "TZOFFSETTO:+0200", "TZNAME:CEST",
 	"DTSTART:19960331T020000", "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
 	"END:DAYLIGHT",
@@ -171,6 +171,18 @@ static int event_times(struct buf *out, const struct ical_event *e)
 	return 0;
 }
 
+/* A URI (3.3.13, RFC 3986) has no space or control character: a value
+ * with one, which would break the line or start another, is left out. */
+static int uri_chars(const char *s)
+{
+	if (!s || !*s)
+		return 0;
+	for (; *s; s++)
+		if ((unsigned char)*s <= 0x20 || *s == 0x7f)
+			return 0;
+	return 1;
+}
+
 int ical_event(struct buf *out, const struct ical_event *e)
 {
 	char stamp[32];
@@ -187,7 +199,7 @@ int ical_event(struct buf *out, const struct ical_event *e)
 		ical_text_lang(out, "SUMMARY", e->summary_lang, e->summary);
 		ical_text_lang(out, "DESCRIPTION", e->description_lang, e->description);
 		ical_text(out, "LOCATION", e->location);
-		if (e->url && *e->url)
+		if (uri_chars(e->url))
 			prop(out, "URL", e->url);
 		ical_line(out, "END:VEVENT", 10);
 	} else {

@@ -37,7 +37,8 @@ void ical_end(struct buf *out);
  * inclusive; "" for one day).  stamp: DTSTAMP (UTC), the time the data
  * last changed, so that the file stays the same until it does.
  * summary_lang, description_lang: the language of that text ("de", "en"),
- * NULL for a text of no language (a name). */
+ * NULL for a text of no language (a name).  url is left out when it holds
+ * a space or a control character (no URI does). */
 struct ical_event {
 	const char *uid;
 	long long starts, ends;

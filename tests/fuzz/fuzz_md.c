@@ -18,15 +18,10 @@
 #include <string.h>
 
 #include "buf.h"
+#include "fuzz_check.h"
 #include "md.h"
 
 #define ATTR_MAX 4096
-
-static void check(int ok)
-{
-	if (!ok)
-		abort();
-}
 
 /* Tags cmark-gfm writes for CommonMark and tables; attributes per tag. */
 static const struct {
@@ -46,21 +41,6 @@ static const char *attrs_of(const char *tag, size_t n)
 		if (strlen(allowed[i].tag) == n && memcmp(allowed[i].tag, tag, n) == 0)
 			return allowed[i].attrs;
 	return NULL;
-}
-
-static int utf8_valid(const unsigned char *s, size_t n)
-{
-	for (size_t i = 0; i < n;) {
-		unsigned c = s[i];
-		size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-		if (!len || i + len > n || (len == 2 && c < 0xC2))
-			return 0;
-		for (size_t k = 1; k < len; k++)
-			if ((s[i + k] & 0xC0) != 0x80)
-				return 0;
-		i += len;
-	}
-	return 1;
 }
 
 /* The value of an attribute as a browser reads it: the entities cmark

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Fuzzing of lib/form.c and lib/md.c with clang's libFuzzer.
+# Fuzzing of lib/form.c, lib/md.c and lib/ical.c with clang's libFuzzer.
 #
 #   sh tests/fuzz/run.sh run      build each target with libFuzzer, ASan and
 #                                 UBSan and fuzz it for FUZZ_SECONDS seconds
@@ -18,13 +18,14 @@ set -u
 cd "$(dirname "$0")/../.." || exit 1
 
 CLANG=${FUZZ_CC:-clang}
-TARGETS="multipart urlencoded cookie md"
+TARGETS="multipart urlencoded cookie md ical"
 SRC="lib/form.c lib/http.c lib/buf.c"
 # What a target needs besides SRC: md links lib/md.c and Debian's cmark-gfm
 # (not instrumented itself; the checks are on md.c's output).
 extra() {
 	case $1 in
 	md) echo "lib/md.c -lcmark-gfm-extensions -lcmark-gfm" ;;
+	ical) echo "lib/ical.c lib/when.c" ;;
 	esac
 }
 CFLAGS="-std=c11 -D_POSIX_C_SOURCE=200809L -Ilib -g -O1 -fno-omit-frame-pointer

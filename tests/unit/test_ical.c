@@ -253,6 +253,29 @@ static void test_event_without_time_refused(void **state)
 	buf_free(&b);
 }
 
+/* A URL is written as it is (a URI has nothing to escape), so one with a
+ * line break or space, which no URI has, is left out rather than let it
+ * start a property of its own. */
+static void test_url_with_a_line_break_is_left_out(void **state)
+{
+	(void)state;
+	struct buf b = BUF_INIT;
+	struct ical_event e = { .uid = "u@example.org", .starts = 1701765000,
+		.ends = 1701765000 + 60, .stamp = 1, .url = "https://example.org/2023/programme" };
+	assert_int_equal(ical_event(&b, &e), 0);
+	assert_non_null(strstr(b.data, "\r\nURL:https://example.org/2023/programme\r\n"));
+	const char *bad[] = { "https://example.org/\r\nATTACH:x", "https://example.org/\n",
+			      "https://example.org/a b", "https://example.org/\x7f" };
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		buf_reset(&b);
+		e.url = bad[i];
+		assert_int_equal(ical_event(&b, &e), 0);
+		assert_null(strstr(b.data, "URL"));
+		assert_null(strstr(b.data, "ATTACH"));
+	}
+	buf_free(&b);
+}
+
 static void test_parse_local_both_seasons(void **state)
 {
 	(void)state;
@@ -286,6 +309,7 @@ int main(void)
 		cmocka_unit_test(test_summer_event_in_berlin_time),
 		cmocka_unit_test(test_whole_day_event_ends_the_day_after),
 		cmocka_unit_test(test_event_without_time_refused),
+		cmocka_unit_test(test_url_with_a_line_break_is_left_out),
 		cmocka_unit_test(test_parse_local_both_seasons),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
