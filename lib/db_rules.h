@@ -35,11 +35,10 @@
  * scheduled release's publication time, registration opening or closing
  * time, or end of a published edition (the UTC midnight after its last
  * day, when it stops being "upcoming": lib/db.c, db_edition) that has
- * come, 0 for
- * none.  `where` narrows it by edition ("" for the whole site, or
- * " AND eid = te.id").  Used for Last-Modified (db_changed_at) and for
- * each edition's time of last public change (lib/db_seo.c), so that both
- * count the same moments. */
+ * come, 0 for none.  `where` narrows it by edition ("" for the whole
+ * site, or " AND eid = te.id").  Used for Last-Modified (db_changed_at)
+ * and for each edition's time of last public change (lib/db_seo.c), so
+ * that both count the same moments. */
 #define CLOCK_CHANGED(where) "coalesce((SELECT max(at) FROM (" \
 	"SELECT edition_id AS eid, publish_at AS at FROM press WHERE state = 'scheduled'" \
 	" UNION ALL SELECT edition_id, opens_at FROM registration" \

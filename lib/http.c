@@ -535,13 +535,13 @@ static int not_modified(const struct http_req *r, const struct http_resp *w)
 	return w->last_modified <= t;
 }
 
-/* The web server may add the four itself, to every response of a
- * program's location: nginx's fastcgi.conf does, and says so with this
- * parameter in the same file (a parameter, not a request header: a client
- * cannot send it).  A page kept by nginx's microcache is then stored without
- * them, and nginx, which parses every stored header line again on each hit,
- * serves it faster (README.md, "Benchmarks").  Without the parameter (Apache,
- * plain CGI, the tests) the program sends them. */
+/* The web server may add the four itself: the site's nginx snippets do
+ * (security-headers.conf, at the server level), and fastcgi.conf says so
+ * with this parameter (a parameter, not a request header: a client cannot
+ * send it).  A page kept by nginx's microcache is then stored without
+ * them, and nginx, which parses every stored header line again on each
+ * hit, serves it faster (README.md, "Benchmarks").  Without the parameter
+ * (Apache, plain CGI, the tests) the program sends them. */
 #define HTTP_HEADERS_PARAM "SYMPOSIUM_SECURITY_HEADERS"
 
 int http_server_adds_security_headers(const struct http_req *r)
