@@ -161,7 +161,7 @@ BYPASS_RATE ?= 20
 INSTALL    ?= install
 ALL_PROGRAMS := $(shell sh deploy/gen.sh programs)
 MANPAGES   = man/symposium.8 man/symposium-admin.8
-NGINX_CONF = symposium-http.conf fastcgi.conf security-headers.conf pdf-headers.conf \
+NGINX_CONF = symposium-http.conf fastcgi.conf security-headers.conf file-headers.conf pdf-headers.conf \
 	export.conf export-headers.conf
 UNITS      = symposium@.service symposium@.socket symposium-backup.service symposium-backup.timer
 # What install writes, each path relative to DESTDIR (uninstall's list).

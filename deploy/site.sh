@@ -99,7 +99,7 @@ write_nginx_conf() {
 	var=$1 port=$2 user=""
 	[ "$(id -u)" -eq 0 ] && user="user root;"
 	mkdir -p "$var/nginx/tmp"
-	for f in symposium-http.conf fastcgi.conf security-headers.conf pdf-headers.conf; do
+	for f in symposium-http.conf fastcgi.conf security-headers.conf file-headers.conf pdf-headers.conf; do
 		render "$ROOT/deploy/nginx/$f" "$var" "$port" "$user" >"$var/nginx/$f"
 	done
 	sh "$GEN" nginx "$ROOT/deploy/nginx/symposium.conf" >"$var/nginx/symposium.conf.in" || return 1

@@ -568,7 +568,7 @@ cat >"$CONF/bench.conf" <<EOF
 server {
 	listen 127.0.0.1:$PORT;
 	server_name static.bench;
-	include $CONF/security-headers.conf;
+	include $CONF/file-headers.conf;
 	location /p/ {
 		root $TMP/static;
 		default_type text/html;

@@ -221,6 +221,10 @@ describe('the site behind Apache', { skip: reason || false }, () => {
 		assert.equal(a.headers.get('cache-control'), 'public, max-age=86400');
 		assert.ok(a.body.length > 0 && a.body.equals(n.body), 'the stylesheets differ');
 		securityOnce((await raw('GET', '/assets/site.css')).headers, 'site.css');
+		// Files have their own, stricter policy, the same in both.
+		for (const h of SECURITY)
+			assert.equal(a.headers.get(h), n.headers.get(h), `site.css: ${h} differs from nginx's`);
+		assert.doesNotMatch(n.headers.get('content-security-policy'), /script-src/);
 	});
 
 	test('/favicon.ico: the same icon, a day\'s caching', async () => {
