@@ -97,10 +97,15 @@ static int version_check(struct admin_ctx *c, const struct admin_version *ver)
 	make_token(row, ver, now);
 	if (strcmp(sent, now) == 0)
 		return 1;
+	/* A token of another length was made for other fields: the form was
+	 * loaded before an upgrade added or removed one (or was tampered
+	 * with).  Which field changed cannot be told, and nobody else need
+	 * have saved: the message says so instead of naming fields. */
+	changed[0] = '\0';
 	if (strlen(sent) == strlen(now))
 		changed_labels(ver, sent, now, changed, sizeof changed);
 	else
-		snprintf(changed, sizeof changed, "unknown fields");
+		tmpl_set(c->v, "conflict_upgraded", "1");
 	tmpl_set(c->v, "conflict", ver->what);
 	tmpl_set(c->v, "conflict_fields", changed);
 	tmpl_set(c->v, "conflict_url", c->r->path);
