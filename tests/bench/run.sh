@@ -533,8 +533,8 @@ fi
 # The exact bytes of each page, for the static copies; for the bare
 # responder, the page's whole response as its program wrote it: the
 # header lines nginx passed on (less the ones nginx writes itself: its
-# own, and the security headers fastcgi.conf adds to every program's
-# location, bare's too) and the body.  So bare and live hand nginx the same
+# own, and the security headers security-headers.conf adds at the server
+# level, bare's server's too) and the body.  So bare and live hand nginx the same
 # response, and nginx parses the same header lines for both (about 6: the
 # Content-Type, ETag, Last-Modified, Cache-Control...).
 live_server "$VAR" "$PORT"
@@ -562,12 +562,15 @@ done
 bare_pid=$!
 
 # The bench's servers go into the site's nginx: same process, same http {}
-# settings (logging, sendfile, security headers), chosen by Host.
+# settings (logging, sendfile, security headers), chosen by Host; each
+# says server_tokens off as the site's server does (symposium.conf), so
+# all four answer the same Server line.
 CONF=$VAR/nginx
 cat >"$CONF/bench.conf" <<EOF
 server {
 	listen 127.0.0.1:$PORT;
 	server_name static.bench;
+	server_tokens off;
 	include $CONF/file-headers.conf;
 	location /p/ {
 		root $TMP/static;
@@ -578,6 +581,7 @@ server {
 server {
 	listen 127.0.0.1:$PORT;
 	server_name bare.bench;
+	server_tokens off;
 	include $CONF/security-headers.conf;
 	location /p/ {
 		include $CONF/fastcgi.conf;
