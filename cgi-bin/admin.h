@@ -206,6 +206,8 @@ void admin_no_space(struct admin_ctx *c);
  * <what>.", -1 a 500.  Returns 1 to go on, 0 when answered. */
 int admin_found(struct admin_ctx *c, enum db_result rc, const char *what);
 
+/* ---- form fields (admin_fields.c) ---- */
+
 /* A form field, trimmed (in place), copied into c->v under its own name
  * so a re-rendered form shows it.  Checks: required, at most max bytes,
  * one line unless max > ADMIN_TEXT_MAX.  A failed check sets err_<name>
@@ -231,6 +233,8 @@ void admin_markdown_field(struct admin_ctx *c, const char *field, struct buf *ou
 		const char **md, const char **html);
 /* "up" -> -1, "down" -> 1, else 0 (marked invalid). */
 int admin_dir(struct admin_ctx *c);
+
+/* ---- presentations, photos, videos (admin_items.c) ---- */
 
 /* The move and delete buttons of presentations, photos and videos: act
  * on c->id of c->edition_id, then 303 to /admin/YEAR/<list> (after a
