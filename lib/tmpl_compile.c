@@ -439,14 +439,21 @@ static bool is_void(const char *name)
 	return in_list(name, v);
 }
 
+static bool eq_ci(const char *a, const char *b);
+
 /* Attributes whose value is a URL (HTML attribute index), where a value
- * could otherwise smuggle in javascript: or data:. */
+ * could otherwise smuggle in javascript: or data:.  In any case: an HTML
+ * parser lowercases attribute names, so a browser reads HREF= or hrEf= as
+ * href=, and a case-sensitive match let such a value past the scheme check. */
 static bool is_url_attr(const char *name)
 {
 	static const char *const u[] = { "href", "src", "action", "formaction",
 		"poster", "cite", "srcset", "data", "background", "longdesc",
 		"manifest", "ping", "icon", "codebase", NULL };
-	return in_list(name, u);
+	for (const char *const *p = u; *p; p++)
+		if (eq_ci(name, *p))
+			return true;
+	return false;
 }
 
 static bool starts_with_ci(const char *s, const char *prefix)
@@ -770,7 +777,9 @@ static int compile_html_element(struct cc *c, xmlNode *el, const struct dirs *d,
 		            "forbids inline style; use a stylesheet)");
 	bool script = eq_ci(name, "script"), vd = is_void(name);
 	bool json = script && is_json_script(el);
-	if (script && !json && has_content(el))
+	/* t:raw leaves the element empty in the template but fills it at
+	 * render time: inline script all the same. */
+	if (script && !json && (has_content(el) || d->raw))
 		return fail(c, line, "<script> must be empty (the Content-Security-Policy "
 		            "forbids inline script; use src=)");
 	if (json && d->raw)

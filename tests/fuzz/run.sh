@@ -1,5 +1,6 @@
 #!/bin/sh
-# Fuzzing of lib/form.c, lib/md.c and lib/ical.c with clang's libFuzzer.
+# Fuzzing of lib/form.c, lib/md.c, lib/ical.c and the template engine
+# (lib/tmpl.c, lib/tmpl_compile.c) with clang's libFuzzer.
 #
 #   sh tests/fuzz/run.sh run      build each target with libFuzzer, ASan and
 #                                 UBSan and fuzz it for FUZZ_SECONDS seconds
@@ -11,6 +12,7 @@
 #                                 the driver replay.c, and run it on every
 #                                 file of tests/fuzz/corpus/<target>/.
 # tests/fuzz/<target>.dict, when present, is given to libFuzzer as -dict.
+# FUZZ_TARGETS="tmpl md" limits either to those targets.
 #
 # Neither needs the network; both stop by themselves.  A crash found by
 # `run` belongs in the corpus once fixed, so `replay` keeps checking it.
@@ -18,14 +20,18 @@ set -u
 cd "$(dirname "$0")/../.." || exit 1
 
 CLANG=${FUZZ_CC:-clang}
-TARGETS="multipart urlencoded cookie md ical"
+TARGETS=${FUZZ_TARGETS:-"multipart urlencoded cookie md ical tmpl"}
 SRC="lib/form.c lib/http.c lib/buf.c"
 # What a target needs besides SRC: md links lib/md.c and Debian's cmark-gfm
-# (not instrumented itself; the checks are on md.c's output).
+# (not instrumented itself; the checks are on md.c's output); tmpl links
+# libxml2 the same way, with the include path pkg-config gives the Makefile.
 extra() {
 	case $1 in
 	md) echo "lib/md.c -lcmark-gfm-extensions -lcmark-gfm" ;;
 	ical) echo "lib/ical.c lib/when.c" ;;
+	tmpl) echo "lib/tmpl.c lib/tmpl_compile.c" \
+		"$(pkg-config --cflags --libs libxml-2.0 2>/dev/null ||
+		   echo -I/usr/include/libxml2 -lxml2)" ;;
 	esac
 }
 CFLAGS="-std=c11 -D_POSIX_C_SOURCE=200809L -Ilib -g -O1 -fno-omit-frame-pointer

@@ -145,6 +145,16 @@ static void href_javascript_mixed_case_and_whitespace_is_refused(void **state)
 	                    OUT("<a href=\"#\">x</a>"));
 }
 
+static void url_attribute_in_any_case_is_checked(void **state)
+{
+	(void)state;
+	/* a browser reads hrEf= and SRC= as href= and src= (fuzz_tmpl found it) */
+	assert_string_equal(render1(W("<a hrEf=\"${u}\">x</a>"), "u", " JaVaScRiPt:alert(1)"),
+	                    OUT("<a hrEf=\"#\">x</a>"));
+	assert_string_equal(render1(W("<img SRC=\"/p/${u}\" alt=\"\"/>"), "u", "a b"),
+	                    OUT("<img SRC=\"/p/a%20b\" alt=\"\">"));
+}
+
 static void src_data_url_is_refused(void **state)
 {
 	(void)state;
@@ -439,6 +449,8 @@ static void error_inline_script_and_style(void **state)
 {
 	(void)state;
 	expect_error(W("\n<script>alert(1)</script>"), "e.xml:2:", "<script>");
+	/* content given at render time is inline too (fuzz_tmpl.c: no '<' in a <script>) */
+	expect_error(W("\n<script t:raw=\"body_html\"/>"), "e.xml:2:", "<script>");
 	expect_error(W("\n\n<style/>"), "e.xml:3:", "<style>");
 }
 
@@ -867,6 +879,7 @@ int main(void)
 		cmocka_unit_test(static_text_is_reescaped),
 		cmocka_unit_test(href_javascript_is_refused),
 		cmocka_unit_test(href_javascript_mixed_case_and_whitespace_is_refused),
+		cmocka_unit_test(url_attribute_in_any_case_is_checked),
 		cmocka_unit_test(src_data_url_is_refused),
 		cmocka_unit_test(href_unknown_scheme_with_suffix_is_refused),
 		cmocka_unit_test(href_allowed_schemes_pass),
