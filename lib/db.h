@@ -69,6 +69,24 @@ time_t db_changed_at(void);
  * code (SQLITE_DONE, SQLITE_BUSY, ...); the statement is reset after. */
 int db_step_nowait(sqlite3_stmt *st);
 
+/* The SQL functions the queries call (db_func.c), registered on db by
+ * db_open; -1 when SQLite refused one. */
+int db_func_register(sqlite3 *db);
+
+/* The data layer's files (lib/db*.c) run their bound statements with
+ * these: each steps and resets st, logs a failure with its SQL
+ * (db_log_error, which also notes a full disk) and takes a NULL st (a
+ * failed db_prepare) as a failure. */
+int db_run(sqlite3_stmt *st);                   /* a write: rows changed, or -1 */
+long long db_insert(sqlite3_stmt *st);          /* an INSERT: the new id, or -1 */
+/* The first column of the first row as an integer; `none` without a row,
+ * -1 on error. */
+long long db_scalar(sqlite3_stmt *st, long long none);
+/* "" and NULL differ only where the schema says so: */
+void db_bind_text(sqlite3_stmt *st, int i, const char *s);          /* NULL as "" */
+void db_bind_text_or_null(sqlite3_stmt *st, int i, const char *s);  /* "" as NULL */
+void db_bind_id_or_null(sqlite3_stmt *st, int i, long long id);     /* <= 0 as NULL */
+
 /* The stable public name of a talk's slides, relative to the media root:
  * DB_TALKS_DIR "/YEAR-SLUG.pdf" (served as /media/talks/2023-keynote.pdf).
  * The one place that spells it; queries use it as the SQL function

@@ -1,4 +1,5 @@
-/* db_admin: the admin pages' SQL.  See db_admin.h. */
+/* db_admin: the admin pages' SQL.  See db_admin.h; an edition's photos are in
+ * db_admin_photos.c. */
 #include "db_admin.h"
 
 #include <stdio.h>
@@ -12,63 +13,6 @@
 static void log_err(const char *what)
 {
 	db_log_error("db_admin", what);
-}
-
-/* Bind helpers: "" and NULL differ only where the schema says so. */
-static void bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-	sqlite3_bind_text(st, i, s ? s : "", -1, SQLITE_TRANSIENT);
-}
-
-static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s && *s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
-}
-
-static void bind_id_or_null(sqlite3_stmt *st, int i, long long id)
-{
-	if (id > 0)
-		sqlite3_bind_int64(st, i, id);
-	else
-		sqlite3_bind_null(st, i);
-}
-
-/* Run a bound write: the number of rows it changed, or -1. */
-static int run(sqlite3_stmt *st)
-{
-	if (!st)
-		return -1;
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		log_err(sqlite3_sql(st));
-		return -1;
-	}
-	return sqlite3_changes(db_handle());
-}
-
-/* Run a bound INSERT: the new row's id, or -1. */
-static long long insert(sqlite3_stmt *st)
-{
-	return run(st) == 1 ? sqlite3_last_insert_rowid(db_handle()) : -1;
-}
-
-/* The first column of the first row; `none` without a row, -1 on error. */
-static long long scalar(sqlite3_stmt *st, long long none)
-{
-	if (!st)
-		return -1;
-	int rc = sqlite3_step(st);
-	long long v = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : none;
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		log_err(sqlite3_sql(st));
-		return -1;
-	}
-	return v;
 }
 
 /* ---- kinds ---- */
@@ -101,7 +45,7 @@ int db_admin_changed(const char *admin, const char *action, const char *object,
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, (sqlite3_int64)now);
-	if (run(s) < 0 || db_auth_audit(admin, action, object, detail, now) < 0)
+	if (db_run(s) < 0 || db_auth_audit(admin, action, object, detail, now) < 0)
 		return -1;
 	return 0;
 }
@@ -115,7 +59,7 @@ int db_admin_edition_changed(long long edition_id, time_t now)
 		return -1;
 	sqlite3_bind_int64(s, 1, edition_id);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)now);
-	return run(s) < 0 ? -1 : 0;
+	return db_run(s) < 0 ? -1 : 0;
 }
 
 int db_admin_settings_changed(time_t now)
@@ -127,7 +71,7 @@ int db_admin_settings_changed(time_t now)
 	if (!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, (sqlite3_int64)now);
-	return run(s) < 0 ? -1 : 0;
+	return db_run(s) < 0 ? -1 : 0;
 }
 
 /* ---- site ---- */
@@ -164,8 +108,8 @@ enum db_result db_admin_site_update(const struct db_admin_site *s)
 		s->de.background_md, s->de.background_html, s->de.contact_role,
 		s->de.imprint_md, s->de.imprint_html, s->de.privacy_md, s->de.privacy_html };
 	for (int i = 0; i < (int)(sizeof t / sizeof *t); i++)
-		bind_text(q, i + 1, t[i]);
-	return db_result_rows(run(q));
+		db_bind_text(q, i + 1, t[i]);
+	return db_result_rows(db_run(q));
 }
 
 int db_admin_home_choices(struct tmpl_vars *v, const char *list)
@@ -183,8 +127,8 @@ enum db_result db_admin_home_set(int year)
 	sqlite3_stmt *q = db_prepare(&st, "UPDATE site SET home_year = ?1 WHERE id = 1");
 	if (!q)
 		return DB_FAILED;
-	bind_id_or_null(q, 1, year);
-	return db_result_rows(run(q));
+	db_bind_id_or_null(q, 1, year);
+	return db_result_rows(db_run(q));
 }
 
 enum db_result db_admin_base_url_set(const char *url)
@@ -193,8 +137,8 @@ enum db_result db_admin_base_url_set(const char *url)
 	sqlite3_stmt *q = db_prepare(&st, "UPDATE site SET base_url = ?1 WHERE id = 1");
 	if (!q)
 		return DB_FAILED;
-	bind_text(q, 1, url);
-	return db_result_rows(run(q));
+	db_bind_text(q, 1, url);
+	return db_result_rows(db_run(q));
 }
 
 int db_admin_site_create(time_t now)
@@ -205,7 +149,7 @@ int db_admin_site_create(time_t now)
 	if (!q)
 		return -1;
 	sqlite3_bind_int64(q, 1, (sqlite3_int64)now);
-	return run(q);
+	return db_run(q);
 }
 
 /* ---- admins ---- */
@@ -290,7 +234,7 @@ long long db_admin_edition_id(int year)
 	if (!q)
 		return -1;
 	sqlite3_bind_int(q, 1, year);
-	return scalar(q, 0);
+	return db_scalar(q, 0);
 }
 
 enum db_result db_admin_edition(struct tmpl_vars *v, int year)
@@ -311,24 +255,24 @@ enum db_result db_admin_edition(struct tmpl_vars *v, int year)
 static void bind_edition(sqlite3_stmt *q, const struct db_admin_edition *e)
 {
 	sqlite3_bind_int(q, 1, e->year);
-	bind_text(q, 2, e->title);
-	bind_text_or_null(q, 3, e->starts);
-	bind_text_or_null(q, 4, e->ends);
-	bind_text(q, 5, e->venue);
-	bind_text(q, 6, e->address);
-	bind_text(q, 7, e->headline);
-	bind_text(q, 8, e->summary);
-	bind_text(q, 9, e->review_md);
-	bind_text(q, 10, e->review_html);
-	bind_text(q, 11, e->next_md);
-	bind_text(q, 12, e->next_html);
+	db_bind_text(q, 2, e->title);
+	db_bind_text_or_null(q, 3, e->starts);
+	db_bind_text_or_null(q, 4, e->ends);
+	db_bind_text(q, 5, e->venue);
+	db_bind_text(q, 6, e->address);
+	db_bind_text(q, 7, e->headline);
+	db_bind_text(q, 8, e->summary);
+	db_bind_text(q, 9, e->review_md);
+	db_bind_text(q, 10, e->review_html);
+	db_bind_text(q, 11, e->next_md);
+	db_bind_text(q, 12, e->next_html);
 	sqlite3_bind_int(q, 13, e->published ? 1 : 0);
-	bind_text(q, 14, e->de.headline);
-	bind_text(q, 15, e->de.summary);
-	bind_text(q, 16, e->de.review_md);
-	bind_text(q, 17, e->de.review_html);
-	bind_text(q, 18, e->de.next_md);
-	bind_text(q, 19, e->de.next_html);
+	db_bind_text(q, 14, e->de.headline);
+	db_bind_text(q, 15, e->de.summary);
+	db_bind_text(q, 16, e->de.review_md);
+	db_bind_text(q, 17, e->de.review_html);
+	db_bind_text(q, 18, e->de.next_md);
+	db_bind_text(q, 19, e->de.next_html);
 }
 
 long long db_admin_edition_add(const struct db_admin_edition *e)
@@ -346,7 +290,7 @@ long long db_admin_edition_add(const struct db_admin_edition *e)
 	if (!q)
 		return -1;
 	bind_edition(q, e);
-	return insert(q);
+	return db_insert(q);
 }
 
 enum db_result db_admin_edition_update(const struct db_admin_edition *e)
@@ -362,7 +306,7 @@ enum db_result db_admin_edition_update(const struct db_admin_edition *e)
 	if (!q)
 		return DB_FAILED;
 	bind_edition(q, e);
-	return db_result_rows(run(q));
+	return db_result_rows(db_run(q));
 }
 
 /* ---- media ---- */
@@ -377,21 +321,21 @@ long long db_admin_media(const struct store_file *f, const char *mime,
 		" ON CONFLICT (sha256) DO NOTHING");
 	if (!q)
 		return -1;
-	bind_text(q, 1, f->sha256);
-	bind_text(q, 2, f->path);
-	bind_text(q, 3, mime);
+	db_bind_text(q, 1, f->sha256);
+	db_bind_text(q, 2, f->path);
+	db_bind_text(q, 3, mime);
 	sqlite3_bind_int64(q, 4, f->bytes);
-	bind_id_or_null(q, 5, pages);
-	bind_id_or_null(q, 6, f->width);
-	bind_id_or_null(q, 7, f->height);
+	db_bind_id_or_null(q, 5, pages);
+	db_bind_id_or_null(q, 6, f->width);
+	db_bind_id_or_null(q, 7, f->height);
 	sqlite3_bind_int64(q, 8, (sqlite3_int64)now);
-	if (run(q) < 0)
+	if (db_run(q) < 0)
 		return -1;
 	q = db_prepare(&sel, "SELECT id FROM media WHERE sha256 = ?1");
 	if (!q)
 		return -1;
-	bind_text(q, 1, f->sha256);
-	long long id = scalar(q, 0);
+	db_bind_text(q, 1, f->sha256);
+	long long id = db_scalar(q, 0);
 	return id > 0 ? id : -1;
 }
 
@@ -407,10 +351,10 @@ enum db_result db_admin_press_schedule(long long edition_id, const char *lang,
 	if (!q)
 		return DB_FAILED;
 	sqlite3_bind_int64(q, 1, edition_id);
-	bind_text(q, 2, lang);
-	bind_text(q, 3, state);
-	bind_id_or_null(q, 4, publish_at);
-	return db_result_rows(run(q));
+	db_bind_text(q, 2, lang);
+	db_bind_text(q, 3, state);
+	db_bind_id_or_null(q, 4, publish_at);
+	return db_result_rows(db_run(q));
 }
 
 enum db_result db_admin_press(struct tmpl_vars *v, long long edition_id, const char *lang)
@@ -425,7 +369,7 @@ enum db_result db_admin_press(struct tmpl_vars *v, long long edition_id, const c
 	if (!q)
 		return DB_FAILED;
 	sqlite3_bind_int64(q, 1, edition_id);
-	bind_text(q, 2, lang);
+	db_bind_text(q, 2, lang);
 	return db_fill(q, v);
 }
 
@@ -442,21 +386,21 @@ long long db_admin_press_save(const struct db_admin_press *p)
 	if (!q)
 		return -1;
 	sqlite3_bind_int64(q, 1, p->edition_id);
-	bind_text(q, 2, p->lang);
-	bind_text(q, 3, p->released);
-	bind_text(q, 4, p->title);
-	bind_text(q, 5, p->subtitle);
-	bind_text(q, 6, p->body_md);
-	bind_text(q, 7, p->body_html);
-	bind_text(q, 8, p->photo_caption);
-	if (run(q) != 1)
+	db_bind_text(q, 2, p->lang);
+	db_bind_text(q, 3, p->released);
+	db_bind_text(q, 4, p->title);
+	db_bind_text(q, 5, p->subtitle);
+	db_bind_text(q, 6, p->body_md);
+	db_bind_text(q, 7, p->body_html);
+	db_bind_text(q, 8, p->photo_caption);
+	if (db_run(q) != 1)
 		return -1;
 	q = db_prepare(&sel, "SELECT id FROM press WHERE edition_id = ?1 AND lang = ?2");
 	if (!q)
 		return -1;
 	sqlite3_bind_int64(q, 1, p->edition_id);
-	bind_text(q, 2, p->lang);
-	long long id = scalar(q, 0);
+	db_bind_text(q, 2, p->lang);
+	long long id = db_scalar(q, 0);
 	return id > 0 ? id : -1;
 }
 
@@ -494,9 +438,9 @@ enum db_result db_admin_press_kit_save(long long edition_id, const char *credit,
 	if (!q)
 		return DB_FAILED;
 	sqlite3_bind_int64(q, 1, edition_id);
-	bind_text(q, 2, credit);
+	db_bind_text(q, 2, credit);
 	sqlite3_bind_int(q, 3, remove ? 1 : 0);
-	return db_result_rows(run(q));
+	return db_result_rows(db_run(q));
 }
 
 static const char *const pick_sql[] = {
@@ -518,7 +462,7 @@ enum db_result db_admin_photo_pick(long long edition_id, long long id, enum db_a
 		return DB_FAILED;
 	sqlite3_bind_int64(q, 1, edition_id);
 	sqlite3_bind_int64(q, 2, id);
-	return db_result_rows(run(q));
+	return db_result_rows(db_run(q));
 }
 
 enum db_result db_admin_cover_remove(long long edition_id)
@@ -529,7 +473,7 @@ enum db_result db_admin_cover_remove(long long edition_id)
 	if (!q)
 		return DB_FAILED;
 	sqlite3_bind_int64(q, 1, edition_id);
-	return db_result_rows(run(q));
+	return db_result_rows(db_run(q));
 }
 
 /* ---- presentations ---- */
@@ -588,8 +532,8 @@ enum db_result db_admin_slug_taken(long long edition_id, const char *slug)
 	if (!q)
 		return DB_FAILED;
 	sqlite3_bind_int64(q, 1, edition_id);
-	bind_text(q, 2, slug);
-	return db_result_rows(scalar(q, 0));
+	db_bind_text(q, 2, slug);
+	return db_result_rows(db_scalar(q, 0));
 }
 
 long long db_admin_presentation_add(const struct db_admin_talk *t, time_t now)
@@ -603,14 +547,14 @@ long long db_admin_presentation_add(const struct db_admin_talk *t, time_t now)
 	if (!q)
 		return -1;
 	sqlite3_bind_int64(q, 1, t->edition_id);
-	bind_text(q, 2, t->slug);
-	bind_text(q, 3, t->title);
-	bind_text(q, 4, t->speakers);
-	bind_text(q, 5, t->affiliation);
-	bind_id_or_null(q, 6, t->media_id);
+	db_bind_text(q, 2, t->slug);
+	db_bind_text(q, 3, t->title);
+	db_bind_text(q, 4, t->speakers);
+	db_bind_text(q, 5, t->affiliation);
+	db_bind_id_or_null(q, 6, t->media_id);
 	sqlite3_bind_int64(q, 7, (sqlite3_int64)now);
-	bind_text(q, 8, t->title_de);
-	return insert(q);
+	db_bind_text(q, 8, t->title_de);
+	return db_insert(q);
 }
 
 enum db_result db_admin_presentation_update(long long id, const struct db_admin_talk *t)
@@ -624,274 +568,12 @@ enum db_result db_admin_presentation_update(long long id, const struct db_admin_
 		return DB_FAILED;
 	sqlite3_bind_int64(q, 1, id);
 	sqlite3_bind_int64(q, 2, t->edition_id);
-	bind_text(q, 3, t->title);
-	bind_text(q, 4, t->speakers);
-	bind_text(q, 5, t->affiliation);
+	db_bind_text(q, 3, t->title);
+	db_bind_text(q, 4, t->speakers);
+	db_bind_text(q, 5, t->affiliation);
 	sqlite3_bind_int64(q, 6, t->media_id);
-	bind_text(q, 7, t->title_de);
-	return db_result_rows(run(q));
-}
-
-/* ---- photos ---- */
-
-#define PHOTO_COLUMNS \
-	"f.id, '/admin/media/' || t.path AS thumb_url, t.width AS thumb_width," \
-	" t.height AS thumb_height, '/admin/media/' || w.path AS web_url, f.alt," \
-	" f.decorative, f.caption, f.credit, f.published, f.alt_de, f.caption_de," \
-	" '/admin/' || e.year || '/photos/' || f.id AS item_url," \
-	" CASE WHEN f.alt <> '' THEN f.alt WHEN f.caption <> '' THEN f.caption" \
-	"  ELSE 'photo ' || f.id END AS item_label," \
-	" e.press_photo_id IS f.id AS is_press, e.cover_photo_id IS f.id AS is_cover"
-#define PHOTO_FROM \
-	" FROM photo f JOIN media t ON t.id = f.thumb_id" \
-	" JOIN media w ON w.id = f.web_id JOIN edition e ON e.id = f.edition_id"
-
-int db_admin_photos(struct tmpl_vars *v, long long edition_id, const char *list)
-{
-	static sqlite3_stmt *st;
-	sqlite3_stmt *q = db_prepare(&st,
-		"SELECT " PHOTO_COLUMNS ","
-		" row_number() OVER w = 1 AS is_first,"
-		" row_number() OVER w = count(*) OVER () AS is_last"
-		PHOTO_FROM
-		" WHERE f.edition_id = ?1 AND f.in_gallery = 1 AND f.deleted_at IS NULL"
-		" WINDOW w AS (ORDER BY f.position, f.id)"
-		" ORDER BY f.position, f.id");
-	if (!q)
-		return -1;
-	sqlite3_bind_int64(q, 1, edition_id);
-	return db_fill_list(q, v, list);
-}
-
-enum db_result db_admin_photo(struct tmpl_vars *v, long long edition_id, long long id)
-{
-	static sqlite3_stmt *st;
-	sqlite3_stmt *q = db_prepare(&st,
-		"SELECT " PHOTO_COLUMNS PHOTO_FROM
-		" WHERE f.edition_id = ?1 AND f.id = ?2 AND f.in_gallery = 1"
-		" AND f.deleted_at IS NULL");
-	if (!q)
-		return DB_FAILED;
-	sqlite3_bind_int64(q, 1, edition_id);
-	sqlite3_bind_int64(q, 2, id);
-	return db_fill(q, v);
-}
-
-/* The German alt text and caption at ?i and ?i+1; a decorative photo has
- * no alt text in either language. */
-static void bind_photo_de(sqlite3_stmt *q, int i, const struct db_admin_photo *p)
-{
-	bind_text(q, i, p->decorative ? "" : p->alt_de);
-	bind_text(q, i + 1, p->caption_de);
-}
-
-long long db_admin_photo_add(const struct db_admin_photo *p, time_t now)
-{
-	static sqlite3_stmt *st;
-	sqlite3_stmt *q = db_prepare(&st,
-		"INSERT INTO photo (edition_id, position, in_gallery, published,"
-		" thumb_id, web_id, alt, decorative, caption, credit, created_at,"
-		" orig_id, alt_de, caption_de)"
-		" VALUES (?1, (SELECT coalesce(max(position), 0) + 1 FROM photo"
-		"  WHERE edition_id = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-		"  ?12, ?13)");
-	if (!q)
-		return -1;
-	sqlite3_bind_int64(q, 1, p->edition_id);
-	sqlite3_bind_int(q, 2, p->in_gallery ? 1 : 0);
-	sqlite3_bind_int(q, 3, p->published ? 1 : 0);
-	sqlite3_bind_int64(q, 4, p->thumb_id);
-	sqlite3_bind_int64(q, 5, p->web_id);
-	bind_text(q, 6, p->decorative ? "" : p->alt);
-	sqlite3_bind_int(q, 7, p->decorative ? 1 : 0);
-	bind_text(q, 8, p->caption);
-	bind_text(q, 9, p->credit);
-	sqlite3_bind_int64(q, 10, (sqlite3_int64)now);
-	bind_id_or_null(q, 11, p->orig_id);
-	bind_photo_de(q, 12, p);
-	return insert(q);
-}
-
-enum db_result db_admin_photo_update(long long id, const struct db_admin_photo *p)
-{
-	static sqlite3_stmt *st;
-	sqlite3_stmt *q = db_prepare(&st,
-		"UPDATE photo SET alt = ?3, decorative = ?4, caption = ?5,"
-		" credit = ?6, published = ?7, alt_de = ?8, caption_de = ?9"
-		" WHERE id = ?1 AND edition_id = ?2 AND in_gallery = 1"
-		" AND deleted_at IS NULL");
-	if (!q)
-		return DB_FAILED;
-	sqlite3_bind_int64(q, 1, id);
-	sqlite3_bind_int64(q, 2, p->edition_id);
-	bind_text(q, 3, p->decorative ? "" : p->alt);
-	sqlite3_bind_int(q, 4, p->decorative ? 1 : 0);
-	bind_text(q, 5, p->caption);
-	bind_text(q, 6, p->credit);
-	sqlite3_bind_int(q, 7, p->published ? 1 : 0);
-	bind_photo_de(q, 8, p);
-	return db_result_rows(run(q));
-}
-
-enum db_result db_admin_photo_text(long long id, long long edition_id, const char *alt,
-		int decorative)
-{
-	static sqlite3_stmt *st;
-	sqlite3_stmt *q = db_prepare(&st,
-		"UPDATE photo SET alt = ?3, decorative = ?4"
-		" WHERE id = ?1 AND edition_id = ?2");
-	if (!q)
-		return DB_FAILED;
-	sqlite3_bind_int64(q, 1, id);
-	sqlite3_bind_int64(q, 2, edition_id);
-	bind_text(q, 3, decorative ? "" : alt);
-	sqlite3_bind_int(q, 4, decorative ? 1 : 0);
-	return db_result_rows(run(q));
-}
-
-enum db_result db_admin_photo_publish(long long edition_id, long long id, int published)
-{
-	static sqlite3_stmt *st;
-	sqlite3_stmt *q = db_prepare(&st,
-		"UPDATE photo SET published = ?3 WHERE id = ?1 AND edition_id = ?2"
-		" AND in_gallery = 1 AND deleted_at IS NULL");
-	if (!q)
-		return DB_FAILED;
-	sqlite3_bind_int64(q, 1, id);
-	sqlite3_bind_int64(q, 2, edition_id);
-	sqlite3_bind_int(q, 3, published ? 1 : 0);
-	return db_result_rows(run(q));
-}
-
-
-/* Positions become 2, 4, 6... in today's order, then the moved photo
- * takes the odd number just before its new neighbour: two statements, no
- * matter how far it travels. */
-enum db_result db_admin_photo_place(long long edition_id, long long id, long long before_id)
-{
-	static sqlite3_stmt *st_spread, *st_put;
-	sqlite3_stmt *q = db_prepare(&st_spread,
-		"UPDATE photo SET position = 2 * r.n FROM (SELECT id, row_number()"
-		" OVER (ORDER BY position, id) AS n FROM photo WHERE edition_id = ?1"
-		" AND in_gallery = 1 AND deleted_at IS NULL) r WHERE photo.id = r.id");
-	if (!q)
-		return DB_FAILED;
-	sqlite3_bind_int64(q, 1, edition_id);
-	if (run(q) < 0)
-		return DB_FAILED;
-	q = db_prepare(&st_put,
-		"UPDATE photo SET position = coalesce((SELECT b.position - 1 FROM photo b"
-		"  WHERE b.id = ?3 AND b.edition_id = ?1 AND b.in_gallery = 1"
-		"  AND b.deleted_at IS NULL),"
-		" (SELECT max(m.position) + 1 FROM photo m WHERE m.edition_id = ?1))"
-		" WHERE id = ?2 AND edition_id = ?1 AND in_gallery = 1"
-		" AND deleted_at IS NULL");
-	if (!q)
-		return DB_FAILED;
-	sqlite3_bind_int64(q, 1, edition_id);
-	sqlite3_bind_int64(q, 2, id);
-	sqlite3_bind_int64(q, 3, before_id);
-	return db_result_rows(run(q));
-}
-
-/* ---- photos to describe ---- */
-
-long long db_admin_draft_add(const struct db_admin_draft *d, time_t now)
-{
-	static sqlite3_stmt *st;
-	sqlite3_stmt *q = db_prepare(&st,
-		"INSERT INTO photo_draft (edition_id, thumb_id, web_id, orig_id, name,"
-		" created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-	if (!q)
-		return -1;
-	sqlite3_bind_int64(q, 1, d->edition_id);
-	sqlite3_bind_int64(q, 2, d->thumb_id);
-	sqlite3_bind_int64(q, 3, d->web_id);
-	sqlite3_bind_int64(q, 4, d->orig_id);
-	bind_text(q, 5, d->name);
-	sqlite3_bind_int64(q, 6, (sqlite3_int64)now);
-	return insert(q);
-}
-
-#define DRAFT_SELECT \
-	"SELECT d.id, '/admin/media/' || t.path AS thumb_url, t.width AS thumb_width," \
-	" t.height AS thumb_height, '/admin/media/' || w.path AS web_url, d.name" \
-	" FROM photo_draft d JOIN media t ON t.id = d.thumb_id" \
-	" JOIN media w ON w.id = d.web_id WHERE d.edition_id = ?1"
-
-int db_admin_drafts(struct tmpl_vars *v, long long edition_id, const char *list,
-		int max)
-{
-	static sqlite3_stmt *st;
-	sqlite3_stmt *q = db_prepare(&st, DRAFT_SELECT " ORDER BY d.id LIMIT ?2");
-	if (!q)
-		return -1;
-	sqlite3_bind_int64(q, 1, edition_id);
-	sqlite3_bind_int(q, 2, max);
-	return db_fill_list(q, v, list);
-}
-
-enum db_result db_admin_draft(struct tmpl_vars *v, long long edition_id, long long id)
-{
-	static sqlite3_stmt *st;
-	sqlite3_stmt *q = db_prepare(&st, DRAFT_SELECT " AND d.id = ?2");
-	if (!q)
-		return DB_FAILED;
-	sqlite3_bind_int64(q, 1, edition_id);
-	sqlite3_bind_int64(q, 2, id);
-	return db_fill(q, v);
-}
-
-long long db_admin_draft_count(long long edition_id)
-{
-	static sqlite3_stmt *st;
-	sqlite3_stmt *q = db_prepare(&st,
-		"SELECT count(*) FROM photo_draft WHERE edition_id = ?1");
-	if (!q)
-		return -1;
-	sqlite3_bind_int64(q, 1, edition_id);
-	return scalar(q, 0);
-}
-
-long long db_admin_draft_describe(long long id, const struct db_admin_photo *p,
-		time_t now)
-{
-	static sqlite3_stmt *st;
-	sqlite3_stmt *q = db_prepare(&st,
-		"INSERT INTO photo (edition_id, position, in_gallery, published,"
-		" thumb_id, web_id, orig_id, alt, decorative, caption, credit, created_at,"
-		" alt_de, caption_de)"
-		" SELECT d.edition_id, (SELECT coalesce(max(position), 0) + 1 FROM photo"
-		"  WHERE edition_id = d.edition_id), 1, 1, d.thumb_id, d.web_id,"
-		"  d.orig_id, ?3, ?4, ?5, ?6, ?7, ?8, ?9"
-		" FROM photo_draft d WHERE d.id = ?1 AND d.edition_id = ?2");
-	if (!q)
-		return -1;
-	sqlite3_bind_int64(q, 1, id);
-	sqlite3_bind_int64(q, 2, p->edition_id);
-	bind_text(q, 3, p->decorative ? "" : p->alt);
-	sqlite3_bind_int(q, 4, p->decorative ? 1 : 0);
-	bind_text(q, 5, p->caption);
-	bind_text(q, 6, p->credit);
-	sqlite3_bind_int64(q, 7, (sqlite3_int64)now);
-	bind_photo_de(q, 8, p);
-	int rc = run(q);
-	if (rc <= 0)
-		return rc;
-	long long photo = sqlite3_last_insert_rowid(db_handle());
-	return db_admin_draft_discard(p->edition_id, id) == DB_FOUND ? photo : -1;
-}
-
-enum db_result db_admin_draft_discard(long long edition_id, long long id)
-{
-	static sqlite3_stmt *st;
-	sqlite3_stmt *q = db_prepare(&st,
-		"DELETE FROM photo_draft WHERE id = ?1 AND edition_id = ?2");
-	if (!q)
-		return DB_FAILED;
-	sqlite3_bind_int64(q, 1, id);
-	sqlite3_bind_int64(q, 2, edition_id);
-	return db_result_rows(run(q));
+	db_bind_text(q, 7, t->title_de);
+	return db_result_rows(db_run(q));
 }
 
 /* ---- videos ---- */
@@ -939,11 +621,11 @@ long long db_admin_video_add(long long edition_id, const struct db_admin_video *
 	if (!q)
 		return -1;
 	sqlite3_bind_int64(q, 1, edition_id);
-	bind_text(q, 2, d->title);
-	bind_text(q, 3, d->url);
+	db_bind_text(q, 2, d->title);
+	db_bind_text(q, 3, d->url);
 	sqlite3_bind_int64(q, 4, (sqlite3_int64)now);
-	bind_text(q, 5, d->title_de);
-	return insert(q);
+	db_bind_text(q, 5, d->title_de);
+	return db_insert(q);
 }
 
 enum db_result db_admin_video_update(long long edition_id, long long id,
@@ -957,10 +639,10 @@ enum db_result db_admin_video_update(long long edition_id, long long id,
 		return DB_FAILED;
 	sqlite3_bind_int64(q, 1, id);
 	sqlite3_bind_int64(q, 2, edition_id);
-	bind_text(q, 3, d->title);
-	bind_text(q, 4, d->url);
-	bind_text(q, 5, d->title_de);
-	return db_result_rows(run(q));
+	db_bind_text(q, 3, d->title);
+	db_bind_text(q, 4, d->url);
+	db_bind_text(q, 5, d->title_de);
+	return db_result_rows(db_run(q));
 }
 
 /* ---- order and trash ----
@@ -1049,7 +731,7 @@ enum db_result db_admin_move(enum db_admin_kind k, long long edition_id, long lo
 	sqlite3_bind_int64(s, 2, other_pos);
 	sqlite3_bind_int64(s, 3, other);
 	sqlite3_bind_int64(s, 4, my_pos);
-	return run(s) == 2 ? DB_FOUND : DB_FAILED;
+	return db_run(s) == 2 ? DB_FOUND : DB_FAILED;
 }
 
 static const char *const trash_sql[DB_ADMIN_KINDS] = {
@@ -1075,7 +757,7 @@ enum db_result db_admin_trash(enum db_admin_kind k, long long edition_id, long l
 	sqlite3_bind_int64(q, 1, id);
 	sqlite3_bind_int64(q, 2, edition_id);
 	sqlite3_bind_int64(q, 3, (sqlite3_int64)now);
-	return db_result_rows(run(q));
+	return db_result_rows(db_run(q));
 }
 
 /* The position stays: a move swaps the positions of two live items and a
@@ -1112,7 +794,7 @@ int db_admin_item_year(enum db_admin_kind k, long long id)
 	if (!q)
 		return -1;
 	sqlite3_bind_int64(q, 1, id);
-	return (int)scalar(q, 0);
+	return (int)db_scalar(q, 0);
 }
 
 enum db_result db_admin_restore(enum db_admin_kind k, long long id)
@@ -1124,7 +806,7 @@ enum db_result db_admin_restore(enum db_admin_kind k, long long id)
 	if (!q)
 		return DB_FAILED;
 	sqlite3_bind_int64(q, 1, id);
-	return db_result_rows(run(q));
+	return db_result_rows(db_run(q));
 }
 
 int db_admin_trash_list(struct tmpl_vars *v, const char *list)

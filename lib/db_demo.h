@@ -3,7 +3,7 @@
  * db_open() refuses a file without the schema (its user_version is not
  * DB_SCHEMA_VERSION yet), so schema.sql runs on a connection of its own
  * that is closed again.  The rows then go in through db_open() and
- * lib/db_admin.c, the same statements an admin's changes use. */
+ * lib/db_admin*.c, the same statements an admin's changes use. */
 #ifndef DB_DEMO_H
 #define DB_DEMO_H
 

@@ -38,26 +38,6 @@ static int failed(sqlite3_stmt *q)
 	return -1;
 }
 
-/* Run a bound write: rows changed, or -1. */
-static int run(sqlite3_stmt *q)
-{
-	if (!q)
-		return -1;
-	int rc = sqlite3_step(q);
-	sqlite3_reset(q);
-	if (rc != SQLITE_DONE)
-		return failed(q);
-	return sqlite3_changes(db_handle());
-}
-
-static void bind_id_or_null(sqlite3_stmt *q, int i, long long id)
-{
-	if (id > 0)
-		sqlite3_bind_int64(q, i, id);
-	else
-		sqlite3_bind_null(q, i);
-}
-
 /* ---- public ---- */
 
 int db_programme_sessions(struct tmpl_vars *v, int year, const char *lang,
@@ -218,8 +198,8 @@ static void bind_session(sqlite3_stmt *q, const struct db_programme_session *s)
 	sqlite3_bind_text(q, 5, s->title_de ? s->title_de : "", -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(q, 6, s->speakers ? s->speakers : "", -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(q, 7, s->room ? s->room : "", -1, SQLITE_TRANSIENT);
-	bind_id_or_null(q, 8, s->presentation_id);
-	bind_id_or_null(q, 9, s->video_id);
+	db_bind_id_or_null(q, 8, s->presentation_id);
+	db_bind_id_or_null(q, 9, s->video_id);
 }
 
 long long db_programme_add(const struct db_programme_session *s, time_t now)
@@ -233,7 +213,7 @@ long long db_programme_add(const struct db_programme_session *s, time_t now)
 		return -1;
 	bind_session(q, s);
 	sqlite3_bind_int64(q, 10, (sqlite3_int64)now);
-	return run(q) == 1 ? sqlite3_last_insert_rowid(db_handle()) : -1;
+	return db_run(q) == 1 ? sqlite3_last_insert_rowid(db_handle()) : -1;
 }
 
 enum db_result db_programme_update(long long id, const struct db_programme_session *s)
@@ -247,7 +227,7 @@ enum db_result db_programme_update(long long id, const struct db_programme_sessi
 		return DB_FAILED;
 	bind_session(q, s);
 	sqlite3_bind_int64(q, 10, id);
-	return db_result_rows(run(q));
+	return db_result_rows(db_run(q));
 }
 
 static int choices(sqlite3_stmt *q, struct tmpl_vars *v, long long edition_id,
@@ -362,7 +342,7 @@ int db_programme_registration_save(long long edition_id, const char *url,
 		if (!q)
 			return -1;
 		sqlite3_bind_int64(q, 1, edition_id);
-		return run(q) < 0 ? -1 : 0;
+		return db_run(q) < 0 ? -1 : 0;
 	}
 	sqlite3_stmt *q = db_prepare(&set,
 		"INSERT INTO registration (edition_id, url, opens_at, closes_at)"
@@ -372,7 +352,7 @@ int db_programme_registration_save(long long edition_id, const char *url,
 		return -1;
 	sqlite3_bind_int64(q, 1, edition_id);
 	sqlite3_bind_text(q, 2, url, -1, SQLITE_TRANSIENT);
-	bind_id_or_null(q, 3, opens_at);
-	bind_id_or_null(q, 4, closes_at);
-	return run(q) == 1 ? 0 : -1;
+	db_bind_id_or_null(q, 3, opens_at);
+	db_bind_id_or_null(q, 4, closes_at);
+	return db_run(q) == 1 ? 0 : -1;
 }

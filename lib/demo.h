@@ -24,7 +24,7 @@ struct demo_report {
  * fails rather than replace a database someone made meanwhile.  Media files
  * are content-addressed, so those of an interrupted run are simply reused.
  *
- * The rows go in through lib/db_admin.c on the process's connection of
+ * The rows go in through lib/db_admin*.c on the process's connection of
  * lib/db.c, which it opens and closes again: call it while no other
  * database is open.
  *
