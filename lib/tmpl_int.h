@@ -1,6 +1,7 @@
 /* tmpl_int: a template's compiled form - the flat list of operations the
- * compiler (tmpl_compile.c) writes and the renderer (tmpl.c) runs.  Only
- * those two files include it. */
+ * compiler (tmpl_compile.c, tmpl_markup.c, tmpl_read.c) writes and the
+ * renderer (tmpl.c) runs.  Only those files include it; the compiler's own
+ * declarations are in tmpl_cc.h. */
 #ifndef TMPL_INT_H
 #define TMPL_INT_H
 

@@ -1,4 +1,5 @@
-/* libFuzzer target: the template engine, lib/tmpl_compile.c and lib/tmpl.c.
+/* libFuzzer target: the template engine, lib/tmpl_compile.c (with
+ * tmpl_markup.c and tmpl_read.c) and lib/tmpl.c.
  * A template error must stop the start with its file:line, never crash it,
  * and whatever shape a template has, the values a page fills in must come
  * out escaped for where they stand (lib/tmpl.h).  For any input:
@@ -46,7 +47,7 @@ enum { ERR_SIZE = 256 };
 
 static const char *const files[] = { "t.xml", "_inc.xml", "cat.xml" };
 
-/* tmpl_compile.c's URL attributes: the ones whose scheme it promises to check. */
+/* tmpl_markup.c's URL attributes: the ones whose scheme it promises to check. */
 static const char *const url_attrs[] = { "href", "src", "action", "formaction",
 	"poster", "cite", "srcset", "data", "background", "longdesc", "manifest",
 	"ping", "icon", "codebase" };
@@ -147,7 +148,7 @@ static const char *file_text(const struct input *in, const char *name, size_t n)
 /* How many lines a file has at most, as XML counts them (CR LF, CR and LF
  * each end one); 0 when that count could be off: another encoding may
  * have other line ends, and a character reference &#10; is a newline in
- * the parsed text that the file does not have (tmpl_compile.c counts the
+ * the parsed text that the file does not have (tmpl_read.c counts the
  * text's newlines to find a line). */
 static unsigned long lines(const char *s)
 {

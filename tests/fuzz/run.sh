@@ -1,6 +1,7 @@
 #!/bin/sh
-# Fuzzing of lib/form.c, lib/md.c, lib/ical.c and the template engine
-# (lib/tmpl.c, lib/tmpl_compile.c) with clang's libFuzzer.
+# Fuzzing of lib/form*.c, lib/md.c, lib/ical.c and the template engine
+# (lib/tmpl.c, lib/tmpl_compile.c and the rest of its compiler) with clang's
+# libFuzzer.
 #
 #   sh tests/fuzz/run.sh run      build each target with libFuzzer, ASan and
 #                                 UBSan and fuzz it for FUZZ_SECONDS seconds
@@ -21,7 +22,7 @@ cd "$(dirname "$0")/../.." || exit 1
 
 CLANG=${FUZZ_CC:-clang}
 TARGETS=${FUZZ_TARGETS:-"multipart urlencoded cookie md ical tmpl"}
-SRC="lib/form.c lib/http.c lib/buf.c"
+SRC="lib/form.c lib/form_multipart.c lib/form_mp_header.c lib/http.c lib/buf.c"
 # What a target needs besides SRC: md links lib/md.c and Debian's cmark-gfm
 # (not instrumented itself; the checks are on md.c's output); tmpl links
 # libxml2 the same way, with the include path pkg-config gives the Makefile.
@@ -29,7 +30,7 @@ extra() {
 	case $1 in
 	md) echo "lib/md.c -lcmark-gfm-extensions -lcmark-gfm" ;;
 	ical) echo "lib/ical.c lib/when.c" ;;
-	tmpl) echo "lib/tmpl.c lib/tmpl_compile.c" \
+	tmpl) echo "lib/tmpl.c lib/tmpl_compile.c lib/tmpl_markup.c lib/tmpl_read.c" \
 		"$(pkg-config --cflags --libs libxml-2.0 2>/dev/null ||
 		   echo -I/usr/include/libxml2 -lxml2)" ;;
 	esac

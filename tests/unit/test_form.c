@@ -1,4 +1,5 @@
-/* Tests of lib/form.c: urlencoded bodies, cookies, multipart/form-data. */
+/* Tests of lib/form.c (urlencoded bodies, cookies) and of multipart/form-data
+ * (lib/form_multipart.c, lib/form_mp_header.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

@@ -1,5 +1,6 @@
-/* Unit tests for lib/tmpl.c and lib/tmpl_compile.c: escaping, URL checks, HTML5 output, the
- * directives, includes, compile errors and variable scopes. */
+/* Unit tests for lib/tmpl.c and its compiler (lib/tmpl_compile.c, tmpl_markup.c and
+ * tmpl_read.c): escaping, URL checks, HTML5 output, the directives, includes, compile
+ * errors and variable scopes. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
