@@ -15,38 +15,6 @@
 
 /* ---- HTML's rules ----------------------------------------------------- */
 
-static bool in_list(const char *s, const char *const *list)
-{
-	for (; *list; list++)
-		if (strcmp(s, *list) == 0)
-			return true;
-	return false;
-}
-
-static bool is_void(const char *name)
-{
-	static const char *const v[] = { "area", "base", "br", "col", "embed", "hr",
-		"img", "input", "link", "meta", "source", "track", "wbr", NULL };
-	return in_list(name, v);
-}
-
-static bool eq_ci(const char *a, const char *b);
-
-/* Attributes whose value is a URL (HTML attribute index), where a value
- * could otherwise smuggle in javascript: or data:.  In any case: an HTML
- * parser lowercases attribute names, so a browser reads HREF= or hrEf= as
- * href=, and a case-sensitive match let such a value past the scheme check. */
-static bool is_url_attr(const char *name)
-{
-	static const char *const u[] = { "href", "src", "action", "formaction",
-		"poster", "cite", "srcset", "data", "background", "longdesc",
-		"manifest", "ping", "icon", "codebase", NULL };
-	for (const char *const *p = u; *p; p++)
-		if (eq_ci(name, *p))
-			return true;
-	return false;
-}
-
 static bool starts_with_ci(const char *s, const char *prefix)
 {
 	for (; *prefix; s++, prefix++) {
@@ -57,9 +25,39 @@ static bool starts_with_ci(const char *s, const char *prefix)
 	return true;
 }
 
+/* b is lowercase.  HTML's parser lowercases element and attribute names,
+ * so every rule below holds for <BR>, hrEf= or <PRE> as for their usual
+ * spelling. */
 static bool eq_ci(const char *a, const char *b)
 {
 	return strlen(a) == strlen(b) && starts_with_ci(a, b);
+}
+
+static bool in_list_ci(const char *s, const char *const *list)
+{
+	for (; *list; list++)
+		if (eq_ci(s, *list))
+			return true;
+	return false;
+}
+
+static bool is_void(const char *name)
+{
+	static const char *const v[] = { "area", "base", "br", "col", "embed", "hr",
+		"img", "input", "link", "meta", "source", "track", "wbr", NULL };
+	return in_list_ci(name, v);
+}
+
+/* Attributes whose value is a URL (HTML attribute index), where a value
+ * could otherwise smuggle in javascript: or data:.  In any case, as the
+ * browser reads them: a case-sensitive match once let hrEf= past the
+ * scheme check (fuzz_tmpl.c found it). */
+static bool is_url_attr(const char *name)
+{
+	static const char *const u[] = { "href", "src", "action", "formaction",
+		"poster", "cite", "srcset", "data", "background", "longdesc",
+		"manifest", "ping", "icon", "codebase", NULL };
+	return in_list_ci(name, u);
 }
 
 /* ---- attributes ------------------------------------------------------- */
@@ -306,7 +304,7 @@ int tmpl_compile_html_element(struct cc *c, xmlNode *el, const struct dirs *d, l
 	tmpl_lit(c, ">");
 	if (vd)
 		return 0;
-	bool ws = tmpl_streq(name, "pre") || tmpl_streq(name, "textarea");
+	bool ws = eq_ci(name, "pre") || eq_ci(name, "textarea");
 	if (ws) {
 		tmpl_lit(c, "\n");
 		c->keep_ws++;

@@ -229,6 +229,16 @@ static void void_elements_have_no_end_tag(void **state)
 	                    OUT("<br><img src=\"a.png\" alt=\"\"><hr><p></p><span></span>"));
 }
 
+static void html_rules_hold_in_any_case(void **state)
+{
+	(void)state;
+	/* the browser lowercases names: <BR> is void, <PRE> keeps its text */
+	assert_string_equal(render(W("<BR/><Img src=\"a.png\" alt=\"\"/>"), NULL),
+	                    OUT("<BR><Img src=\"a.png\" alt=\"\">"));
+	assert_string_equal(render1(W("<PRE>${x}</PRE>"), "x", "\n  a"),
+	                    OUT("<PRE>\n\n  a</PRE>"));
+}
+
 static void doctype_only_for_html_root(void **state)
 {
 	(void)state;
@@ -890,6 +900,7 @@ int main(void)
 		cmocka_unit_test(relative_url_value_passes),
 		cmocka_unit_test(nul_in_value_becomes_replacement_char),
 		cmocka_unit_test(void_elements_have_no_end_tag),
+		cmocka_unit_test(html_rules_hold_in_any_case),
 		cmocka_unit_test(doctype_only_for_html_root),
 		cmocka_unit_test(comments_pi_and_namespace_are_dropped),
 		cmocka_unit_test(whitespace_collapses_but_pre_keeps_it),
